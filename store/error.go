@@ -1,0 +1,58 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes shared by every layer. Handlers map them to a friendly Chinese
+// sentence; logs keep the wrapped error.
+const (
+	EINVALID     = "invalid"
+	ENOTFOUND    = "not_found"
+	ECONFLICT    = "conflict"
+	EFORBIDDEN   = "forbidden"
+	EUNAVAILABLE = "unavailable"
+	EINTERNAL    = "internal"
+)
+
+// Error is a domain error: a machine-readable code and a message that is safe
+// to show to a user or an operator.
+type Error struct {
+	Code    string
+	Message string
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	return fmt.Sprintf("envoybot error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns a domain error with the given code and formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first domain error in err's chain,
+// EINTERNAL for any other non-nil error and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of the first domain error in err's chain,
+// or a generic text for any other error.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}

@@ -1,0 +1,151 @@
+// Package store holds envoybot's domain types and the interfaces that the
+// persistence backends implement. It imports no adapter: store/postgres and
+// store/sqlite implement Store, store/redis and store/memory implement Cache.
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Role is what a WeChat user may do in chat.
+type Role string
+
+// Roles, from least to most privileged. A follower starts as a resident,
+// becomes a volunteer by registering, and an envoy or admin by binding an
+// invite code.
+const (
+	RoleResident  Role = "resident"
+	RoleVolunteer Role = "volunteer"
+	RoleEnvoy     Role = "envoy"
+	RoleAdmin     Role = "admin"
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleResident, RoleVolunteer, RoleEnvoy, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// User is one WeChat follower of the account, identified by OpenID.
+type User struct {
+	ID        int64
+	OpenID    string
+	Role      Role
+	Name      string // real name, empty until registered
+	Phone     string // mobile, empty until registered
+	Community string // community name, empty until registered
+	// EnvoyLevel is 省 or 市 and EnvoyKind 和谐使者 or 敬老使者, for envoys.
+	EnvoyLevel string
+	EnvoyKind  string
+	Following  bool
+	// LastInteractionAt is when the user last wrote to or clicked in the
+	// account: customer-service messages are allowed for 48 hours after it.
+	LastInteractionAt time.Time
+	// LastLat and LastLng are the last reported position (LOCATION event or a
+	// location message); LastLocationAt is zero when none is known.
+	LastLat        float64
+	LastLng        float64
+	LastLocationAt time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Registered reports whether the user has given a name, mobile and community.
+func (u *User) Registered() bool {
+	return u.Name != "" && u.Phone != "" && u.Community != ""
+}
+
+// Registration is what `注册 姓名 手机号 社区` supplies.
+type Registration struct {
+	OpenID    string
+	Name      string
+	Phone     string
+	Community string
+}
+
+// UserService keeps WeChat users and their profiles.
+type UserService interface {
+	// TouchUser creates the user as a resident when unknown and records the
+	// interaction time; it returns the current user.
+	TouchUser(ctx context.Context, openID string, at time.Time) (*User, error)
+	// FindUserByOpenID returns ENOTFOUND when the user is unknown.
+	FindUserByOpenID(ctx context.Context, openID string) (*User, error)
+	// RegisterVolunteer creates or updates the volunteer profile (a second
+	// registration updates, never duplicates) and creates the community when
+	// it is new. A resident becomes a volunteer; envoys and admins keep their
+	// role. created is true the first time a profile is filled in.
+	RegisterVolunteer(ctx context.Context, reg Registration, at time.Time) (u *User, created bool, err error)
+	// SetFollowing records a subscribe (true) or unsubscribe (false) event.
+	SetFollowing(ctx context.Context, openID string, following bool, at time.Time) error
+	// SetLastLocation keeps the user's last reported position.
+	SetLastLocation(ctx context.Context, openID string, lat, lng float64, at time.Time) error
+}
+
+// Community is a city or rural community (城乡社区).
+type Community struct {
+	ID        int64
+	Name      string
+	CreatedAt time.Time
+}
+
+// CommunityService lists communities.
+type CommunityService interface {
+	// ListCommunities returns every community ordered by name.
+	ListCommunities(ctx context.Context) ([]*Community, error)
+}
+
+// ProcessedMessage records that an inbound WeChat message or event was
+// handled, with the reply it got, so that a retry never repeats effects even
+// after the cache forgot it.
+type ProcessedMessage struct {
+	DedupKey string
+	OpenID   string
+	Reply    string
+	At       time.Time
+}
+
+// MessageLog records processed inbound messages.
+type MessageLog interface {
+	// RecordProcessed stores the message; a second record of the same key
+	// is a no-op that returns ECONFLICT.
+	RecordProcessed(ctx context.Context, m ProcessedMessage) error
+	// FindProcessed returns ENOTFOUND when the key was never recorded.
+	FindProcessed(ctx context.Context, dedupKey string) (*ProcessedMessage, error)
+}
+
+// Store is the whole persistence layer as one backend provides it.
+type Store interface {
+	UserService
+	CommunityService
+	MessageLog
+	// Ping reports whether the backend is reachable.
+	Ping(ctx context.Context) error
+	// Close releases the backend's resources.
+	Close() error
+}
+
+// Cache is a small shared key-value store with expiry: in-process for one
+// replica, Redis for several. It backs message dedup, nonce replay checks,
+// locks and the WeChat access token.
+type Cache interface {
+	// SetNX stores value under key when the key is absent and reports
+	// whether it did.
+	SetNX(ctx context.Context, key, value string, ttl time.Duration) (bool, error)
+	// Get returns the value and true, or "" and false when absent.
+	Get(ctx context.Context, key string) (string, bool, error)
+	// Set stores value under key, replacing any value.
+	Set(ctx context.Context, key, value string, ttl time.Duration) error
+	// Delete removes key; a missing key is not an error.
+	Delete(ctx context.Context, key string) error
+	// DeleteIfEquals removes key only while it still holds value (a lock
+	// release that cannot free another holder's lock).
+	DeleteIfEquals(ctx context.Context, key, value string) (bool, error)
+	// Ping reports whether the cache is reachable.
+	Ping(ctx context.Context) error
+	// Close releases the cache's resources.
+	Close() error
+}
