@@ -1,0 +1,173 @@
+package intent
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+)
+
+var shanghai = time.FixedZone("CST", 8*3600)
+
+// fixedNow is the clock for every test; relative dates arrive in later intents.
+var fixedNow = time.Date(2026, 3, 14, 10, 0, 0, 0, shanghai)
+
+func reg(name, phone, community string, missing ...string) Result {
+	return Result{Intent: Register, Name: name, Phone: phone, Community: community, Missing: missing}
+}
+
+func TestParse(t *testing.T) {
+	help := Result{Intent: Help}
+	unknown := Result{Intent: Unknown}
+	full := reg("张三", "13812345678", "古槐社区")
+	badPhone := Result{Intent: Register, Name: "张三", Community: "古槐社区", Problem: ProblemBadPhone}
+
+	tests := []struct {
+		name string
+		text string
+		want Result
+	}{
+		// help
+		{"help keyword", "帮助", help},
+		{"half-width question mark asks for help", "?", help},
+		{"full-width question mark asks for help", "？", help},
+		{"several question marks ask for help", "？？？", help},
+		{"menu", "菜单", help},
+		{"english help", "help", help},
+		{"english help in capitals", "HELP", help},
+		{"full-width english help", "ＨＥＬＰ", help},
+		{"how to use", "怎么用", help},
+		{"instructions", "使用说明", help},
+		{"greeting alone asks for help", "你好", help},
+		{"polite greeting alone asks for help", "您好！", help},
+		{"hi alone asks for help", "hi", help},
+		{"Hi with emoji asks for help", "Hi 👋", help},
+		{"greeting with help request", "你好，帮助一下", help},
+		{"polite how-to question", "请问怎么用？", help},
+		{"help with surrounding spaces", "  帮助  ", help},
+		{"help with a topic", "帮助 报名", help},
+		{"help with zero-width space inside", "帮\u200b助", help},
+		{"are you there", "在吗？", help},
+		{"how-to about something else stays unknown", "请问这个怎么用", unknown},
+
+		// register: canonical and reordered
+		{"register canonical", "注册 张三 13812345678 古槐社区", full},
+		{"register community first", "注册 古槐社区 13812345678 张三", full},
+		{"register phone first", "注册 13812345678 古槐社区 张三", full},
+		{"register full-width digits", "注册 张三 １３８１２３４５６７８ 古槐社区", full},
+		{"register full-width spaces", "注册\u3000张三\u300013812345678\u3000古槐社区", full},
+		{"register chinese commas", "注册，张三，13812345678，古槐社区", full},
+		{"register enumeration commas", "注册、张三、13812345678、古槐社区", full},
+		{"register semicolons and colon", "注册：张三；13812345678；古槐社区", full},
+		{"register without any separator", "注册张三13812345678古槐社区", full},
+		{"register on separate lines", "注册\n张三\n13812345678\n古槐社区", full},
+		{"register with crlf and blank lines", "注册\r\n\r\n张三\r\n13812345678\r\n古槐社区\r\n", full},
+		{"register with trailing full stop", "注册 张三 13812345678 古槐社区。", full},
+
+		// register: phone spellings
+		{"phone with spaces", "注册 张三 138 1234 5678 古槐社区", full},
+		{"phone with dashes", "注册 张三 138-1234-5678 古槐社区", full},
+		{"phone with full-width dashes", "注册 张三 138－1234－5678 古槐社区", full},
+		{"phone with em dashes", "注册 张三 138—1234—5678 古槐社区", full},
+		{"phone with +86", "注册 张三 +86 13812345678 古槐社区", full},
+		{"phone with +86 glued", "注册 张三 +8613812345678 古槐社区", full},
+		{"phone with 86", "注册 张三 8613812345678 古槐社区", full},
+		{"phone with 0086", "注册 张三 008613812345678 古槐社区", full},
+		{"phone with 19x prefix", "注册 张三 19912345678 古槐社区", reg("张三", "19912345678", "古槐社区")},
+
+		// register: politeness and synonyms
+		{"polite register", "你好，我想注册：张三，13812345678，古槐社区，谢谢", full},
+		{"i want to register", "我要注册 张三 13812345678 古槐社区", full},
+		{"register with thanks and emoji", "注册 张三 13812345678 古槐社区 谢谢🙏", full},
+		{"enrol synonym", "登记 张三 13812345678 古槐社区", full},
+		{"register as volunteer", "注册志愿者 张三 13812345678 古槐社区", full},
+		{"please help me register", "麻烦帮我注册一下：张三 13812345678 古槐社区", full},
+		{"register with capital greeting", "Hello，注册 张三 13812345678 古槐社区", full},
+
+		// register: labels
+		{"labelled fields glued", "注册 姓名张三 手机13812345678 社区古槐社区", full},
+		{"labelled fields with colons", "注册 姓名：张三 手机：13812345678 社区：古槐社区", full},
+		{"labelled fields without spaces", "注册姓名张三手机13812345678社区古槐社区", full},
+		{"labelled fields in other order", "注册 社区：古槐社区 姓名：张三 电话：13812345678", full},
+		{"labels on separate lines", "注册\n姓名：张三\n手机号码：13812345678\n所在社区：古槐社区", full},
+		{"self introduction", "注册 我叫张三 手机号是13812345678 我是古槐社区的", full},
+		{"community label makes short community", "注册 张三 13812345678 社区：古槐", reg("张三", "13812345678", "古槐")},
+
+		// register: names and communities
+		{"minority name with middle dot", "注册 买买提·艾力 13812345678 古槐社区", reg("买买提·艾力", "13812345678", "古槐社区")},
+		{"minority name with katakana dot", "注册 阿依古丽・买买提 13812345678 古槐社区", reg("阿依古丽·买买提", "13812345678", "古槐社区")},
+		{"compound surname", "注册 欧阳晓明 13812345678 古槐社区", reg("欧阳晓明", "13812345678", "古槐社区")},
+		{"village", "注册 李四 13912345678 王家村", reg("李四", "13912345678", "王家村")},
+		{"street", "注册 李四 13912345678 古槐街道", reg("李四", "13912345678", "古槐街道")},
+		{"residents committee", "注册 李四 13912345678 红星居委会", reg("李四", "13912345678", "红星居委会")},
+		{"estate with a number", "注册 李四 13912345678 幸福里1号小区", reg("李四", "13912345678", "幸福里1号小区")},
+		{"community without suffix in form order", "注册 张三 13812345678 古槐", reg("张三", "13812345678", "古槐")},
+
+		// register: half understood
+		{"register alone", "注册", reg("", "", "", FieldName, FieldPhone, FieldCommunity)},
+		{"register with name only", "注册 张三", reg("张三", "", "", FieldPhone, FieldCommunity)},
+		{"register without phone", "注册 张三 古槐社区", reg("张三", "", "古槐社区", FieldPhone)},
+		{"register without name", "注册 13812345678 古槐社区", reg("", "13812345678", "古槐社区", FieldName)},
+		{"register with latin name", "注册 Tom 13812345678 古槐社区", reg("", "13812345678", "古槐社区", FieldName)},
+		{"asking how to register", "怎么注册？", reg("", "", "", FieldName, FieldPhone, FieldCommunity)},
+		{"asking how registering works", "注册怎么弄", reg("", "", "", FieldName, FieldPhone, FieldCommunity)},
+		{"phone too short", "注册 张三 1381234567 古槐社区", badPhone},
+		{"phone too long", "注册 张三 138123456789 古槐社区", badPhone},
+		{"phone not a mobile prefix", "注册 张三 12812345678 古槐社区", badPhone},
+		{"landline is not a mobile", "注册 张三 0537-2345678 古槐社区", badPhone},
+		{"bad phone and no community", "注册 张三 1381234", Result{Intent: Register, Name: "张三", Problem: ProblemBadPhone, Missing: []string{FieldCommunity}}},
+		{"first of two mobiles", "注册 张三 13812345678 13912345678 古槐社区", full},
+
+		// unknown
+		{"empty message", "", unknown},
+		{"only spaces", " \u3000 ", unknown},
+		{"thanks alone", "谢谢", unknown},
+		{"small talk", "今天天气不错", unknown},
+		{"help for the elderly is not help", "帮助老人", unknown},
+		{"deregistration is not registration", "注销", unknown},
+		{"signup not parsed yet", "报名 A12", unknown},
+		{"polite signup not parsed yet", "你好，我想报名A12，谢谢", unknown},
+		{"check-in not parsed yet", "签到 A12", unknown},
+		{"my hours not parsed yet", "我的时长", unknown},
+		{"bind not parsed yet", "绑定 8H3K2Q", unknown},
+		{"details without command", "张三 13812345678 古槐社区", unknown},
+		{"latin word starting with hi", "history", unknown},
+		{"latin word starting with help", "helpful", unknown},
+		{"picture placeholder", "[图片]", unknown},
+		{"invalid utf-8", "\xff\xfe注\xc3", unknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Parse(tt.text, fixedNow)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Parse(%q)\n got %+v\nwant %+v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAllHoldsEveryIntentOnce(t *testing.T) {
+	if len(All) != 26 {
+		t.Errorf("len(All) = %d, want 26", len(All))
+	}
+	seen := map[string]bool{}
+	for _, name := range All {
+		if seen[name] {
+			t.Errorf("%q listed twice", name)
+		}
+		seen[name] = true
+	}
+	for _, name := range []string{Help, Register, Unknown, DeleteAccount, PublishLecture} {
+		if !slices.Contains(All, name) {
+			t.Errorf("All lacks %q", name)
+		}
+	}
+}
+
+func TestKeywordsAreMatchedLongestFirst(t *testing.T) {
+	for i := 1; i < len(keywordIndex); i++ {
+		if len(keywordIndex[i].keyword) > len(keywordIndex[i-1].keyword) {
+			t.Fatalf("keyword %q after shorter %q", keywordIndex[i].keyword, keywordIndex[i-1].keyword)
+		}
+	}
+}
