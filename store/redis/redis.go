@@ -1,0 +1,121 @@
+// Package redis is envoybot's shared cache on Redis through go-redis, for
+// several replicas. It implements store.Cache; store/memory is the
+// in-process equivalent.
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"envoybot/store"
+)
+
+// deleteIfEquals deletes KEYS[1] only while it holds ARGV[1], in one step on
+// the server, so a lock holder never frees a lock another replica took over.
+var deleteIfEquals = goredis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+	return redis.call("DEL", KEYS[1])
+end
+return 0
+`)
+
+// Cache is a store.Cache on Redis. Every key is stored under a prefix, so
+// that deployments and tests can share one Redis database. A ttl of zero
+// or less means the key never expires; expiry has millisecond precision.
+type Cache struct {
+	client *goredis.Client
+	prefix string
+}
+
+var _ store.Cache = (*Cache)(nil)
+
+// Open connects to the Redis server at url (redis:// or rediss://) and
+// checks that it answers.
+func Open(ctx context.Context, url string, prefix string) (*Cache, error) {
+	opts, err := goredis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redis: open: %w", store.Errorf(store.EINVALID, "bad redis url: %v", err))
+	}
+	c := &Cache{client: goredis.NewClient(opts), prefix: prefix}
+	if err := c.Ping(ctx); err != nil {
+		c.client.Close()
+		return nil, fmt.Errorf("redis: open: %w", err)
+	}
+	return c, nil
+}
+
+// SetNX stores value under key when the key is absent and reports whether
+// it did.
+func (c *Cache) SetNX(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
+	ok, err := c.client.SetNX(ctx, c.prefix+key, value, expiry(ttl)).Result()
+	if err != nil {
+		return false, fmt.Errorf("redis: setnx: %w", err)
+	}
+	return ok, nil
+}
+
+// Get returns the value and true, or "" and false when absent.
+func (c *Cache) Get(ctx context.Context, key string) (string, bool, error) {
+	value, err := c.client.Get(ctx, c.prefix+key).Result()
+	if errors.Is(err, goredis.Nil) {
+		return "", false, nil
+	} else if err != nil {
+		return "", false, fmt.Errorf("redis: get: %w", err)
+	}
+	return value, true, nil
+}
+
+// Set stores value under key, replacing any value and its expiry.
+func (c *Cache) Set(ctx context.Context, key, value string, ttl time.Duration) error {
+	if err := c.client.Set(ctx, c.prefix+key, value, expiry(ttl)).Err(); err != nil {
+		return fmt.Errorf("redis: set: %w", err)
+	}
+	return nil
+}
+
+// Delete removes key; a missing key is not an error.
+func (c *Cache) Delete(ctx context.Context, key string) error {
+	if err := c.client.Del(ctx, c.prefix+key).Err(); err != nil {
+		return fmt.Errorf("redis: delete: %w", err)
+	}
+	return nil
+}
+
+// DeleteIfEquals removes key only while it still holds value, atomically
+// on the server.
+func (c *Cache) DeleteIfEquals(ctx context.Context, key, value string) (bool, error) {
+	n, err := deleteIfEquals.Run(ctx, c.client, []string{c.prefix + key}, value).Int64()
+	if err != nil {
+		return false, fmt.Errorf("redis: delete if equals: %w", err)
+	}
+	return n == 1, nil
+}
+
+// Ping reports whether the server answers.
+func (c *Cache) Ping(ctx context.Context) error {
+	if err := c.client.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redis: ping: %w", store.Errorf(store.EUNAVAILABLE, "redis unreachable: %v", err))
+	}
+	return nil
+}
+
+// Close closes the connection pool.
+func (c *Cache) Close() error {
+	if err := c.client.Close(); err != nil {
+		return fmt.Errorf("redis: close: %w", err)
+	}
+	return nil
+}
+
+// expiry maps "never expires" (ttl <= 0) to go-redis's 0; its negative
+// values mean KEEPTTL, which is not what a caller of store.Cache asks for.
+func expiry(ttl time.Duration) time.Duration {
+	if ttl < 0 {
+		return 0
+	}
+	return ttl
+}

@@ -1,0 +1,142 @@
+package storetest
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"envoybot/store"
+)
+
+// cacheTTL is short enough to keep the suite fast and long enough for the
+// checks before expiry to finish under -race; Redis expires to the
+// millisecond.
+const cacheTTL = 1500 * time.Millisecond
+
+// RunCacheConformance runs the behaviour every store.Cache must have. open
+// must return a fresh, empty cache for each subtest.
+func RunCacheConformance(t *testing.T, open func(t *testing.T) store.Cache) {
+	t.Run("missing key is absent", func(t *testing.T) {
+		v, ok, err := open(t).Get(t.Context(), "nope")
+		if err != nil || ok || v != "" {
+			t.Fatalf("Get = %q, %v, %v; want absent", v, ok, err)
+		}
+	})
+
+	t.Run("set replaces the value", func(t *testing.T) {
+		c := open(t)
+		mustSet(t, c, "k", "v1", 0)
+		mustSet(t, c, "k", "v2", time.Hour)
+		assertValue(t, c, "k", "v2")
+	})
+
+	t.Run("setnx stores only when absent", func(t *testing.T) {
+		c := open(t)
+		if ok, err := c.SetNX(t.Context(), "k", "first", time.Hour); err != nil || !ok {
+			t.Fatalf("SetNX on an absent key = %v, %v; want true", ok, err)
+		}
+		if ok, err := c.SetNX(t.Context(), "k", "second", time.Hour); err != nil || ok {
+			t.Fatalf("SetNX on a present key = %v, %v; want false", ok, err)
+		}
+		assertValue(t, c, "k", "first")
+	})
+
+	t.Run("racing setnx has one winner", func(t *testing.T) {
+		c := open(t)
+		const n = 20
+		var wg sync.WaitGroup
+		won := make([]bool, n)
+		errs := make([]error, n)
+		for i := range n {
+			wg.Go(func() { won[i], errs[i] = c.SetNX(t.Context(), "lock", "holder", time.Hour) })
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("SetNX: %v", err)
+			}
+		}
+		if got := countTrue(won); got != 1 {
+			t.Fatalf("%d SetNX calls won, want 1", got)
+		}
+	})
+
+	t.Run("delete removes and tolerates a missing key", func(t *testing.T) {
+		c := open(t)
+		mustSet(t, c, "k", "v", time.Hour)
+		for range 2 {
+			if err := c.Delete(t.Context(), "k"); err != nil {
+				t.Fatalf("Delete: %v", err)
+			}
+		}
+		assertAbsent(t, c, "k")
+	})
+
+	t.Run("delete if equals deletes only the matching value", func(t *testing.T) {
+		c := open(t)
+		mustSet(t, c, "lock", "mine", time.Hour)
+		if ok, err := c.DeleteIfEquals(t.Context(), "lock", "theirs"); err != nil || ok {
+			t.Fatalf("DeleteIfEquals with another value = %v, %v; want false", ok, err)
+		}
+		assertValue(t, c, "lock", "mine")
+		if ok, err := c.DeleteIfEquals(t.Context(), "lock", "mine"); err != nil || !ok {
+			t.Fatalf("DeleteIfEquals with the value = %v, %v; want true", ok, err)
+		}
+		assertAbsent(t, c, "lock")
+		if ok, err := c.DeleteIfEquals(t.Context(), "lock", "mine"); err != nil || ok {
+			t.Fatalf("DeleteIfEquals on a missing key = %v, %v; want false", ok, err)
+		}
+	})
+
+	t.Run("ping", func(t *testing.T) {
+		if err := open(t).Ping(t.Context()); err != nil {
+			t.Fatalf("Ping: %v", err)
+		}
+	})
+
+	t.Run("entries expire after their ttl", func(t *testing.T) {
+		// One wait for every expiry check keeps the suite fast.
+		c := open(t)
+		mustSet(t, c, "set", "v", cacheTTL)
+		mustSet(t, c, "forever", "v", 0)
+		if ok, err := c.SetNX(t.Context(), "setnx", "first", cacheTTL); err != nil || !ok {
+			t.Fatalf("SetNX = %v, %v; want true", ok, err)
+		}
+		mustSet(t, c, "lock", "mine", cacheTTL)
+		assertValue(t, c, "set", "v")
+		time.Sleep(cacheTTL + 300*time.Millisecond)
+
+		assertAbsent(t, c, "set")
+		assertValue(t, c, "forever", "v")
+		if ok, err := c.SetNX(t.Context(), "setnx", "second", time.Hour); err != nil || !ok {
+			t.Fatalf("SetNX after expiry = %v, %v; want true", ok, err)
+		}
+		assertValue(t, c, "setnx", "second")
+		if ok, err := c.DeleteIfEquals(t.Context(), "lock", "mine"); err != nil || ok {
+			t.Fatalf("DeleteIfEquals on an expired key = %v, %v; want false", ok, err)
+		}
+	})
+}
+
+func mustSet(t *testing.T, c store.Cache, key, value string, ttl time.Duration) {
+	t.Helper()
+	if err := c.Set(t.Context(), key, value, ttl); err != nil {
+		t.Fatalf("Set(%q): %v", key, err)
+	}
+}
+
+func assertValue(t *testing.T, c store.Cache, key, want string) {
+	t.Helper()
+	got, ok, err := c.Get(t.Context(), key)
+	if err != nil || !ok || got != want {
+		t.Fatalf("Get(%q) = %q, %v, %v; want %q", key, got, ok, err, want)
+	}
+}
+
+func assertAbsent(t *testing.T, c store.Cache, key string) {
+	t.Helper()
+	got, ok, err := c.Get(t.Context(), key)
+	if err != nil || ok {
+		t.Fatalf("Get(%q) = %q, %v, %v; want absent", key, got, ok, err)
+	}
+}
