@@ -1,0 +1,262 @@
+package bot
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/silenceper/wechat/v2/officialaccount/message"
+	"github.com/silenceper/wechat/v2/util"
+
+	"envoybot/store"
+)
+
+// Config is what the callback needs to know of the account and its limits.
+type Config struct {
+	Token  string
+	AppID  string
+	AESKey string // EncodingAESKey; empty disables safe mode
+	// TimestampWindow is how far a request's timestamp may be from now; a
+	// nonce is remembered this long (twice, to cover both sides of now).
+	TimestampWindow time.Duration
+	// ReplyDeadline is when the HTTP answer goes out at the latest.
+	ReplyDeadline time.Duration
+	// HandlerTimeout bounds a handler that outlives the reply deadline.
+	HandlerTimeout time.Duration
+	// DedupTTL is how long a reply is kept for WeChat's retries.
+	DedupTTL     time.Duration
+	MaxBodyBytes int64
+	// MenuKeys maps a CLICK event's key to the chat text it stands for.
+	MenuKeys map[string]string
+	// BusyText is the reply when a handler fails.
+	BusyText string
+}
+
+// Sender delivers a text to a user outside the passive reply: WeChat's
+// customer-service message API.
+type Sender interface {
+	SendText(ctx context.Context, openID, text string) error
+}
+
+// Deps are the callback's collaborators.
+type Deps struct {
+	Cache   store.Cache
+	Record  store.MessageLog // durable record of processed messages; may be nil
+	Sender  Sender
+	Logger  *slog.Logger
+	Metrics *Metrics // may be nil
+	Now     func() time.Time
+}
+
+// Callback is the /wechat endpoint.
+type Callback struct {
+	cfg     Config
+	handler Handler
+	deps    Deps
+	log     *slog.Logger
+
+	inflight sync.Map // dedup key → *attempt, for retries reaching this replica
+	wg       sync.WaitGroup
+}
+
+// NewCallback returns the /wechat endpoint for h.
+func NewCallback(cfg Config, h Handler, deps Deps) *Callback {
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	if cfg.BusyText == "" {
+		cfg.BusyText = "系统繁忙，请稍后再试。"
+	}
+	return &Callback{cfg: cfg, handler: h, deps: deps, log: deps.Logger.With(slog.String("component", "wechat"))}
+}
+
+// Wait blocks until handlers that outlived their request are done (their
+// late replies sent) or ctx ends.
+func (c *Callback) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { c.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ServeHTTP answers WeChat: GET verifies the URL, POST delivers a message.
+func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		c.verifyURL(w, r)
+	case http.MethodPost:
+		c.receive(w, r)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		c.reject(w, r, http.StatusMethodNotAllowed, "method_not_allowed")
+	}
+}
+
+// reject answers an HTTP error and logs why; never the body.
+func (c *Callback) reject(w http.ResponseWriter, r *http.Request, status int, reason string) {
+	c.log.Warn("wechat request rejected",
+		slog.String("reason", reason), slog.Int("status", status),
+		slog.String("method", r.Method), slog.String("remote", r.RemoteAddr))
+	c.deps.Metrics.outcome(reason)
+	http.Error(w, http.StatusText(status), status)
+}
+
+// checkQuery verifies the parts of the query every request carries: a fresh
+// timestamp and, unless safe mode signs the body, the URL signature.
+func (c *Callback) checkQuery(r *http.Request, plainSignature bool) (status int, reason string) {
+	q := r.URL.Query()
+	ts, nonce := q.Get("timestamp"), q.Get("nonce")
+	if ts == "" || nonce == "" {
+		return http.StatusForbidden, "missing_signature"
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return http.StatusForbidden, "bad_timestamp"
+	}
+	skew := math.Abs(float64(c.deps.Now().Unix() - sec))
+	if skew > c.cfg.TimestampWindow.Seconds() {
+		return http.StatusForbidden, "stale_timestamp"
+	}
+	if plainSignature && !validSignature(q.Get("signature"), c.cfg.Token, ts, nonce) {
+		return http.StatusForbidden, "bad_signature"
+	}
+	return 0, ""
+}
+
+func (c *Callback) verifyURL(w http.ResponseWriter, r *http.Request) {
+	if status, reason := c.checkQuery(r, true); status != 0 {
+		c.reject(w, r, status, reason)
+		return
+	}
+	echo := r.URL.Query().Get("echostr")
+	if echo == "" {
+		c.reject(w, r, http.StatusBadRequest, "missing_echostr")
+		return
+	}
+	c.deps.Metrics.outcome("verified")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, echo)
+}
+
+func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	q := r.URL.Query()
+	safe := q.Get("encrypt_type") == "aes"
+	if status, reason := c.checkQuery(r, !safe); status != 0 {
+		c.reject(w, r, status, reason)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, c.cfg.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			c.reject(w, r, http.StatusRequestEntityTooLarge, "body_too_large")
+		} else {
+			c.reject(w, r, http.StatusBadRequest, "unreadable_body")
+		}
+		return
+	}
+	raw := body
+	if safe {
+		var status int
+		var reason string
+		if raw, status, reason = c.open(body, q.Get("timestamp"), q.Get("nonce"), q.Get("msg_signature")); status != 0 {
+			c.reject(w, r, status, reason)
+			return
+		}
+	}
+	var mix message.MixMessage
+	if err := xml.Unmarshal(raw, &mix); err != nil {
+		c.reject(w, r, http.StatusBadRequest, "malformed_xml")
+		return
+	}
+	if mix.FromUserName == "" || mix.MsgType == "" {
+		c.reject(w, r, http.StatusBadRequest, "incomplete_message")
+		return
+	}
+	if c.replayed(r.Context(), q.Get("nonce"), q.Get("timestamp")) {
+		c.reject(w, r, http.StatusForbidden, "replayed_nonce")
+		return
+	}
+
+	reply, outcome := c.process(dedupKey(&mix), toMessage(&mix, c.cfg.MenuKeys), start)
+	c.write(w, r, &mix, reply, safe)
+	c.deps.Metrics.outcome(outcome)
+	c.deps.Metrics.observe(time.Since(start).Seconds())
+}
+
+// open verifies and decrypts a safe-mode body.
+func (c *Callback) open(body []byte, ts, nonce, msgSignature string) ([]byte, int, string) {
+	if c.cfg.AESKey == "" {
+		return nil, http.StatusBadRequest, "safe_mode_not_configured"
+	}
+	var env message.EncryptedXMLMsg
+	if err := xml.Unmarshal(body, &env); err != nil || env.EncryptedMsg == "" {
+		return nil, http.StatusBadRequest, "malformed_xml"
+	}
+	if !validSignature(msgSignature, c.cfg.Token, ts, nonce, env.EncryptedMsg) {
+		return nil, http.StatusForbidden, "bad_msg_signature"
+	}
+	_, raw, err := util.DecryptMsg(c.cfg.AppID, env.EncryptedMsg, c.cfg.AESKey)
+	if err != nil {
+		return nil, http.StatusBadRequest, "undecryptable"
+	}
+	return raw, 0, ""
+}
+
+// replayed remembers the nonce for the timestamp window and reports whether
+// it was already seen. Should the cache fail, the request goes on: its
+// signature and timestamp were checked, and dedup still guards effects.
+func (c *Callback) replayed(ctx context.Context, nonce, ts string) bool {
+	fresh, err := c.deps.Cache.SetNX(ctx, "nonce:"+nonce, ts, 2*c.cfg.TimestampWindow)
+	if err != nil {
+		c.log.Error("nonce cache unavailable", slog.Any("error", err))
+		return false
+	}
+	return !fresh
+}
+
+// write sends the passive reply: "success" when there is nothing to say.
+func (c *Callback) write(w http.ResponseWriter, r *http.Request, mix *message.MixMessage, reply Reply, safe bool) {
+	if reply.Text == "" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "success")
+		return
+	}
+	out, err := c.renderText(mix, reply.Text, safe, c.deps.Now())
+	if err != nil {
+		c.log.Error("render reply", slog.Any("error", err))
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "success")
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	if _, err := w.Write(out); err != nil {
+		c.log.Warn("write reply", slog.Any("error", err), slog.String("remote", r.RemoteAddr))
+	}
+}
+
+// describe is a short, body-free description of a message for logs.
+func describe(m *Message) []any {
+	return []any{slog.String("openid", m.OpenID), slog.String("kind", m.Kind), slog.String("event", m.Event), slog.Int64("msgid", m.MsgID)}
+}
+
+// String makes errors from the handler loggable without the message body.
+func (m *Message) String() string {
+	return fmt.Sprintf("message{openid=%s kind=%s event=%s msgid=%d}", m.OpenID, m.Kind, m.Event, m.MsgID)
+}

@@ -1,0 +1,130 @@
+// Package bot is envoybot's WeChat transport: the /wechat callback
+// (signatures, crypto, replay and retry handling, the reply deadline) and the
+// conversion between the SDK's XML messages and envoybot's own Message and
+// Reply. It knows nothing of SQL or of what a command means.
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/silenceper/wechat/v2/officialaccount/message"
+)
+
+// Kinds of inbound message that handlers see.
+const (
+	KindText     = "text"
+	KindImage    = "image"
+	KindLocation = "location"
+	KindEvent    = "event"
+	KindOther    = "other"
+)
+
+// Events that handlers see in Message.Event.
+const (
+	EventSubscribe   = "subscribe"
+	EventUnsubscribe = "unsubscribe"
+	EventScan        = "SCAN"
+	EventClick       = "CLICK"
+	EventLocation    = "LOCATION"
+)
+
+// Message is one inbound WeChat message or event, already verified,
+// decrypted and deduplicated.
+type Message struct {
+	OpenID  string // FromUserName: the sender
+	Account string // ToUserName: our account's original id
+	Kind    string // one of the Kind constants
+	// RawType is WeChat's MsgType, kept for the polite reply to types we do
+	// not handle (voice, video, link, ...).
+	RawType string
+	// Text is the text a user typed; for a CLICK on a menu button it is the
+	// chat command the button stands for (configs wechat.menu_keys).
+	Text     string
+	Event    string
+	EventKey string
+	// Scene is the QR code scene of a SCAN event or of a subscribe event
+	// with a qrscene_ key, e.g. "checkin:A13"; empty otherwise.
+	Scene   string
+	Lat     float64
+	Lng     float64
+	Label   string
+	PicURL  string
+	MediaID string
+	MsgID   int64
+	// CreateTime is WeChat's timestamp of the message.
+	CreateTime time.Time
+}
+
+// Reply is what envoybot answers; an empty Text means no answer (plain
+// "success" on the wire).
+type Reply struct {
+	Text string
+}
+
+// Handler answers one message. The context carries the handler's deadline;
+// a handler that is not done by the reply deadline still has its reply
+// delivered, as a customer-service message.
+type Handler interface {
+	HandleMessage(ctx context.Context, m *Message) (Reply, error)
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, m *Message) (Reply, error)
+
+// HandleMessage calls f.
+func (f HandlerFunc) HandleMessage(ctx context.Context, m *Message) (Reply, error) {
+	return f(ctx, m)
+}
+
+// dedupKey is WeChat's recommended retry key: the MsgId for messages,
+// sender + CreateTime (+ event and key, so that two events in one second
+// differ) for events.
+func dedupKey(mix *message.MixMessage) string {
+	if mix.MsgType != message.MsgTypeEvent && mix.MsgID != 0 {
+		return "msg:" + strconv.FormatInt(mix.MsgID, 10)
+	}
+	return "evt:" + string(mix.FromUserName) + ":" + strconv.FormatInt(mix.CreateTime, 10) +
+		":" + string(mix.Event) + ":" + mix.EventKey
+}
+
+// toMessage turns the SDK's message into ours. menuKeys maps CLICK keys to
+// the chat text they stand for.
+func toMessage(mix *message.MixMessage, menuKeys map[string]string) *Message {
+	m := &Message{
+		OpenID:     string(mix.FromUserName),
+		Account:    string(mix.ToUserName),
+		RawType:    string(mix.MsgType),
+		MsgID:      mix.MsgID,
+		CreateTime: time.Unix(mix.CreateTime, 0),
+	}
+	switch mix.MsgType {
+	case message.MsgTypeText:
+		m.Kind, m.Text = KindText, mix.Content
+	case message.MsgTypeImage:
+		m.Kind, m.PicURL, m.MediaID = KindImage, mix.PicURL, mix.MediaID
+	case message.MsgTypeLocation:
+		m.Kind, m.Lat, m.Lng, m.Label = KindLocation, mix.LocationX, mix.LocationY, mix.Label
+	case message.MsgTypeEvent:
+		m.Kind, m.Event, m.EventKey = KindEvent, string(mix.Event), mix.EventKey
+		switch mix.Event {
+		case message.EventSubscribe:
+			m.Scene = strings.TrimPrefix(mix.EventKey, "qrscene_")
+			if !strings.HasPrefix(mix.EventKey, "qrscene_") {
+				m.Scene = ""
+			}
+		case message.EventScan:
+			m.Scene = mix.EventKey
+		case message.EventClick:
+			m.Text = menuKeys[mix.EventKey]
+		case message.EventLocation:
+			m.Lat, _ = strconv.ParseFloat(strings.TrimSpace(mix.Latitude), 64)
+			m.Lng, _ = strconv.ParseFloat(strings.TrimSpace(mix.Longitude), 64)
+		}
+	default:
+		m.Kind = KindOther
+	}
+	return m
+}

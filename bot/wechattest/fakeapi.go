@@ -1,0 +1,207 @@
+// Package wechattest plays WeChat for tests and tools: a fake WeChat API
+// server that records every call and can inject errors and delays, and a
+// Signer that builds signed (and encrypted) callback requests the way
+// WeChat's servers do and checks the replies.
+package wechattest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Call is one request the fake API received.
+type Call struct {
+	Method string
+	Path   string
+	Query  url.Values
+	Body   []byte
+	At     time.Time
+}
+
+// CustomerText is a customer-service text message the fake API accepted.
+type CustomerText struct {
+	ToUser  string
+	Content string
+}
+
+type failure struct {
+	errcode int
+	status  int
+}
+
+// FakeAPI is an httptest server standing in for api.weixin.qq.com.
+type FakeAPI struct {
+	server *httptest.Server
+
+	mu       sync.Mutex
+	calls    []Call
+	tokenSeq int
+	valid    map[string]bool
+	failures map[string][]failure
+	delays   map[string]time.Duration
+	texts    []CustomerText
+	changed  chan struct{}
+}
+
+// NewFakeAPI starts a fake WeChat API on 127.0.0.1, closed when tb ends.
+func NewFakeAPI(tb testing.TB) *FakeAPI {
+	tb.Helper()
+	f := &FakeAPI{valid: map[string]bool{}, failures: map[string][]failure{}, delays: map[string]time.Duration{}, changed: make(chan struct{})}
+	f.server = httptest.NewServer(http.HandlerFunc(f.serve))
+	tb.Cleanup(f.server.Close)
+	return f
+}
+
+// URL is the base to configure as the WeChat API base.
+func (f *FakeAPI) URL() string { return f.server.URL }
+
+// FailNext makes the next call to path answer errcode (HTTP 200).
+func (f *FakeAPI) FailNext(path string, errcode int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failures[path] = append(f.failures[path], failure{errcode: errcode})
+}
+
+// FailNextStatus makes the next call to path answer an HTTP status.
+func (f *FakeAPI) FailNextStatus(path string, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failures[path] = append(f.failures[path], failure{status: status})
+}
+
+// Delay makes every call to path wait d before answering.
+func (f *FakeAPI) Delay(path string, d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.delays[path] = d
+}
+
+// ExpireTokens makes every token issued so far invalid (errcode 40001).
+func (f *FakeAPI) ExpireTokens() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.valid = map[string]bool{}
+}
+
+// Calls returns the calls made to path (all calls when path is "").
+func (f *FakeAPI) Calls(path string) []Call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Call
+	for _, c := range f.calls {
+		if path == "" || c.Path == path {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// CustomerTexts returns the customer-service texts accepted so far.
+func (f *FakeAPI) CustomerTexts() []CustomerText {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]CustomerText(nil), f.texts...)
+}
+
+// WaitCustomerTexts waits until at least n customer-service texts arrived
+// and returns them, failing tb after timeout.
+func (f *FakeAPI) WaitCustomerTexts(tb testing.TB, n int, timeout time.Duration) []CustomerText {
+	tb.Helper()
+	deadline := time.After(timeout)
+	for {
+		f.mu.Lock()
+		got, ch := len(f.texts), f.changed
+		f.mu.Unlock()
+		if got >= n {
+			return f.CustomerTexts()
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			tb.Fatalf("fake WeChat API: %d customer-service texts after %s, want %d", got, timeout, n)
+			return nil
+		}
+	}
+}
+
+func (f *FakeAPI) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	f.calls = append(f.calls, Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: body, At: time.Now()})
+	delay := f.delays[r.URL.Path]
+	var fail *failure
+	if q := f.failures[r.URL.Path]; len(q) > 0 {
+		fail, f.failures[r.URL.Path] = &q[0], q[1:]
+	}
+	f.mu.Unlock()
+	if delay > 0 {
+		time.Sleep(delay)
+	}
+	switch {
+	case fail != nil && fail.status != 0:
+		http.Error(w, http.StatusText(fail.status), fail.status)
+	case fail != nil:
+		writeJSON(w, map[string]any{"errcode": fail.errcode, "errmsg": fmt.Sprintf("injected %d", fail.errcode)})
+	case r.URL.Path == "/cgi-bin/token" || r.URL.Path == "/cgi-bin/stable_token":
+		f.issueToken(w)
+	default:
+		f.serveAPI(w, r, body)
+	}
+}
+
+func (f *FakeAPI) issueToken(w http.ResponseWriter) {
+	f.mu.Lock()
+	f.tokenSeq++
+	token := fmt.Sprintf("FAKE_TOKEN_%d", f.tokenSeq)
+	f.valid[token] = true
+	f.mu.Unlock()
+	writeJSON(w, map[string]any{"access_token": token, "expires_in": 7200})
+}
+
+func (f *FakeAPI) serveAPI(w http.ResponseWriter, r *http.Request, body []byte) {
+	f.mu.Lock()
+	ok := f.valid[r.URL.Query().Get("access_token")]
+	f.mu.Unlock()
+	if !ok {
+		writeJSON(w, map[string]any{"errcode": 40001, "errmsg": "invalid credential, access_token is invalid or not latest"})
+		return
+	}
+	switch r.URL.Path {
+	case "/cgi-bin/message/custom/send":
+		var msg struct {
+			ToUser  string `json:"touser"`
+			MsgType string `json:"msgtype"`
+			Text    struct {
+				Content string `json:"content"`
+			} `json:"text"`
+		}
+		if err := json.Unmarshal(body, &msg); err != nil || msg.ToUser == "" {
+			writeJSON(w, map[string]any{"errcode": 40003, "errmsg": "invalid openid"})
+			return
+		}
+		if msg.MsgType == "text" {
+			f.mu.Lock()
+			f.texts = append(f.texts, CustomerText{ToUser: msg.ToUser, Content: msg.Text.Content})
+			close(f.changed)
+			f.changed = make(chan struct{})
+			f.mu.Unlock()
+		}
+		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
+	case "/cgi-bin/qrcode/create":
+		writeJSON(w, map[string]any{"ticket": "FAKE_TICKET", "expire_seconds": 2592000, "url": "http://weixin.qq.com/q/fake"})
+	default:
+		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
+	}
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,145 @@
+// Package wxapi calls the WeChat Official Account API through the
+// silenceper/wechat SDK: an HTTP client with timeouts, an API base that tests
+// point at a fake server, and an access token shared by all replicas through
+// the cache, refreshed under a lock and once more when WeChat says it expired.
+package wxapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/silenceper/wechat/v2/officialaccount"
+	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
+	"github.com/silenceper/wechat/v2/officialaccount/message"
+	"github.com/silenceper/wechat/v2/util"
+
+	"envoybot/store"
+)
+
+// apiHost is the SDK's base URL, rewritten to Config.APIBase when set.
+const apiHost = "https://api.weixin.qq.com"
+
+// Config names the account and how to reach its API.
+type Config struct {
+	AppID  string
+	Secret string
+	// APIBase replaces https://api.weixin.qq.com when set (a fake server in
+	// tests). The SDK keeps it process-wide.
+	APIBase string
+	Timeout time.Duration
+}
+
+// Client is the WeChat API as envoybot uses it.
+type Client struct {
+	cfg   Config
+	cache store.Cache
+	log   *slog.Logger
+	oa    *officialaccount.OfficialAccount
+}
+
+// New returns a client. The SDK's HTTP client and URI rewriting are package
+// globals of the SDK, so the last New in a process sets them.
+func New(cfg Config, cache store.Cache, log *slog.Logger) *Client {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	util.DefaultHTTPClient = &http.Client{Timeout: cfg.Timeout}
+	if base := strings.TrimRight(cfg.APIBase, "/"); base != "" {
+		util.SetURIModifier(func(uri string) string {
+			return strings.Replace(uri, apiHost, base, 1)
+		})
+	} else {
+		util.SetURIModifier(nil)
+	}
+	c := &Client{cfg: cfg, cache: cache, log: log.With(slog.String("component", "wxapi"))}
+	c.oa = officialaccount.NewOfficialAccount(&oaconfig.Config{
+		AppID:     cfg.AppID,
+		AppSecret: cfg.Secret,
+		Cache:     sdkCache{cache},
+	})
+	c.oa.SetAccessTokenHandle(c)
+	return c
+}
+
+// OfficialAccount is the SDK's API object, using this client's token.
+func (c *Client) OfficialAccount() *officialaccount.OfficialAccount { return c.oa }
+
+// APIError is an errcode answered by WeChat.
+type APIError struct {
+	API  string
+	Code int64
+	Msg  string
+}
+
+// Error implements error.
+func (e *APIError) Error() string {
+	return fmt.Sprintf("wxapi: %s: errcode=%d errmsg=%s", e.API, e.Code, e.Msg)
+}
+
+// TokenInvalid reports whether WeChat refused the access token (40001
+// invalid, 42001 expired, 40014 malformed): refresh and retry once.
+func (e *APIError) TokenInvalid() bool {
+	return e.Code == 40001 || e.Code == 42001 || e.Code == 40014
+}
+
+// SendText sends a customer-service text message, allowed within 48 hours
+// of the user's last interaction.
+func (c *Client) SendText(ctx context.Context, openID, text string) error {
+	return c.postJSON(ctx, "/cgi-bin/message/custom/send", message.NewCustomerTextMessage(openID, text), nil)
+}
+
+// postJSON posts body to api with the access token and decodes the answer
+// into out (when not nil); an invalid token is refreshed and the call tried
+// once more.
+func (c *Client) postJSON(ctx context.Context, api string, body, out any) error {
+	for try := 0; ; try++ {
+		token, err := c.GetAccessTokenContext(ctx)
+		if err != nil {
+			return err
+		}
+		resp, err := util.PostJSONContext(ctx, apiHost+api+"?access_token="+token, body)
+		if err != nil {
+			return fmt.Errorf("wxapi: %s: %w", api, redactError(err))
+		}
+		var ce util.CommonError
+		if err := json.Unmarshal(resp, &ce); err != nil {
+			return fmt.Errorf("wxapi: %s: decode answer: %w", api, err)
+		}
+		if ce.ErrCode == 0 {
+			if out != nil {
+				if err := json.Unmarshal(resp, out); err != nil {
+					return fmt.Errorf("wxapi: %s: decode answer: %w", api, err)
+				}
+			}
+			return nil
+		}
+		apiErr := &APIError{API: api, Code: ce.ErrCode, Msg: ce.ErrMsg}
+		if try == 0 && apiErr.TokenInvalid() {
+			c.log.Warn("access token refused; refreshing", slog.Int64("errcode", ce.ErrCode))
+			c.invalidate(ctx, token)
+			continue
+		}
+		return apiErr
+	}
+}
+
+var tokenInURL = regexp.MustCompile(`access_token=[^&\s"]*`)
+
+// redactedError keeps the access token out of errors (and so of logs).
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func redactError(err error) error {
+	return &redactedError{msg: tokenInURL.ReplaceAllString(err.Error(), "access_token=***"), err: err}
+}

@@ -1,0 +1,122 @@
+package wxapi_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"envoybot/bot/wechattest"
+	"envoybot/bot/wxapi"
+	"envoybot/store"
+	"envoybot/store/storetest"
+)
+
+func newClient(api *wechattest.FakeAPI, cache store.Cache) *wxapi.Client {
+	return wxapi.New(wxapi.Config{AppID: "wxtest0000000001", Secret: "secret", APIBase: api.URL(), Timeout: 3 * time.Second},
+		cache, slog.New(slog.DiscardHandler))
+}
+
+func TestSendText(t *testing.T) {
+	storetest.Caches(t, func(t *testing.T, cache store.Cache) {
+		ctx := context.Background()
+		t.Run("delivers and reuses the cached token", func(t *testing.T) {
+			api := wechattest.NewFakeAPI(t)
+			c := newClient(api, cache)
+			for i := 0; i < 3; i++ {
+				if err := c.SendText(ctx, "o-1", "你好"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := api.CustomerTexts(); len(got) != 3 || got[0].ToUser != "o-1" || got[0].Content != "你好" {
+				t.Errorf("customer texts = %+v", got)
+			}
+			if n := len(api.Calls("/cgi-bin/token")); n != 1 {
+				t.Errorf("%d token fetches for 3 sends, want 1", n)
+			}
+		})
+		t.Run("refreshes and retries once on 40001", func(t *testing.T) {
+			api := wechattest.NewFakeAPI(t)
+			c := newClient(api, cache)
+			if err := c.SendText(ctx, "o-2", "一"); err != nil {
+				t.Fatal(err)
+			}
+			fetches := len(api.Calls("/cgi-bin/token"))
+			api.ExpireTokens()
+			if err := c.SendText(ctx, "o-2", "二"); err != nil {
+				t.Fatalf("send after the token expired: %v", err)
+			}
+			if n := len(api.Calls("/cgi-bin/token")) - fetches; n != 1 {
+				t.Errorf("%d token fetches after expiry, want 1", n)
+			}
+			if n := len(api.CustomerTexts()); n != 2 {
+				t.Errorf("%d texts delivered, want 2", n)
+			}
+		})
+		t.Run("42001 twice is an error, not a loop", func(t *testing.T) {
+			api := wechattest.NewFakeAPI(t)
+			c := newClient(api, cache)
+			api.FailNext("/cgi-bin/message/custom/send", 42001)
+			api.FailNext("/cgi-bin/message/custom/send", 42001)
+			err := c.SendText(ctx, "o-3", "x")
+			var apiErr *wxapi.APIError
+			if !errors.As(err, &apiErr) || apiErr.Code != 42001 {
+				t.Fatalf("err = %v, want APIError 42001", err)
+			}
+			if n := len(api.Calls("/cgi-bin/message/custom/send")); n != 2 {
+				t.Errorf("%d send attempts, want 2", n)
+			}
+		})
+		t.Run("other errcodes and 5xx are errors without the token", func(t *testing.T) {
+			api := wechattest.NewFakeAPI(t)
+			c := newClient(api, cache)
+			api.FailNext("/cgi-bin/message/custom/send", 45015)
+			var apiErr *wxapi.APIError
+			if err := c.SendText(ctx, "o-4", "x"); !errors.As(err, &apiErr) || apiErr.Code != 45015 {
+				t.Errorf("err = %v, want APIError 45015", err)
+			}
+			api.FailNextStatus("/cgi-bin/message/custom/send", http.StatusBadGateway)
+			err := c.SendText(ctx, "o-4", "x")
+			if err == nil {
+				t.Fatal("502 gave no error")
+			}
+			if strings.Contains(err.Error(), "FAKE_TOKEN") {
+				t.Errorf("error leaks the access token: %v", err)
+			}
+		})
+	})
+}
+
+func TestReplicasShareOneTokenFetch(t *testing.T) {
+	storetest.Caches(t, func(t *testing.T, cache store.Cache) {
+		api := wechattest.NewFakeAPI(t)
+		api.Delay("/cgi-bin/token", 200*time.Millisecond)
+		replicas := []*wxapi.Client{newClient(api, cache), newClient(api, cache), newClient(api, cache)}
+		var wg sync.WaitGroup
+		tokens := make([]string, 9)
+		for i := range tokens {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tok, err := replicas[i%3].GetAccessTokenContext(context.Background())
+				if err != nil {
+					t.Error(err)
+				}
+				tokens[i] = tok
+			}()
+		}
+		wg.Wait()
+		if n := len(api.Calls("/cgi-bin/token")); n != 1 {
+			t.Errorf("%d token fetches by 3 replicas at once, want 1", n)
+		}
+		for _, tok := range tokens {
+			if tok != tokens[0] || tok == "" {
+				t.Fatalf("replicas got different tokens: %v", tokens)
+			}
+		}
+	})
+}
