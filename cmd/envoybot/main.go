@@ -1,14 +1,67 @@
+// Command envoybot runs the WeChat Official Account backend of the campaign
+// "让社区更美好——和谐使者在行动".
+//
+//	envoybot [serve]        run the server (the default)
+//	envoybot migrate        apply database migrations and exit
+//	envoybot parse TEXT     print how a chat message is understood, as JSON
+//	envoybot version        print the version
 package main
 
 import (
-	_ "github.com/jackc/pgx/v5"
-	_ "github.com/pressly/goose/v3"
-	_ "github.com/prometheus/client_golang/prometheus"
-	_ "github.com/redis/go-redis/v9"
-	_ "github.com/robfig/cron/v3"
-	_ "github.com/silenceper/wechat/v2"
-	_ "go.yaml.in/yaml/v3"
-	_ "modernc.org/sqlite"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"envoybot/configs"
 )
 
-func main() {}
+func main() {
+	silenceSDK()
+	os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `usage: envoybot [command]
+
+commands:
+  serve     run the server (the default)
+  migrate   apply database migrations and exit
+  parse     print how a chat message is understood: envoybot parse [--now RFC3339] TEXT | --jsonl
+  version   print the version
+`
+
+// run is main without the process: testable, and it returns the exit code
+// (2 for bad usage or configuration).
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "version", "--version", "-v":
+		return runVersion(stdout)
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "parse":
+		loc, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			loc = time.FixedZone("CST", 8*3600)
+		}
+		return runParse(args, stdin, stdout, stderr, loc)
+	case "serve", "migrate":
+	default:
+		fmt.Fprintf(stderr, "envoybot: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	cfg, err := configs.Load(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	if cmd == "migrate" {
+		return runMigrate(ctx, cfg, stdout, stderr)
+	}
+	return runServe(ctx, cfg, stderr)
+}

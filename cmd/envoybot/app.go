@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"envoybot/bot"
+	"envoybot/bot/wxapi"
+	"envoybot/configs"
+	"envoybot/handlers"
+	"envoybot/store"
+	"envoybot/store/memory"
+	"envoybot/store/postgres"
+	rediscache "envoybot/store/redis"
+	"envoybot/store/sqlite"
+)
+
+// app is envoybot wired together: store, cache, WeChat API client, router
+// and the HTTP handler. Tests build it the same way serve does.
+type app struct {
+	cfg      *configs.Config
+	log      *slog.Logger
+	store    store.Store
+	cache    store.Cache
+	api      *wxapi.Client
+	callback *bot.Callback
+	handler  http.Handler
+}
+
+// openStore opens PostgreSQL when configured, else the embedded database;
+// either way its migrations run first.
+func openStore(ctx context.Context, cfg *configs.Config) (store.Store, error) {
+	if cfg.Embedded() {
+		return sqlite.Open(ctx, cfg.SQLitePath())
+	}
+	return postgres.Open(ctx, cfg.DatabaseURL)
+}
+
+// openCache opens Redis when configured, else an in-process cache.
+func openCache(ctx context.Context, cfg *configs.Config) (store.Cache, error) {
+	if cfg.RedisURL == "" {
+		return memory.New(), nil
+	}
+	return rediscache.Open(ctx, cfg.RedisURL, "envoybot:")
+}
+
+// openApp opens the store and cache cfg names and builds the app on them.
+func openApp(ctx context.Context, cfg *configs.Config, log *slog.Logger, now func() time.Time) (*app, error) {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	cache, err := openCache(ctx, cfg)
+	if err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("open cache: %w", err)
+	}
+	return newApp(cfg, st, cache, log, now), nil
+}
+
+// newApp wires the app on an open store and cache, which it then owns.
+// now is the clock (time.Now in production).
+func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Logger, now func() time.Time) *app {
+	a := &app{cfg: cfg, log: log, store: st, cache: cache}
+	wc := effectiveWeChat(cfg)
+	a.api = wxapi.New(wxapi.Config{AppID: wc.AppID, Secret: wc.Secret, APIBase: wc.APIBase, Timeout: wc.APITimeout}, cache, log)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	router := handlers.NewRouter(handlers.Deps{Users: st, Logger: log, Now: now})
+	a.callback = bot.NewCallback(bot.Config{
+		Token:           wc.Token,
+		AppID:           wc.AppID,
+		AESKey:          wc.AESKey,
+		TimestampWindow: wc.TimestampWindow,
+		ReplyDeadline:   wc.ReplyDeadline,
+		HandlerTimeout:  wc.HandlerTimeout,
+		DedupTTL:        wc.DedupTTL,
+		MaxBodyBytes:    wc.MaxBodyBytes,
+		MenuKeys:        wc.MenuKeys,
+		BusyText:        handlers.Text.Busy,
+	}, router, bot.Deps{Cache: cache, Record: st, Sender: a.api, Logger: log, Metrics: bot.NewMetrics(reg), Now: now})
+
+	mux := http.NewServeMux()
+	mux.Handle("/wechat", a.callback)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	a.handler = mux
+	return a
+}
+
+// effectiveWeChat is the WeChat configuration with the development
+// defaults filled in: with the development token, safe mode works too, with
+// a development AppID and EncodingAESKey that the README names.
+func effectiveWeChat(cfg *configs.Config) configs.WeChat {
+	wc := cfg.WeChat
+	if wc.Token == "" {
+		wc.Token = configs.DevToken
+	}
+	if cfg.UsingDevToken() {
+		if wc.AppID == "" {
+			wc.AppID = configs.DevAppID
+		}
+		if wc.AESKey == "" {
+			wc.AESKey = configs.DevAESKey
+		}
+	}
+	return wc
+}
+
+// ready answers 200 when the store and the cache answer, 503 otherwise.
+func (a *app) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	var errs []error
+	if err := a.store.Ping(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("store: %w", err))
+	}
+	if err := a.cache.Ping(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("cache: %w", err))
+	}
+	if err := errors.Join(errs...); err != nil {
+		a.log.Warn("not ready", slog.Any("error", err))
+		http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}
+
+// close waits for late replies (bounded by ctx) and closes cache and store.
+func (a *app) close(ctx context.Context) error {
+	waitErr := a.callback.Wait(ctx)
+	return errors.Join(waitErr, a.cache.Close(), a.store.Close())
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/sirupsen/logrus"
+
+	"envoybot/store"
+)
+
+// newLogger returns the JSON logger every part of envoybot writes to. Any
+// mobile number that reaches a log line is masked, whatever attribute it
+// hides in.
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		lv = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{
+		Level: lv,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Value.Kind() == slog.KindString {
+				if s := a.Value.String(); strings.ContainsAny(s, "13456789") {
+					a.Value = slog.StringValue(store.MaskPhone(s))
+				}
+			}
+			return a
+		},
+	}))
+}
+
+// silenceSDK turns off the SDK's logrus output: it logs decrypted messages
+// at debug level, and all our logging is slog JSON.
+func silenceSDK() {
+	logrus.SetOutput(io.Discard)
+	logrus.SetLevel(logrus.PanicLevel)
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"envoybot/configs"
+)
+
+// runServe runs the HTTP server until SIGINT or SIGTERM, then shuts down
+// in order: stop accepting, finish requests, send late replies, close.
+func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
+	log := newLogger(stderr, cfg.LogLevel)
+	if cfg.UsingDevToken() {
+		log.Warn("using the development WeChat token: for local trials only, set ENVOYBOT_WECHAT_TOKEN for a real account",
+			slog.String("token", configs.DevToken), slog.String("app_id", configs.DevAppID), slog.String("aes_key", configs.DevAESKey))
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	a, err := openApp(ctx, cfg, log, time.Now)
+	if err != nil {
+		log.Error("cannot start", slog.Any("error", err))
+		return 1
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		log.Error("cannot listen", slog.String("addr", cfg.Addr), slog.Any("error", err))
+		_ = a.close(context.Background())
+		return 1
+	}
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       90 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	store := "embedded:" + cfg.SQLitePath()
+	if !cfg.Embedded() {
+		store = "postgres:" + configs.Mask(cfg.DatabaseURL)
+	}
+	cache := "in-process"
+	if cfg.RedisURL != "" {
+		cache = "redis:" + configs.Mask(cfg.RedisURL)
+	}
+	log.Info("envoybot serving", slog.String("addr", ln.Addr().String()), slog.String("store", store), slog.String("cache", cache),
+		slog.String("wechat_url", localURL(ln.Addr())+"/wechat"))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		log.Error("server stopped", slog.Any("error", err))
+		_ = a.close(context.Background())
+		return 1
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.WeChat.HandlerTimeout+5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("shutdown", slog.Any("error", err))
+	}
+	if err := a.close(shutdownCtx); err != nil {
+		log.Warn("close", slog.Any("error", err))
+	}
+	log.Info("stopped")
+	return 0
+}
+
+// runMigrate applies the migrations (opening the store does) and reports
+// the schema version.
+func runMigrate(ctx context.Context, cfg *configs.Config, stdout, stderr io.Writer) int {
+	log := newLogger(stderr, cfg.LogLevel)
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		log.Error("migrate", slog.Any("error", err))
+		return 1
+	}
+	defer st.Close()
+	v, ok := st.(interface {
+		Version(context.Context) (int64, error)
+	})
+	if !ok {
+		fmt.Fprintln(stdout, "migrations applied")
+		return 0
+	}
+	n, err := v.Version(ctx)
+	if err != nil {
+		log.Error("migrate: read version", slog.Any("error", err))
+		return 1
+	}
+	fmt.Fprintf(stdout, "migrations applied; schema version %d\n", n)
+	return 0
+}
+
+// localURL is how to reach addr from this machine: an unspecified host
+// (":8080", "[::]:8080") becomes localhost.
+func localURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
