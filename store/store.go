@@ -50,8 +50,11 @@ type User struct {
 	LastLat        float64
 	LastLng        float64
 	LastLocationAt time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// AnonymisedAt is when the user deleted their data (注销): name and
+	// mobile are gone for good; zero otherwise.
+	AnonymisedAt time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Registered reports whether the user has given a name, mobile and community.
@@ -122,6 +125,7 @@ type Store interface {
 	UserService
 	CommunityService
 	MessageLog
+	CampaignStore
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.
