@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"envoybot/store"
 )
@@ -48,9 +47,11 @@ func (db *DB) FindUserByOpenID(ctx context.Context, openID string) (*store.User,
 }
 
 // RegisterVolunteer fills in the profile, creating the user and the
-// community when new. The user row is locked before its profile is read,
-// so of several racing registrations of one openid exactly one sees an
-// empty profile and reports created.
+// community when new. A user who deleted their data (注销) may register
+// again: the new profile clears AnonymisedAt and counts as created. The
+// user row is locked before its profile is read, so of several racing
+// registrations of one openid exactly one sees an empty profile and
+// reports created.
 func (db *DB) RegisterVolunteer(ctx context.Context, reg store.Registration, at time.Time) (*store.User, bool, error) {
 	reg, err := normaliseRegistration(reg)
 	if err != nil {
@@ -86,7 +87,7 @@ func (db *DB) RegisterVolunteer(ctx context.Context, reg store.Registration, at 
 		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE users SET
-				real_name = $2, mobile = $3, community_id = $4,
+				real_name = $2, mobile = $3, community_id = $4, anonymised_at = NULL,
 				role = CASE role WHEN 'resident' THEN 'volunteer' ELSE role END,
 				last_interaction_at = GREATEST(last_interaction_at, $5),
 				updated_at = $5
@@ -144,23 +145,32 @@ func (db *DB) SetLastLocation(ctx context.Context, openID string, lat, lng float
 	return wrapError("set last location", err)
 }
 
+// userColumns selects a user with its community name; FROM users u LEFT
+// JOIN communities c must follow.
+const userColumns = `u.id, u.openid, u.role, u.real_name, u.mobile, COALESCE(c.name, ''),
+	u.envoy_level, u.envoy_kind, u.following, u.last_interaction_at,
+	u.last_lat, u.last_lng, u.last_location_at, u.anonymised_at, u.created_at, u.updated_at`
+
 // findUserByOpenID reads one user with its community name.
 func findUserByOpenID(ctx context.Context, q queryer, openID string) (*store.User, error) {
-	var (
-		u                                           store.User
-		role                                        string
-		lat, lng                                    *float64
-		interaction, location, createdAt, updatedAt pgtype.Timestamptz
-	)
-	err := q.QueryRow(ctx, `
-		SELECT u.id, u.openid, u.role, u.real_name, u.mobile, COALESCE(c.name, ''),
-			u.envoy_level, u.envoy_kind, u.following, u.last_interaction_at,
-			u.last_lat, u.last_lng, u.last_location_at, u.created_at, u.updated_at
+	return scanUser(q.QueryRow(ctx, `
+		SELECT `+userColumns+`
 		FROM users u LEFT JOIN communities c ON c.id = u.community_id
-		WHERE u.openid = $1`, openID).Scan(
+		WHERE u.openid = $1`, openID))
+}
+
+// scanUser reads the userColumns of one row.
+func scanUser(row rowScanner) (*store.User, error) {
+	var (
+		u        store.User
+		role     string
+		lat, lng *float64
+	)
+	err := row.Scan(
 		&u.ID, &u.OpenID, &role, &u.Name, &u.Phone, &u.Community,
-		&u.EnvoyLevel, &u.EnvoyKind, &u.Following, &interaction,
-		&lat, &lng, &location, &createdAt, &updatedAt,
+		&u.EnvoyLevel, &u.EnvoyKind, &u.Following, timeColumn{&u.LastInteractionAt},
+		&lat, &lng, timeColumn{&u.LastLocationAt}, timeColumn{&u.AnonymisedAt},
+		timeColumn{&u.CreatedAt}, timeColumn{&u.UpdatedAt},
 	)
 	if err != nil {
 		return nil, err
@@ -169,8 +179,6 @@ func findUserByOpenID(ctx context.Context, q queryer, openID string) (*store.Use
 	if lat != nil && lng != nil {
 		u.LastLat, u.LastLng = *lat, *lng
 	}
-	u.LastInteractionAt, u.LastLocationAt = timeOf(interaction), timeOf(location)
-	u.CreatedAt, u.UpdatedAt = timeOf(createdAt), timeOf(updatedAt)
 	return &u, nil
 }
 

@@ -13,7 +13,7 @@ import (
 // JOIN communities c must follow.
 const userColumns = `u.id, u.openid, u.role, u.real_name, u.mobile, COALESCE(c.name, ''),
 	u.envoy_level, u.envoy_kind, u.following, u.last_interaction_at,
-	u.last_lat, u.last_lng, u.last_location_at, u.created_at, u.updated_at`
+	u.last_lat, u.last_lng, u.last_location_at, u.anonymised_at, u.created_at, u.updated_at`
 
 // TouchUser creates the user as a following resident when unknown and
 // records the interaction time, which never moves backwards.
@@ -53,9 +53,11 @@ func (db *DB) FindUserByOpenID(ctx context.Context, openID string) (*store.User,
 }
 
 // RegisterVolunteer fills in the profile, creating the user and the
-// community when new. The write transaction serialises registrations, so
-// of several racing registrations of one openid exactly one sees an empty
-// profile and reports created.
+// community when new. A user who deleted their data (注销) may register
+// again: the new profile clears AnonymisedAt and counts as created. The
+// write transaction serialises registrations, so of several racing
+// registrations of one openid exactly one sees an empty profile and
+// reports created.
 func (db *DB) RegisterVolunteer(ctx context.Context, reg store.Registration, at time.Time) (*store.User, bool, error) {
 	var (
 		u       *store.User
@@ -83,7 +85,7 @@ func (db *DB) RegisterVolunteer(ctx context.Context, reg store.Registration, at 
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE users SET
-				real_name = ?3, mobile = ?4, community_id = ?5,
+				real_name = ?3, mobile = ?4, community_id = ?5, anonymised_at = NULL,
 				role = CASE role WHEN 'resident' THEN 'volunteer' ELSE role END,
 				last_interaction_at = COALESCE(MAX(last_interaction_at, ?1), last_interaction_at, ?1),
 				updated_at = ?1
@@ -150,18 +152,29 @@ func (db *DB) SetLastLocation(ctx context.Context, openID string, lat, lng float
 
 // findUserByOpenID reads one user with its community name.
 func findUserByOpenID(ctx context.Context, q queryer, openID string) (*store.User, error) {
+	return scanUser(q.QueryRowContext(ctx, `
+		SELECT `+userColumns+`
+		FROM users u LEFT JOIN communities c ON c.id = u.community_id
+		WHERE u.openid = ?`, openID))
+}
+
+// rowScanner is a *sql.Row or *sql.Rows.
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+// scanUser reads the userColumns of one row.
+func scanUser(row rowScanner) (*store.User, error) {
 	var (
 		u        store.User
 		role     string
 		lat, lng sql.NullFloat64
 	)
-	err := q.QueryRowContext(ctx, `
-		SELECT `+userColumns+`
-		FROM users u LEFT JOIN communities c ON c.id = u.community_id
-		WHERE u.openid = ?`, openID).Scan(
+	err := row.Scan(
 		&u.ID, &u.OpenID, &role, &u.Name, &u.Phone, &u.Community,
 		&u.EnvoyLevel, &u.EnvoyKind, &u.Following, timeColumn{&u.LastInteractionAt},
-		&lat, &lng, timeColumn{&u.LastLocationAt}, timeColumn{&u.CreatedAt}, timeColumn{&u.UpdatedAt},
+		&lat, &lng, timeColumn{&u.LastLocationAt}, timeColumn{&u.AnonymisedAt},
+		timeColumn{&u.CreatedAt}, timeColumn{&u.UpdatedAt},
 	)
 	if err != nil {
 		return nil, err

@@ -60,7 +60,11 @@ func NewSQLiteReopener(tb testing.TB) Reopener {
 		if err != nil {
 			tb.Fatalf("open sqlite %s: %v", path, err)
 		}
-		tb.Cleanup(func() { db.Close() })
+		auditReaders.Store(store.Store(db), sqliteAuditReader(path))
+		tb.Cleanup(func() {
+			auditReaders.Delete(store.Store(db))
+			db.Close()
+		})
 		return db
 	}
 }
@@ -86,7 +90,11 @@ func NewPostgresReopener(tb testing.TB) Reopener {
 		if err != nil {
 			tb.Fatalf("open postgres: %v", err)
 		}
-		tb.Cleanup(func() { db.Close() })
+		auditReaders.Store(store.Store(db), postgresAuditReader(schemaURL))
+		tb.Cleanup(func() {
+			auditReaders.Delete(store.Store(db))
+			db.Close()
+		})
 		return db
 	}
 }

@@ -26,6 +26,13 @@ func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("registration", func(t *testing.T) { runRegistrationConformance(t, open) })
 	t.Run("communities", func(t *testing.T) { runCommunityConformance(t, open) })
 	t.Run("processed messages", func(t *testing.T) { runMessageConformance(t, open) })
+	t.Run("invites", func(t *testing.T) { runInviteConformance(t, open) })
+	t.Run("envoys", func(t *testing.T) { runEnvoyConformance(t, open) })
+	t.Run("activities", func(t *testing.T) { runActivityConformance(t, open) })
+	t.Run("signups", func(t *testing.T) { runSignupConformance(t, open) })
+	t.Run("attendance", func(t *testing.T) { runAttendanceConformance(t, open) })
+	t.Run("lectures", func(t *testing.T) { runLectureConformance(t, open) })
+	t.Run("profiles", func(t *testing.T) { runProfileConformance(t, open) })
 	t.Run("ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {
 			t.Fatalf("Ping: %v", err)
@@ -426,8 +433,10 @@ func assertUser(t *testing.T, got, want *store.User) {
 	assertTime(t, "LastLocationAt", g.LastLocationAt, w.LastLocationAt)
 	assertTime(t, "CreatedAt", g.CreatedAt, w.CreatedAt)
 	assertTime(t, "UpdatedAt", g.UpdatedAt, w.UpdatedAt)
+	assertTime(t, "AnonymisedAt", g.AnonymisedAt, w.AnonymisedAt)
 	g.LastInteractionAt, g.LastLocationAt, g.CreatedAt, g.UpdatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	w.LastInteractionAt, w.LastLocationAt, w.CreatedAt, w.UpdatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	g.AnonymisedAt, w.AnonymisedAt = time.Time{}, time.Time{}
 	if g != w {
 		t.Errorf("user = %+v, want %+v", g, w)
 	}
