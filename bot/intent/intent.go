@@ -8,7 +8,9 @@
 package intent
 
 import (
+	"regexp"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -58,11 +60,30 @@ const (
 	FieldName      = "name"
 	FieldPhone     = "phone"
 	FieldCommunity = "community"
+	FieldActivity  = "activity"
+	FieldCode      = "code"
+	FieldTeam      = "team"
+	FieldTitle     = "title"
+	FieldStart     = "start"
+	FieldPlace     = "place"
+	FieldNames     = "names"
 )
 
-// ProblemBadPhone marks a mobile number that is present but not a valid
-// mainland mobile (11 digits starting 1[3-9]); the raw value is not kept.
-const ProblemBadPhone = "bad_phone"
+// Problems: machine-readable reasons for a field that is present but wrong,
+// so the reply can say what to fix rather than only what is missing.
+const (
+	// ProblemBadPhone marks a mobile number that is present but not a valid
+	// mainland mobile (11 digits starting 1[3-9]); the raw value is not kept.
+	ProblemBadPhone = "bad_phone"
+	// ProblemBadTime marks a time that cannot be: an end before the start,
+	// 2月30日, 25:00.
+	ProblemBadTime = "bad_time"
+	// ProblemNoTime marks a date without a time of day where one is needed
+	// (publishing an activity or lecture).
+	ProblemNoTime = "no_time"
+	// ProblemBadCode marks an invite code that is not 4–12 letters and digits.
+	ProblemBadCode = "bad_code"
+)
 
 // Result is the parse of one message. The JSON shape is fixed:
 // {"intent": "...", ...flat fields}, empty fields omitted. (It cannot be
@@ -90,9 +111,15 @@ type Result struct {
 
 // command is one row of the keyword table: the words that start the command
 // and the parser for what follows them. A parser returns false to decline
-// (the keyword was a coincidence), and matching goes on.
+// (the keyword was a coincidence), and matching goes on. suffixes are words
+// that may end the message instead ("A12不去了"); they are tried only when no
+// keyword at the start matched, and the parser gets the text before them.
 type command struct {
 	keywords []string
+	suffixes []string
+	// anywhere lets the keywords stand mid-sentence when an activity code is
+	// also there: "我已到达，签到A12".
+	anywhere bool
 	parse    func(rest string, now time.Time) (Result, bool)
 }
 
@@ -100,6 +127,31 @@ type command struct {
 var commands = []command{
 	{keywords: helpKeywords, parse: parseHelp},
 	{keywords: registerKeywords, parse: parseRegister},
+	{anywhere: true, keywords: signupKeywords, suffixes: signupSuffixes, parse: parseSignup},
+	{keywords: looseSignupKeywords, suffixes: []string{"参加"}, parse: parseLooseSignup},
+	{anywhere: true, keywords: cancelKeywords, suffixes: cancelSuffixes, parse: parseCancel},
+	{keywords: mySignupsKeywords, suffixes: mySignupsKeywords, parse: bare(MySignups)},
+	{keywords: myHoursKeywords, parse: bare(MyHours)},
+	{anywhere: true, keywords: []string{"签到", "我要签到", "扫码签到"}, suffixes: []string{"签到"}, parse: withActivity(Checkin)},
+	{anywhere: true, keywords: []string{"签退", "我要签退", "扫码签退"}, suffixes: []string{"签退"}, parse: withActivity(Checkout)},
+	{keywords: lecturesKeywords, suffixes: []string{"讲座", "的讲座", "讲座列表", "有什么讲座", "有哪些讲座"}, parse: withCommunity(Lectures, false)},
+	{keywords: subscribeKeywords, parse: withCommunity(Subscribe, false)},
+	{keywords: unsubscribeKeywords, parse: withCommunity(Unsubscribe, false)},
+	{keywords: activitiesKeywords, suffixes: activitiesSuffixes, parse: parseActivities},
+	{keywords: bindKeywords, parse: parseBind},
+	{keywords: contactPointKeywords, parse: withCommunity(ContactPoint, true)},
+	{keywords: teamCreateKeywords, parse: parseTeamCreate},
+	{keywords: teamJoinKeywords, parse: parseTeamJoin(true)},
+	{keywords: []string{"加入"}, parse: parseTeamJoin(false)},
+	{keywords: publishActivityKeywords, parse: parsePublishActivity},
+	{keywords: publishLectureKeywords, parse: parsePublishLecture},
+	{anywhere: true, keywords: []string{"活动签到", "活动开始", "开始活动", "活动已开始"}, suffixes: []string{"活动签到", "活动开始"}, parse: withActivity(ActivityCheckin)},
+	{anywhere: true, keywords: []string{"确认时长", "确认工时", "时长确认", "工时确认", "确认服务时长"}, suffixes: []string{"确认时长", "确认工时"}, parse: withActivity(ConfirmHours)},
+	{keywords: brandKeywords, parse: parseBrand},
+	{keywords: importKeywords, parse: parseImport},
+	{keywords: progressKeywords, parse: bare(Progress)},
+	{keywords: []string{"取消讲座", "讲座取消", "撤销讲座", "撤回讲座", "删除讲座"}, suffixes: []string{"取消讲座", "讲座取消"}, parse: parseCancelLecture},
+	{keywords: deleteAccountKeywords, parse: bare(DeleteAccount)},
 }
 
 // keywordEntry pairs one keyword with its command; entries are kept longest
@@ -109,12 +161,15 @@ type keywordEntry struct {
 	cmd     *command
 }
 
-var keywordIndex = buildKeywordIndex(commands)
+var (
+	keywordIndex = buildKeywordIndex(commands, func(c *command) []string { return c.keywords })
+	suffixIndex  = buildKeywordIndex(commands, func(c *command) []string { return c.suffixes })
+)
 
-func buildKeywordIndex(cmds []command) []keywordEntry {
+func buildKeywordIndex(cmds []command, words func(*command) []string) []keywordEntry {
 	var idx []keywordEntry
 	for i := range cmds {
-		for _, k := range cmds[i].keywords {
+		for _, k := range words(&cmds[i]) {
 			idx = append(idx, keywordEntry{keyword: k, cmd: &cmds[i]})
 		}
 	}
@@ -145,7 +200,58 @@ func Parse(text string, now time.Time) Result {
 			return r
 		}
 	}
+	if r, ok := parseCodeFirst(body, now); ok {
+		return r
+	}
+	for _, e := range suffixIndex {
+		before, ok := cutSuffix(body, e.keyword)
+		if !ok {
+			continue
+		}
+		if r, ok := e.cmd.parse(before, now); ok {
+			return r
+		}
+	}
+	if code, _ := findCode(body, activityLetter); code != "" {
+		for _, e := range keywordIndex {
+			if i := strings.Index(body, e.keyword); e.cmd.anywhere && i > 0 {
+				if r, ok := e.cmd.parse(body[:i]+" "+body[i+len(e.keyword):], now); ok {
+					return r
+				}
+			}
+		}
+	}
 	return Result{Intent: Unknown}
+}
+
+// reLeadingCode is a code typed before the command: "A12，报名，张三…",
+// "A12活动开始了".
+var reLeadingCode = regexp.MustCompile(`^(?i:[ALT])[ \-#]?[0-9]{1,6}\b`)
+
+// parseCodeFirst moves a leading code after the command keyword that follows
+// it and parses that.
+func parseCodeFirst(body string, now time.Time) (Result, bool) {
+	loc := reLeadingCode.FindStringIndex(body)
+	if loc == nil {
+		return Result{}, false
+	}
+	code, after := body[:loc[1]], trimGaps(body[loc[1]:])
+	for _, e := range keywordIndex {
+		if rest, ok := cutKeyword(after, e.keyword); ok {
+			if r, ok := e.cmd.parse(code+" "+rest, now); ok {
+				return r, true
+			}
+		}
+	}
+	return Result{}, false
+}
+
+// cutSuffix cuts keyword off the end of s ("A12不去了" → "A12").
+func cutSuffix(s, keyword string) (string, bool) {
+	if len(s) <= len(keyword) || !strings.EqualFold(s[len(s)-len(keyword):], keyword) {
+		return s, false
+	}
+	return trimGaps(s[:len(s)-len(keyword)]), true
 }
 
 // isQuestionMarks reports a message made only of question marks: the

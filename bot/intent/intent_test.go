@@ -7,10 +7,9 @@ import (
 	"time"
 )
 
-var shanghai = time.FixedZone("CST", 8*3600)
-
-// fixedNow is the clock for every test; relative dates arrive in later intents.
-var fixedNow = time.Date(2026, 3, 14, 10, 0, 0, 0, shanghai)
+// fixedNow is the clock for every test: Sunday 29 November 2026, 10:00 in
+// Shanghai, given in UTC so that Parse has to convert it.
+var fixedNow = time.Date(2026, 11, 29, 2, 0, 0, 0, time.UTC)
 
 func reg(name, phone, community string, missing ...string) Result {
 	return Result{Intent: Register, Name: name, Phone: phone, Community: community, Missing: missing}
@@ -124,12 +123,12 @@ func TestParse(t *testing.T) {
 		{"thanks alone", "谢谢", unknown},
 		{"small talk", "今天天气不错", unknown},
 		{"help for the elderly is not help", "帮助老人", unknown},
-		{"deregistration is not registration", "注销", unknown},
-		{"signup not parsed yet", "报名 A12", unknown},
-		{"polite signup not parsed yet", "你好，我想报名A12，谢谢", unknown},
-		{"check-in not parsed yet", "签到 A12", unknown},
-		{"my hours not parsed yet", "我的时长", unknown},
-		{"bind not parsed yet", "绑定 8H3K2Q", unknown},
+		{"deregistration is not registration", "注销", Result{Intent: DeleteAccount}},
+		{"signup is not registration", "报名 A12", Result{Intent: Signup, Activity: "A12"}},
+		{"polite signup is not registration", "你好，我想报名A12，谢谢", Result{Intent: Signup, Activity: "A12"}},
+		{"check-in is not registration", "签到 A12", Result{Intent: Checkin, Activity: "A12"}},
+		{"my hours is not registration", "我的时长", Result{Intent: MyHours}},
+		{"bind is not registration", "绑定 8H3K2Q", Result{Intent: Bind, Code: "8H3K2Q"}},
 		{"details without command", "张三 13812345678 古槐社区", unknown},
 		{"latin word starting with hi", "history", unknown},
 		{"latin word starting with help", "helpful", unknown},
@@ -169,5 +168,15 @@ func TestKeywordsAreMatchedLongestFirst(t *testing.T) {
 		if len(keywordIndex[i].keyword) > len(keywordIndex[i-1].keyword) {
 			t.Fatalf("keyword %q after shorter %q", keywordIndex[i].keyword, keywordIndex[i-1].keyword)
 		}
+	}
+}
+
+func TestKeywordsBelongToOneCommand(t *testing.T) {
+	seen := map[string]*command{}
+	for _, e := range keywordIndex {
+		if c, ok := seen[e.keyword]; ok && c != e.cmd {
+			t.Errorf("keyword %q starts two commands", e.keyword)
+		}
+		seen[e.keyword] = e.cmd
 	}
 }

@@ -1,0 +1,225 @@
+package intent
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Keywords of the envoy's publishing commands.
+var (
+	publishActivityKeywords = []string{
+		"发布活动", "发活动", "新建活动", "创建活动", "发起活动", "添加活动", "活动发布", "组织活动",
+	}
+	publishLectureKeywords = []string{
+		"发布讲座", "发讲座", "新建讲座", "创建讲座", "添加讲座", "讲座发布", "举办讲座",
+	}
+)
+
+// The labels an envoy may put before a field ("地点：古槐社区活动室"), longest
+// first within each list. Words in publishIgnored label something extracted
+// elsewhere (the time, the quota) and are dropped.
+var (
+	publishLabels = []struct {
+		field  string
+		labels []string
+	}{
+		{FieldTitle, []string{"活动名称", "活动主题", "活动标题", "讲座名称", "讲座主题", "讲座标题", "讲座题目", "名称", "标题", "主题", "题目"}},
+		{FieldPlace, []string{"活动地点", "讲座地点", "集合地点", "地点", "地址", "场地", "位置"}},
+		{"category", []string{"活动类别", "活动类型", "活动分类", "类别", "类型", "分类"}},
+		{FieldCommunity, []string{"所属社区", "社区名称", "社区"}},
+	}
+	publishIgnored = map[string]bool{
+		"时间": true, "活动时间": true, "讲座时间": true, "日期": true, "名额": true, "人数": true,
+		"活动": true, "讲座": true, "在": true, "到": true, "至": true, "举办": true, "举行": true,
+	}
+)
+
+// quotaPatterns are the ways a quota is written, most explicit first:
+// 名额20, 名额：20, 名额二十, 限20人, 20个名额, 招募20人, 20人.
+var quotaPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`名额\s*:?\s*(` + cnNumberClass + `{1,5})\s*(?:人|名|个)?`),
+	regexp.MustCompile(`限\s*(?:额|报)?\s*:?\s*(` + cnNumberClass + `{1,5})\s*(?:人|名|位)`),
+	regexp.MustCompile(`(` + cnNumberClass + `{1,5})\s*个?\s*名额`),
+	regexp.MustCompile(`人数\s*:?\s*(` + cnNumberClass + `{1,5})\s*(?:人|名)?`),
+	regexp.MustCompile(`(?:招募|招|需要|需)\s*(` + cnNumberClass + `{1,5})\s*(?:人|名|位)(?:志愿者)?`),
+	regexp.MustCompile(`([0-9]{1,4})\s*(?:人|名|位)(?:志愿者)?`),
+}
+
+// extractQuota finds the quota and blanks it out of text.
+func extractQuota(text string) (int, string) {
+	for _, re := range quotaPatterns {
+		m := re.FindStringSubmatchIndex(text)
+		if m == nil {
+			continue
+		}
+		if n, ok := parseNumber(text[m[2]:m[3]]); ok && n > 0 && n < 100000 {
+			return n, blank(text, m)
+		}
+	}
+	return 0, text
+}
+
+// publishFields are the words of a publishing command once time and quota
+// are out: labelled ones by field, the others in order.
+type publishFields struct {
+	labelled   map[string]string
+	unlabelled []string
+}
+
+func splitPublishFields(text string) publishFields {
+	f := publishFields{labelled: map[string]string{}}
+	pending := ""
+	for _, t := range tokens(text) {
+		if field, ok := publishLabel(t); ok {
+			pending = field
+			continue
+		}
+		if publishIgnored[t] {
+			pending = ""
+			continue
+		}
+		field, val := cutPublishLabel(t)
+		if field == "" {
+			field, val = pending, t
+		}
+		pending = ""
+		if field != "" && f.labelled[field] == "" {
+			f.labelled[field] = val
+			continue
+		}
+		f.unlabelled = append(f.unlabelled, val)
+	}
+	return f
+}
+
+// publishLabel reports a word that is only a label.
+func publishLabel(t string) (string, bool) {
+	for _, set := range publishLabels {
+		for _, l := range set.labels {
+			if t == l {
+				return set.field, true
+			}
+		}
+	}
+	return "", false
+}
+
+// cutPublishLabel cuts a place label glued to its value ("地点古槐社区"), a
+// community label glued to a community, a category label glued to a category
+// word; other labels need a separator, since "主题党日" is a title, not a label.
+func cutPublishLabel(t string) (string, string) {
+	for _, l := range []string{"活动地点", "讲座地点", "地点", "地址"} {
+		if v, ok := strings.CutPrefix(t, l); ok && v != "" {
+			return FieldPlace, strings.TrimPrefix(v, "在")
+		}
+	}
+	if v, ok := strings.CutPrefix(t, "社区"); ok && looksLikeCommunity(v) {
+		return FieldCommunity, v
+	}
+	for _, l := range []string{"活动类别", "活动类型", "类别", "类型", "分类"} {
+		if v, ok := strings.CutPrefix(t, l); ok && isCategoryWord(v) {
+			return "category", v
+		}
+	}
+	return "", t
+}
+
+// reCommunityInPlace finds the community a place lies in: 古槐社区敬老院 → 古槐社区.
+var reCommunityInPlace = regexp.MustCompile(`^(\p{Han}+?社区)`)
+
+// fillPublished sets title, place and community from the words, and lists
+// what is missing. It returns the words left over.
+func fillPublished(r *Result, f publishFields, w when) []string {
+	r.Title = f.labelled[FieldTitle]
+	r.Place = f.labelled[FieldPlace]
+	r.Community = f.labelled[FieldCommunity]
+	var extras []string
+	for _, t := range f.unlabelled {
+		switch {
+		case r.Title == "":
+			r.Title = t
+		case r.Place == "":
+			r.Place = t
+		default:
+			extras = append(extras, t)
+		}
+	}
+	if r.Community == "" {
+		if m := reCommunityInPlace.FindStringSubmatch(r.Place); m != nil {
+			r.Community = m[1]
+		}
+	}
+	if r.Community == "" {
+		for i, t := range extras {
+			if looksLikeCommunity(t) {
+				r.Community = t
+				extras = append(extras[:i:i], extras[i+1:]...)
+				break
+			}
+		}
+	}
+	if w.hasStart {
+		r.Start = formatTime(w.start)
+	}
+	r.Problem = w.problem
+	if r.Title == "" {
+		r.Missing = append(r.Missing, FieldTitle)
+	}
+	if !w.hasStart && w.problem == "" {
+		r.Missing = append(r.Missing, FieldStart)
+	}
+	if r.Place == "" {
+		r.Missing = append(r.Missing, FieldPlace)
+	}
+	return extras
+}
+
+// parsePublishActivity reads "发布活动 敬老院包饺子 12月5日 14:00-16:00
+// 古槐社区敬老院 关爱困难群体 名额20" with the fields in any order. The title
+// is the first word left once time, quota and category are taken, the place
+// the next; further words become the description.
+func parsePublishActivity(rest string, now time.Time) (Result, bool) {
+	r := Result{Intent: PublishActivity}
+	w, text := extractWhen(rest, now, false)
+	r.Quota, text = extractQuota(text)
+	f := splitPublishFields(text)
+	r.Category = f.labelled["category"]
+	if r.Category == "" {
+		for i, t := range f.unlabelled {
+			if isCategoryWord(t) && (i > 0 || len(f.unlabelled) > 2 || f.labelled[FieldTitle] != "") {
+				r.Category = t
+				f.unlabelled = append(f.unlabelled[:i:i], f.unlabelled[i+1:]...)
+				break
+			}
+		}
+	}
+	extras := fillPublished(&r, f, w)
+	r.Description = strings.Join(extras, " ")
+	if w.hasEnd {
+		r.End = formatTime(w.end)
+	}
+	return r, true
+}
+
+// parsePublishLecture reads a one-off or recurring lecture: "发布讲座
+// 法律知识讲座 每月第一个周六 9:30 古槐社区活动室". A recurrence yields its
+// next three occurrences and its rule, normalised, as the description.
+func parsePublishLecture(rest string, now time.Time) (Result, bool) {
+	r := Result{Intent: PublishLecture}
+	w, text := extractWhen(rest, now, true)
+	fillPublished(&r, splitPublishFields(text), w)
+	switch {
+	case w.rule != "" && w.clock != "":
+		r.Description = w.rule + " " + w.clock
+	default:
+		r.Description = w.rule
+	}
+	for _, t := range w.occurrences {
+		r.Occurrences = append(r.Occurrences, formatTime(t))
+	}
+	if w.rule == "" && w.hasStart {
+		r.Occurrences = []string{r.Start}
+	}
+	return r, true
+}
