@@ -44,6 +44,7 @@ type Config struct {
 	// CampaignFile names a campaign YAML that replaces the built-in one.
 	CampaignFile string   `yaml:"campaign_file"`
 	WeChat       WeChat   `yaml:"wechat"`
+	Rules        Rules    `yaml:"rules"`
 	Campaign     Campaign `yaml:"-"` // from CampaignFile or the built-in campaign.yaml
 
 	// sources maps a YAML key path to the environment variable that set it,

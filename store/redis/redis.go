@@ -40,6 +40,16 @@ func Open(ctx context.Context, url string, prefix string) (*Cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redis: open: %w", store.Errorf(store.EINVALID, "bad redis url: %v", err))
 	}
+	// A chat reply has 5 seconds: a Redis that hangs must fail fast, and the
+	// caller's context deadline must bound every call.
+	opts.ContextTimeoutEnabled = true
+	if opts.DialTimeout > time.Second {
+		opts.DialTimeout = time.Second
+	}
+	opts.ReadTimeout, opts.WriteTimeout = time.Second, time.Second
+	if opts.MaxRetries > 1 {
+		opts.MaxRetries = 1
+	}
 	c := &Cache{client: goredis.NewClient(opts), prefix: prefix}
 	if err := c.Ping(ctx); err != nil {
 		c.client.Close()
