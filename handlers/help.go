@@ -8,7 +8,7 @@ import (
 )
 
 // Help answers 帮助 with what the sender's role can do.
-func Help(_ context.Context, req *Request) (bot.Reply, error) {
+func (h *Handlers) Help(_ context.Context, req *Request) (bot.Reply, error) {
 	switch req.User.Role {
 	case store.RoleAdmin:
 		return bot.Reply{Text: Text.HelpAdmin}, nil

@@ -1,50 +1,201 @@
 package handlers
 
 // Every sentence envoybot says in chat lives here, so that it can be read
-// and changed in one place.
+// and changed in one place. %s/%d verbs are filled by the handlers.
 
-// Text is the message catalogue.
-var Text = struct {
+// Catalogue is the set of reply texts.
+type Catalogue struct {
 	Busy, Welcome, WelcomeBack, Unsupported, Image, Location, MenuUnknown, ScanUnknown string
 	Unknown, NotYet                                                                    string
 	HelpResident, HelpVolunteer, HelpEnvoy, HelpAdmin                                  string
-	RegisterForm, RegisterMissing, RegisterBadPhone, RegisterBadName                   string
-	Registered, RegisterUpdated                                                        string
+	RegisterMissing, RegisterBadPhone, Registered, RegisterUpdated                     string
 	FieldNames                                                                         map[string]string
-}{
+
+	// Roles and forms.
+	ForEnvoys, ForAdminsOrOwner, NeedRegister, MissingForm, BadTime, PastTime, NoTime string
+
+	// Activities and sign-ups.
+	ActivityNotFound, ActivityNotOpen, SignupClosed, SignupSeated, SignupWaitlisted     string
+	SignupAlreadySeated, SignupAlreadyWaitlisted, SignupRegisteredFirst                 string
+	CancelDone, CancelNotSignedUp, CancelTooLate, Promoted                              string
+	MySignupsNone, MySignupsHeader, MySignupSeated, MySignupWaitlisted                  string
+	ActivitiesNone, ActivitiesHeader, ActivityLine, UnknownCategory, MoreHint, MoreLeft string
+	Published, PublishedQR, PublishedNoQR, DefaultDuration, CategoryNeeded, VenueSet    string
+	HeldRecorded, HeldPhotoSaved                                                        string
+
+	// Check-in and hours.
+	CheckinWhich, CheckinNotSignedUp, CheckinWindow, CheckinDone, CheckinAgain, CheckinFar string
+	CheckoutNotIn, CheckoutDone, CheckoutTooEarly, LocationNoActivity                      string
+	HoursNone, HoursHeader, HoursLine, HoursTotal                                          string
+	ConfirmNone, ConfirmDone, ConfirmPending, ConfirmFlagged                               string
+
+	// Lectures.
+	LecturesNone, LecturesHeader, LectureLine, SubscribeWhich, Subscribed, AlreadySubscribed string
+	Unsubscribed, UnsubscribedNone, LecturePublished, LectureNotFound, LectureCancelled      string
+
+	// Envoys.
+	BindUnknown, BindUsed, BindExpired, BindTooMany, BindDoneEnvoy, BindDoneAdmin  string
+	ContactPointAdded, ContactPointExists, ContactPointFirst                       string
+	TeamCreated, TeamNotFound, TeamJoined, TeamAlreadyIn                           string
+	BrandSet, BrandUpdated                                                         string
+	ProgressHeader, ProgressTarget, ProgressLines, ProgressHours, ProgressNoPhase  string
+	ImportDone, ImportNone, ImportAdded, ImportWaitlisted, ImportKnown, ImportMiss string
+	Deleted                                                                        string
+}
+
+// Text is the message catalogue.
+var Text = Catalogue{
 	Busy:        "系统繁忙，请稍后再试。",
-	Welcome:     "欢迎关注“让社区更美好——和谐使者在行动”！\n回复“注册 姓名 手机号 社区”成为志愿者，例如：\n注册 张三 13812345678 古槐社区\n回复“帮助”查看全部功能。",
+	Welcome:     "欢迎关注“让社区更美好——和谐使者在行动”！\n回复“注册 姓名 手机号 社区”成为志愿者，例如：\n注册 张三 13812345678 古槐社区\n回复“活动”看看最近的志愿活动，回复“帮助”查看全部功能。",
 	WelcomeBack: "欢迎回来！回复“帮助”查看可用功能。",
-	Unsupported: "暂时只能看懂文字消息。回复“帮助”查看可用功能。",
+	Unsupported: "暂时只能看懂文字、位置和图片消息。回复“帮助”查看可用功能。",
 	Image:       "已收到图片。回复“帮助”查看可用功能。",
-	Location:    "已收到您的位置。",
+	Location:    "已收到您的位置。签到请回复“签到 活动编号”，例如：签到 A12",
 	MenuUnknown: "这个菜单暂不可用，回复“帮助”查看可用功能。",
 	ScanUnknown: "这个二维码暂时无法识别，回复“帮助”查看可用功能。",
-	Unknown:     "抱歉，没看懂这条消息。\n注册志愿者请回复：注册 张三 13812345678 古槐社区\n回复“帮助”查看全部功能。",
+	Unknown:     "抱歉，没看懂这条消息。\n报名活动：报名 A12\n注册志愿者：注册 张三 13812345678 古槐社区\n回复“帮助”查看全部功能。",
 	NotYet:      "这个功能即将开放，敬请期待。回复“帮助”查看现在可用的功能。",
 
 	HelpResident: "【让社区更美好——和谐使者在行动】\n" +
-		"· 注册志愿者：注册 姓名 手机号 社区\n  例：注册 张三 13812345678 古槐社区\n" +
-		"· 帮助：回复“帮助”或“?”",
-	HelpVolunteer: "【志愿者帮助】您已注册为志愿者。\n" +
-		"· 修改资料：注册 姓名 手机号 社区\n" +
-		"· 帮助：回复“帮助”或“?”",
+		"· 注册志愿者：注册 张三 13812345678 古槐社区\n" +
+		"· 看活动：活动（或 活动 心理疏导）\n" +
+		"· 报名：报名 A12（未注册可：报名 A12 张三 13812345678）\n" +
+		"· 看讲座：讲座 古槐社区\n" +
+		"· 讲座提醒：订阅讲座 古槐社区 / 退订讲座\n" +
+		"· 使者绑定：绑定 邀请码",
+	HelpVolunteer: "【志愿者帮助】\n" +
+		"· 看活动：活动（或 活动 心理疏导）\n" +
+		"· 报名 A12 / 取消报名 A12 / 我的报名\n" +
+		"· 签到 A12 / 签退 A12（也可扫活动二维码或发送位置）\n" +
+		"· 我的时长\n" +
+		"· 加入队伍：入队 T3\n" +
+		"· 讲座 / 订阅讲座 古槐社区 / 退订讲座\n" +
+		"· 修改资料：注册 张三 13812345678 古槐社区\n" +
+		"· 删除个人信息：注销",
 	HelpEnvoy: "【和谐使者帮助】\n" +
-		"· 登记资料：注册 姓名 手机号 社区\n" +
-		"· 帮助：回复“帮助”或“?”",
+		"· 联系点 古槐社区\n" +
+		"· 建队 古槐银发志愿队\n" +
+		"· 发布活动 敬老院包饺子 12月5日 14:00-16:00 古槐社区敬老院 关爱困难群体 名额20\n" +
+		"· 发布讲座 法律知识讲座 每月第一个周六 9:30 古槐社区活动室\n" +
+		"· 活动签到 A12（10分钟内可发现场照片）\n" +
+		"· 确认时长 A12\n" +
+		"· 导入 A12（下一行起粘贴群接龙）\n" +
+		"· 品牌 银发守护 为空巢老人提供上门陪伴\n" +
+		"· 进度 / 取消讲座 L3\n" +
+		"· 志愿者功能：活动、报名 A12、签到 A12、我的时长",
 	HelpAdmin: "【管理员帮助】\n" +
-		"· 登记资料：注册 姓名 手机号 社区\n" +
-		"· 帮助：回复“帮助”或“?”",
+		"· 确认时长 A12（任何活动）\n" +
+		"· 取消讲座 L3\n" +
+		"· 导入 A12（下一行起粘贴群接龙）\n" +
+		"· 看活动：活动 / 讲座\n" +
+		"· 邀请码、进度报表与导出请使用管理后台或命令行 envoybot invite",
 
-	RegisterForm:     "注册 张三 13812345678 古槐社区",
 	RegisterMissing:  "注册还缺少：%s。\n请按这个格式发送：\n注册 张三 13812345678 古槐社区",
 	RegisterBadPhone: "手机号好像不对，请填写11位手机号，例如：\n注册 张三 13812345678 古槐社区",
-	RegisterBadName:  "姓名好像不对，请填写真实姓名，例如：\n注册 张三 13812345678 古槐社区",
-	Registered:       "注册成功！\n姓名：%s\n手机：%s\n社区：%s\n欢迎加入志愿者队伍，回复“帮助”查看可用功能。",
+	Registered:       "注册成功！\n姓名：%s\n手机：%s\n社区：%s\n欢迎加入志愿者队伍，回复“活动”看看可报名的活动。",
 	RegisterUpdated:  "资料已更新。\n姓名：%s\n手机：%s\n社区：%s",
 
 	FieldNames: map[string]string{
 		"name": "姓名", "phone": "手机号", "community": "社区", "activity": "活动编号",
-		"code": "邀请码", "team": "队伍", "title": "标题", "start": "时间", "place": "地点",
+		"code": "编号", "team": "队伍", "title": "名称", "start": "时间", "end": "结束时间",
+		"place": "地点", "category": "类别", "quota": "名额", "names": "接龙名单",
 	},
+
+	ForEnvoys:        "“%s”是和谐使者的功能。如果您是和谐使者，请先回复“绑定 邀请码”。",
+	ForAdminsOrOwner: "只有发布活动 %s 的使者或管理员可以这样做。",
+	NeedRegister:     "请先注册成为志愿者：\n注册 张三 13812345678 古槐社区\n报名时也可一起填写：报名 A12 张三 13812345678",
+	MissingForm:      "还缺少：%s。\n请按这个格式发送：\n%s",
+	BadTime:          "结束时间早于开始时间，请检查。例如：\n%s",
+	PastTime:         "这个时间已经过去了，请检查日期和时间。例如：\n%s",
+	NoTime:           "请写上具体时间，例如：12月5日 14:00-16:00",
+
+	ActivityNotFound:        "没有找到活动 %s。回复“活动”查看可报名的活动。",
+	ActivityNotOpen:         "活动 %s 已结束或已取消，不能再报名。",
+	SignupClosed:            "活动 %s 已开始，报名已截止。",
+	SignupSeated:            "报名成功！\n%s\n活动开始前%d分钟起可回复“签到 %s”签到。",
+	SignupWaitlisted:        "名额已满，您已进入候补第%d位。\n%s\n有人取消时会自动递补并通知您。",
+	SignupAlreadySeated:     "您已报名过活动 %s，无需重复报名。\n%s",
+	SignupAlreadyWaitlisted: "您已在活动 %s 的候补名单第%d位。",
+	SignupRegisteredFirst:   "已为您注册志愿者（%s，%s）。\n",
+	CancelDone:              "已取消报名：%s %s。",
+	CancelNotSignedUp:       "您没有报名活动 %s。回复“我的报名”查看。",
+	CancelTooLate:           "活动 %s 已开始，不能取消报名了。",
+	Promoted:                "好消息！您候补的活动已递补成功：\n%s\n请准时参加，开始前%d分钟起可回复“签到 %s”签到。",
+	MySignupsNone:           "您还没有报名即将开始的活动。回复“活动”看看吧。",
+	MySignupsHeader:         "您的报名：",
+	MySignupSeated:          "%s（已报名）",
+	MySignupWaitlisted:      "%s（候补第%d位）",
+	ActivitiesNone:          "暂时没有可报名的活动%s。",
+	ActivitiesHeader:        "可报名的活动%s：",
+	ActivityLine:            "%s %s\n  %s %s｜%s",
+	UnknownCategory:         "没有“%s”这个活动类别。可选：%s",
+	MoreHint:                "……还有%d条未显示，可回复“%s”缩小范围",
+	MoreLeft:                "……还有%d条未显示",
+	Published:               "活动已发布：%s\n%s\n名额：%s\n志愿者回复“报名 %s”即可报名。\n",
+	PublishedQR:             "签到二维码：%s\n（10分钟内发送活动地点的位置，可开启签到位置核验）",
+	PublishedNoQR:           "签到二维码暂时无法生成，请志愿者回复“签到 %s”签到。\n（10分钟内发送活动地点的位置，可开启签到位置核验）",
+	DefaultDuration:         "（未写结束时间，按2小时计）",
+	CategoryNeeded:          "请写上活动类别：%s",
+	VenueSet:                "已设置活动 %s 的签到位置：%s（%d米内）。",
+	HeldRecorded:            "已记录活动 %s 开展。10分钟内可发送一张现场照片作为凭证。",
+	HeldPhotoSaved:          "已保存活动 %s 的现场照片。",
+
+	CheckinWhich:       "请告诉我活动编号，例如：签到 A12",
+	CheckinNotSignedUp: "您没有报名活动 %s，不能签到。先回复“报名 %s”。",
+	CheckinWindow:      "活动 %s 的签到时间为 %s 至 %s。",
+	CheckinDone:        "签到成功！%s\n活动结束时请回复“签退 %s”。",
+	CheckinAgain:       "您已于 %s 签到过活动 %s。",
+	CheckinFar:         "\n（您的位置距活动地点约%d米，已提示使者核实）",
+	CheckoutNotIn:      "您还没有签到活动 %s。",
+	CheckoutDone:       "签退成功！本次服务约 %s 小时，使者确认后计入志愿时长。",
+	CheckoutTooEarly:   "活动 %s 还没开始，不能签退。",
+	LocationNoActivity: "已收到您的位置。现在没有您可以签到的活动。",
+	HoursNone:          "您还没有已确认的志愿服务时长。签退后由使者确认即可计入。",
+	HoursHeader:        "您的志愿服务时长（已确认）：",
+	HoursLine:          "%s：%s小时（%d次）",
+	HoursTotal:         "合计：%s小时",
+	ConfirmNone:        "活动 %s 还没有签退记录，暂无可确认的时长。",
+	ConfirmDone:        "已确认活动 %s 的服务时长（%d人）：",
+	ConfirmPending:     "未签退、时长未确认：%s",
+	ConfirmFlagged:     "位置异常，请核实：%s",
+
+	LecturesNone:      "近期没有讲座%s。",
+	LecturesHeader:    "近期讲座%s：",
+	LectureLine:       "%s %s\n  %s｜%s",
+	SubscribeWhich:    "请告诉我要订阅哪个社区的讲座，例如：订阅讲座 古槐社区",
+	Subscribed:        "已订阅%s的讲座提醒，讲座前会通知您。回复“退订讲座”可取消。",
+	AlreadySubscribed: "您已订阅过%s的讲座提醒。",
+	Unsubscribed:      "已退订讲座提醒（%d个社区）。",
+	UnsubscribedNone:  "您没有订阅讲座提醒。",
+	LecturePublished:  "讲座已发布：%s %s\n地点：%s\n%s\n近期场次：\n%s\n订阅了%s讲座提醒的居民会收到通知。",
+	LectureNotFound:   "没有找到讲座 %s。",
+	LectureCancelled:  "已取消讲座 %s %s。",
+
+	BindUnknown:        "邀请码不正确，请核对后重试（每小时最多尝试%d次）。",
+	BindUsed:           "这个邀请码已被使用。如有疑问请联系管理员。",
+	BindExpired:        "这个邀请码已过期，请联系管理员重新获取。",
+	BindTooMany:        "邀请码错误次数过多，请1小时后再试。",
+	BindDoneEnvoy:      "绑定成功！您已成为%s。\n先登记社区联系点：联系点 古槐社区\n回复“帮助”查看使者功能。",
+	BindDoneAdmin:      "绑定成功！您已成为管理员。回复“帮助”查看管理员功能。",
+	ContactPointAdded:  "已登记社区联系点：%s。下一步可以组建志愿者队伍：建队 队伍名称",
+	ContactPointExists: "您已登记过联系点：%s。",
+	ContactPointFirst:  "请先登记社区联系点：联系点 古槐社区",
+	TeamCreated:        "队伍已成立：%s %s（%s）。\n志愿者回复“入队 %s”即可加入。",
+	TeamNotFound:       "没有找到队伍 %s，请核对队伍编号。",
+	TeamJoined:         "已加入队伍 %s %s（现有%d人）。",
+	TeamAlreadyIn:      "您已是队伍 %s %s 的成员。",
+	BrandSet:           "已登记%s的志愿服务品牌：%s。",
+	BrandUpdated:       "已更新%s的志愿服务品牌：%s。",
+	ProgressHeader:     "【%s 的进度】当前阶段：%s",
+	ProgressTarget:     "%s %s（截止%s，%s）",
+	ProgressLines:      "活动：%s",
+	ProgressHours:      "志愿者%d人，已确认时长%s小时，已开展活动%d次",
+	ProgressNoPhase:    "不在活动阶段内",
+	ImportDone:         "已导入活动 %s 的接龙名单：",
+	ImportNone:         "没有读到接龙名单。请在“导入 A12”的下一行起粘贴，例如：\n导入 A12\n#接龙\n1. 张三\n2. 李四 13812345678",
+	ImportAdded:        "报名成功：%s",
+	ImportWaitlisted:   "候补：%s",
+	ImportKnown:        "已在名单中：%s",
+	ImportMiss:         "未找到（请先注册）：%s",
+	Deleted:            "您的姓名和手机号已删除，也不会再收到通知。已有的志愿服务记录以匿名方式保留。如需再次参加，重新注册即可。",
 }

@@ -4,58 +4,46 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
-	"time"
 
 	"envoybot/bot"
+	"envoybot/bot/intent"
 	"envoybot/store"
 )
 
-// Registrar stores volunteer profiles.
-type Registrar interface {
-	RegisterVolunteer(ctx context.Context, reg store.Registration, at time.Time) (*store.User, bool, error)
-}
-
-// RegisterHandler answers `注册 姓名 手机号 社区`.
-type RegisterHandler struct {
-	Users Registrar
-	Log   *slog.Logger
-}
-
-// Handle registers or updates the sender's volunteer profile, or says
-// exactly what is missing.
-func (h *RegisterHandler) Handle(ctx context.Context, req *Request) (bot.Reply, error) {
+// Register answers `注册 姓名 手机号 社区`: it registers or updates the
+// sender's volunteer profile, or says exactly what is missing.
+func (h *Handlers) Register(ctx context.Context, req *Request) (bot.Reply, error) {
 	p := req.Parse
 	switch {
-	case p.Problem == "bad_phone":
+	case p.Problem == intent.ProblemBadPhone:
 		return bot.Reply{Text: Text.RegisterBadPhone}, nil
-	case p.Problem == "bad_name":
-		return bot.Reply{Text: Text.RegisterBadName}, nil
 	case len(p.Missing) > 0:
-		names := make([]string, 0, len(p.Missing))
-		for _, f := range p.Missing {
-			if n, ok := Text.FieldNames[f]; ok {
-				names = append(names, n)
-			} else {
-				names = append(names, f)
-			}
-		}
-		return bot.Reply{Text: fmt.Sprintf(Text.RegisterMissing, strings.Join(names, "、"))}, nil
+		return bot.Reply{Text: missing(p.Missing, "注册 张三 13812345678 古槐社区")}, nil
 	}
-	u, created, err := h.Users.RegisterVolunteer(ctx, store.Registration{
-		OpenID: req.Msg.OpenID, Name: p.Name, Phone: p.Phone, Community: p.Community,
-	}, req.Now)
+	u, created, err := h.register(ctx, req, p.Name, p.Phone, p.Community)
 	if err != nil {
 		if store.ErrorCode(err) == store.EINVALID {
-			return bot.Reply{Text: store.ErrorMessage(err)}, nil
+			return bot.Reply{Text: missing([]string{"name", "phone", "community"}, "注册 张三 13812345678 古槐社区")}, nil
 		}
-		return bot.Reply{}, fmt.Errorf("handlers: register: %w", err)
+		return bot.Reply{}, err
 	}
-	h.Log.Info("volunteer registered", slog.String("openid", u.OpenID), slog.String("phone", store.MaskPhone(u.Phone)),
-		slog.String("community", u.Community), slog.Bool("created", created))
 	format := Text.RegisterUpdated
 	if created {
 		format = Text.Registered
 	}
 	return bot.Reply{Text: fmt.Sprintf(format, u.Name, store.MaskPhone(u.Phone), u.Community)}, nil
+}
+
+// register stores the profile and logs it with the mobile masked.
+func (h *Handlers) register(ctx context.Context, req *Request, name, phone, community string) (*store.User, bool, error) {
+	u, created, err := h.users.RegisterVolunteer(ctx, store.Registration{
+		OpenID: req.Msg.OpenID, Name: name, Phone: phone, Community: community,
+	}, req.Now)
+	if err != nil {
+		return nil, false, fmt.Errorf("register: %w", err)
+	}
+	h.log.Info("volunteer registered", slog.String("openid", u.OpenID), slog.String("phone", store.MaskPhone(u.Phone)),
+		slog.String("community", u.Community), slog.Bool("created", created))
+	req.User = u
+	return u, created, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"envoybot/bot"
 	"envoybot/bot/intent"
+	"envoybot/configs"
 	"envoybot/store"
 )
 
@@ -24,23 +25,67 @@ type Request struct {
 // IntentHandler handles one intent.
 type IntentHandler func(ctx context.Context, req *Request) (bot.Reply, error)
 
+// QRCoder makes temporary QR codes whose scan reaches us with a scene.
+type QRCoder interface {
+	CheckinQR(ctx context.Context, scene string, expire time.Duration) (url string, err error)
+}
+
 // Deps are what the handlers need.
 type Deps struct {
-	Users  store.UserService
-	Logger *slog.Logger
-	Now    func() time.Time
+	Store    store.Store
+	Cache    store.Cache // follow-up state: venue after publishing, photo after 活动签到
+	Sender   bot.Sender  // customer-service messages (wait-list promotions); may be nil
+	QR       QRCoder     // may be nil: publishing then says to check in by text
+	Campaign configs.Campaign
+	Rules    configs.Rules
+	Location *time.Location
+	Logger   *slog.Logger
+	Now      func() time.Time
+}
+
+// Handlers holds every intent's handler and what they share.
+type Handlers struct {
+	users      store.UserService
+	profiles   store.ProfileService
+	invites    store.InviteService
+	envoys     store.EnvoyService
+	activities store.ActivityService
+	signups    store.SignupService
+	attendance store.AttendanceService
+	lectures   store.LectureService
+	cache      store.Cache
+	sender     bot.Sender
+	qr         QRCoder
+	campaign   configs.Campaign
+	rules      configs.Rules
+	loc        *time.Location
+	log        *slog.Logger
+}
+
+type route struct {
+	handle IntentHandler
+	// roles may use the intent; nil means anyone.
+	roles []store.Role
 }
 
 // Router is the bot.Handler of envoybot: it records who wrote, parses text
-// and runs the intent's handler.
+// and runs the intent's handler after its role check.
 type Router struct {
+	h      *Handlers
 	users  store.UserService
 	log    *slog.Logger
 	now    func() time.Time
-	routes map[string]IntentHandler
+	routes map[string]route
 }
 
-// NewRouter returns the router with every implemented intent registered.
+// Who may use an intent beyond anyone.
+var (
+	envoysOrAdmins  = []store.Role{store.RoleEnvoy, store.RoleAdmin}
+	onlyEnvoys      = []store.Role{store.RoleEnvoy}
+	registeredUsers = []store.Role{store.RoleVolunteer, store.RoleEnvoy, store.RoleAdmin}
+)
+
+// NewRouter returns the router with every intent registered.
 func NewRouter(d Deps) *Router {
 	if d.Now == nil {
 		d.Now = time.Now
@@ -48,14 +93,49 @@ func NewRouter(d Deps) *Router {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	r := &Router{users: d.Users, log: d.Logger.With(slog.String("component", "handlers")), now: d.Now, routes: map[string]IntentHandler{}}
-	r.Handle(intent.Help, Help)
-	r.Handle(intent.Register, (&RegisterHandler{Users: d.Users, Log: r.log}).Handle)
+	if d.Location == nil {
+		d.Location = time.FixedZone("CST", 8*3600)
+	}
+	log := d.Logger.With(slog.String("component", "handlers"))
+	h := &Handlers{
+		users: d.Store, profiles: d.Store, invites: d.Store, envoys: d.Store, activities: d.Store,
+		signups: d.Store, attendance: d.Store, lectures: d.Store,
+		cache: d.Cache, sender: d.Sender, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, log: log,
+	}
+	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
+	r.Handle(intent.Help, h.Help)
+	r.Handle(intent.Register, h.Register)
+	r.Handle(intent.Signup, h.Signup)
+	r.Handle(intent.Cancel, h.Cancel)
+	r.Handle(intent.MySignups, h.MySignups)
+	r.Handle(intent.Checkin, h.Checkin)
+	r.Handle(intent.Checkout, h.Checkout)
+	r.Handle(intent.MyHours, h.MyHours)
+	r.Handle(intent.Lectures, h.Lectures)
+	r.Handle(intent.Subscribe, h.Subscribe)
+	r.Handle(intent.Unsubscribe, h.Unsubscribe)
+	r.Handle(intent.Activities, h.Activities)
+	r.Handle(intent.Bind, h.Bind)
+	r.Handle(intent.TeamJoin, h.TeamJoin, registeredUsers...)
+	r.Handle(intent.DeleteAccount, h.DeleteAccount)
+	r.Handle(intent.ContactPoint, h.ContactPoint, onlyEnvoys...)
+	r.Handle(intent.TeamCreate, h.TeamCreate, onlyEnvoys...)
+	r.Handle(intent.Brand, h.Brand, onlyEnvoys...)
+	r.Handle(intent.Progress, h.Progress, onlyEnvoys...)
+	r.Handle(intent.PublishActivity, h.PublishActivity, onlyEnvoys...)
+	r.Handle(intent.PublishLecture, h.PublishLecture, onlyEnvoys...)
+	r.Handle(intent.ActivityCheckin, h.ActivityCheckin, envoysOrAdmins...)
+	r.Handle(intent.ConfirmHours, h.ConfirmHours, envoysOrAdmins...)
+	r.Handle(intent.Import, h.Import, envoysOrAdmins...)
+	r.Handle(intent.CancelLecture, h.CancelLecture, envoysOrAdmins...)
 	return r
 }
 
-// Handle registers h for an intent, replacing any handler before it.
-func (r *Router) Handle(name string, h IntentHandler) { r.routes[name] = h }
+// Handle registers h for an intent, allowed to the given roles (anyone
+// when none are given), replacing any handler before it.
+func (r *Router) Handle(name string, h IntentHandler, roles ...store.Role) {
+	r.routes[name] = route{handle: h, roles: roles}
+}
 
 // HandleMessage implements bot.Handler.
 func (r *Router) HandleMessage(ctx context.Context, m *bot.Message) (bot.Reply, error) {
@@ -65,23 +145,24 @@ func (r *Router) HandleMessage(ctx context.Context, m *bot.Message) (bot.Reply, 
 		return r.event(ctx, m, now)
 	case bot.KindText:
 		return r.text(ctx, m, m.Text, now)
+	}
+	u, err := r.users.TouchUser(ctx, m.OpenID, now)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("handlers: touch user: %w", err)
+	}
+	req := &Request{Msg: m, User: u, Now: now}
+	switch m.Kind {
 	case bot.KindLocation:
-		if _, err := r.users.TouchUser(ctx, m.OpenID, now); err != nil {
-			return bot.Reply{}, err
+		if !m.HasPosition {
+			return bot.Reply{Text: Text.Location}, nil
 		}
 		if err := r.users.SetLastLocation(ctx, m.OpenID, m.Lat, m.Lng, now); err != nil {
 			return bot.Reply{}, err
 		}
-		return bot.Reply{Text: Text.Location}, nil
+		return r.h.Location(ctx, req)
 	case bot.KindImage:
-		if _, err := r.users.TouchUser(ctx, m.OpenID, now); err != nil {
-			return bot.Reply{}, err
-		}
-		return bot.Reply{Text: Text.Image}, nil
+		return r.h.Image(ctx, req)
 	default:
-		if _, err := r.users.TouchUser(ctx, m.OpenID, now); err != nil {
-			return bot.Reply{}, err
-		}
 		return bot.Reply{Text: Text.Unsupported}, nil
 	}
 }
@@ -96,15 +177,27 @@ func (r *Router) event(ctx context.Context, m *bot.Message, now time.Time) (bot.
 		if err != nil {
 			return bot.Reply{}, err
 		}
+		if m.Scene != "" {
+			return r.h.Scan(ctx, &Request{Msg: m, User: u, Now: now})
+		}
 		if u.Registered() {
 			return bot.Reply{Text: Text.WelcomeBack}, nil
 		}
 		return bot.Reply{Text: Text.Welcome}, nil
 	case bot.EventUnsubscribe:
-		return bot.Reply{}, r.users.SetFollowing(ctx, m.OpenID, false, now)
+		// Unfollowing stops every notice: the flag is checked before any
+		// send, and lecture subscriptions end too.
+		if err := r.users.SetFollowing(ctx, m.OpenID, false, now); err != nil {
+			return bot.Reply{}, err
+		}
+		_, err := r.h.lectures.Unsubscribe(ctx, m.OpenID, "", now)
+		return bot.Reply{}, err
 	case bot.EventLocation:
 		// Reported by WeChat on its own while the chat is open: not an
 		// interaction of the user's, and it wants no reply.
+		if !m.HasPosition {
+			return bot.Reply{}, nil
+		}
 		return bot.Reply{}, r.users.SetLastLocation(ctx, m.OpenID, m.Lat, m.Lng, now)
 	case bot.EventClick:
 		if m.Text == "" {
@@ -115,10 +208,11 @@ func (r *Router) event(ctx context.Context, m *bot.Message, now time.Time) (bot.
 		}
 		return r.text(ctx, m, m.Text, now)
 	case bot.EventScan:
-		if _, err := r.users.TouchUser(ctx, m.OpenID, now); err != nil {
+		u, err := r.users.TouchUser(ctx, m.OpenID, now)
+		if err != nil {
 			return bot.Reply{}, err
 		}
-		return bot.Reply{Text: Text.ScanUnknown}, nil
+		return r.h.Scan(ctx, &Request{Msg: m, User: u, Now: now})
 	default:
 		return bot.Reply{}, nil
 	}
@@ -129,13 +223,66 @@ func (r *Router) text(ctx context.Context, m *bot.Message, text string, now time
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("handlers: touch user: %w", err)
 	}
-	req := &Request{Msg: m, User: u, Parse: intent.Parse(text, now), Now: now}
-	h, ok := r.routes[req.Parse.Intent]
+	req := &Request{Msg: m, User: u, Parse: intent.Parse(text, now.In(r.h.loc)), Now: now}
+	rt, ok := r.routes[req.Parse.Intent]
 	if !ok {
 		if req.Parse.Intent == intent.Unknown {
 			return bot.Reply{Text: Text.Unknown}, nil
 		}
 		return bot.Reply{Text: Text.NotYet}, nil
 	}
-	return h(ctx, req)
+	if len(rt.roles) > 0 && !hasRole(u, rt.roles) {
+		return r.refuse(req, rt.roles), nil
+	}
+	reply, err := rt.handle(ctx, req)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("handlers: %s: %w", req.Parse.Intent, err)
+	}
+	return reply, nil
+}
+
+// refuse says politely who may use the intent.
+func (r *Router) refuse(req *Request, roles []store.Role) bot.Reply {
+	for _, role := range roles {
+		if role == store.RoleVolunteer {
+			return bot.Reply{Text: Text.NeedRegister}
+		}
+	}
+	return bot.Reply{Text: fmt.Sprintf(Text.ForEnvoys, commandWord(req.Parse.Intent))}
+}
+
+func hasRole(u *store.User, roles []store.Role) bool {
+	for _, r := range roles {
+		if u.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// commandWord is the chat word of an intent, for replies.
+func commandWord(name string) string {
+	switch name {
+	case intent.ContactPoint:
+		return "联系点"
+	case intent.TeamCreate:
+		return "建队"
+	case intent.Brand:
+		return "品牌"
+	case intent.Progress:
+		return "进度"
+	case intent.PublishActivity:
+		return "发布活动"
+	case intent.PublishLecture:
+		return "发布讲座"
+	case intent.ActivityCheckin:
+		return "活动签到"
+	case intent.ConfirmHours:
+		return "确认时长"
+	case intent.Import:
+		return "导入"
+	case intent.CancelLecture:
+		return "取消讲座"
+	}
+	return name
 }

@@ -14,8 +14,11 @@ import (
 
 var now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
 
-func newRouter(s store.Store) *handlers.Router {
-	return handlers.NewRouter(handlers.Deps{Users: s, Now: func() time.Time { return now }})
+func newRouter(s store.Store) *handlers.Router { return newRouterAt(s, now) }
+
+// newRouterAt is a router whose clock stands at at.
+func newRouterAt(s store.Store, at time.Time) *handlers.Router {
+	return handlers.NewRouter(handlers.Deps{Store: s, Rules: rules(), Campaign: campaign(), Location: at.Location(), Now: func() time.Time { return at }})
 }
 
 func text(openID, s string) *bot.Message {
@@ -55,7 +58,7 @@ func TestRouter(t *testing.T) {
 			}
 		})
 		t.Run("a LOCATION event keeps the last position silently", func(t *testing.T) {
-			got := say(t, r, &bot.Message{OpenID: "o-loc", Kind: bot.KindEvent, Event: bot.EventLocation, Lat: 35.405, Lng: 116.587})
+			got := say(t, r, &bot.Message{OpenID: "o-loc", Kind: bot.KindEvent, Event: bot.EventLocation, Lat: 35.405, Lng: 116.587, HasPosition: true})
 			u, err := s.FindUserByOpenID(ctx, "o-loc")
 			if got != "" || err != nil || u.LastLat != 35.405 || u.LastLng != 116.587 || u.LastLocationAt.IsZero() {
 				t.Errorf("reply %q, user %+v, %v", got, u, err)

@@ -1,0 +1,231 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"envoybot/bot"
+	"envoybot/configs"
+	"envoybot/store"
+)
+
+// defaultDuration is an activity's length when the envoy gave no end time.
+const defaultDuration = 2 * time.Hour
+
+// qrTimeout bounds the QR code call on the chat path; past it the reply
+// says to check in by text.
+const qrTimeout = 2 * time.Second
+
+const publishForm = "发布活动 敬老院包饺子 12月5日 14:00-16:00 古槐社区敬老院 关爱困难群体 名额20"
+
+// Activities answers `活动` / `活动 心理疏导` with activities open for
+// sign-up.
+func (h *Handlers) Activities(ctx context.Context, req *Request) (bot.Reply, error) {
+	word := strings.TrimSpace(req.Parse.Category)
+	category, serviceType := "", ""
+	if word != "" {
+		line, st := h.resolveCategory(word)
+		if line == nil {
+			return bot.Reply{Text: fmt.Sprintf(Text.UnknownCategory, word, h.lineNames())}, nil
+		}
+		category, serviceType = line.Name, st
+	}
+	all, err := h.activities.ListOpenActivities(ctx, req.Now, category, req.Parse.Community, 50)
+	if err != nil {
+		return bot.Reply{Text: ""}, fmt.Errorf("list activities: %w", err)
+	}
+	label := ""
+	if word != "" {
+		label = "（" + word + "）"
+	}
+	var lines []string
+	for _, a := range all {
+		if serviceType != "" && a.ServiceType != serviceType {
+			continue
+		}
+		seats := "不限名额"
+		if a.Quota > 0 {
+			if left := a.Quota - a.Seated; left > 0 {
+				seats = fmt.Sprintf("余%d/%d", left, a.Quota)
+			} else {
+				seats = fmt.Sprintf("已满，候补%d人", a.Waitlisted)
+			}
+		}
+		lines = append(lines, fmt.Sprintf(Text.ActivityLine, a.Code, a.Title, when(a.StartsAt, a.EndsAt, h.loc), a.Place, seats))
+	}
+	if len(lines) == 0 {
+		return bot.Reply{Text: fmt.Sprintf(Text.ActivitiesNone, label)}, nil
+	}
+	return bot.Reply{Text: list(fmt.Sprintf(Text.ActivitiesHeader, label)+"\n报名请回复：报名 编号", lines, "活动 心理疏导")}, nil
+}
+
+// resolveCategory maps a typed word to an activity line, and to a service
+// type when the word is one.
+func (h *Handlers) resolveCategory(word string) (*configs.ActivityLine, string) {
+	if l := h.campaign.LineByName(word); l != nil {
+		return l, ""
+	}
+	for i := range h.campaign.Lines {
+		l := &h.campaign.Lines[i]
+		for _, st := range l.ServiceTypes {
+			if st == word || strings.Contains(st, word) || strings.Contains(word, st) {
+				return l, st
+			}
+		}
+	}
+	return nil, ""
+}
+
+func (h *Handlers) lineNames() string {
+	names := make([]string, 0, len(h.campaign.Lines))
+	for _, l := range h.campaign.Lines {
+		names = append(names, l.Name)
+	}
+	return strings.Join(names, "、")
+}
+
+// PublishActivity answers `发布活动 …`: the activity gets a short code and,
+// when WeChat can be reached, a check-in QR code; a location sent soon after
+// sets the venue.
+func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply, error) {
+	p := req.Parse
+	switch {
+	case p.Problem == "bad_time" && !parseTime(p.Start).IsZero() && parseTime(p.Start).Before(req.Now):
+		return bot.Reply{Text: fmt.Sprintf(Text.PastTime, publishForm)}, nil
+	case p.Problem == "bad_time":
+		return bot.Reply{Text: fmt.Sprintf(Text.BadTime, publishForm)}, nil
+	case p.Problem == "no_time":
+		return bot.Reply{Text: Text.NoTime}, nil
+	case len(p.Missing) > 0:
+		return bot.Reply{Text: missing(p.Missing, publishForm)}, nil
+	}
+	start, end := parseTime(p.Start), parseTime(p.End)
+	if p.Title == "" || start.IsZero() || p.Place == "" {
+		return bot.Reply{Text: missing(absent(map[string]bool{"title": p.Title == "", "start": start.IsZero(), "place": p.Place == ""}), publishForm)}, nil
+	}
+	note := ""
+	if end.IsZero() {
+		end, note = start.Add(defaultDuration), Text.DefaultDuration
+	}
+	if !end.After(start) {
+		return bot.Reply{Text: fmt.Sprintf(Text.BadTime, publishForm)}, nil
+	}
+	if p.Category == "" {
+		return bot.Reply{Text: fmt.Sprintf(Text.CategoryNeeded, h.lineNames())}, nil
+	}
+	line, serviceType := h.resolveCategory(p.Category)
+	if line == nil {
+		return bot.Reply{Text: fmt.Sprintf(Text.UnknownCategory, p.Category, h.lineNames())}, nil
+	}
+	community, err := h.envoyCommunity(ctx, req, p.Community)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if community == "" {
+		community = p.Place
+	}
+	a, err := h.activities.CreateActivity(ctx, store.NewActivity{
+		EnvoyOpenID: req.Msg.OpenID, Title: p.Title, Category: line.Name, ServiceType: serviceType,
+		StartsAt: start, EndsAt: end, Place: p.Place, Community: community, Quota: p.Quota,
+	}, req.Now)
+	if err != nil {
+		if store.ErrorCode(err) == store.EINVALID {
+			return bot.Reply{Text: missing([]string{"title", "start", "place"}, publishForm)}, nil
+		}
+		return bot.Reply{}, fmt.Errorf("create activity: %w", err)
+	}
+	h.log.Info("activity published", slog.String("activity", a.Code), slog.String("envoy", req.Msg.OpenID))
+	h.expectFollowUp(ctx, "venue", req.Msg.OpenID, a.Code)
+	quota := "不限"
+	if a.Quota > 0 {
+		quota = strconv.Itoa(a.Quota) + "人"
+	}
+	text := fmt.Sprintf(Text.Published, a.Code+" "+a.Title, strings.TrimPrefix(summary(a, h.loc), "活动："+a.Code+" "+a.Title+"\n")+note, quota, a.Code)
+	if url := h.checkinQR(ctx, a.Code); url != "" {
+		text += fmt.Sprintf(Text.PublishedQR, url)
+	} else {
+		text += fmt.Sprintf(Text.PublishedNoQR, a.Code)
+	}
+	return bot.Reply{Text: text}, nil
+}
+
+// checkinQR asks WeChat for the activity's check-in QR code and keeps it;
+// "" when WeChat cannot be reached in time.
+func (h *Handlers) checkinQR(ctx context.Context, code string) string {
+	if h.qr == nil {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, qrTimeout)
+	defer cancel()
+	url, err := h.qr.CheckinQR(ctx, "checkin:"+code, h.rules.QRExpiry)
+	if err != nil {
+		h.log.Warn("check-in QR code not made", slog.String("activity", code), slog.Any("error", err))
+		return ""
+	}
+	if err := h.activities.SetActivityQR(context.WithoutCancel(ctx), code, url); err != nil {
+		h.log.Warn("check-in QR code not kept", slog.String("activity", code), slog.Any("error", err))
+	}
+	return url
+}
+
+// envoyCommunity is the community a command is about: the one named, else
+// the envoy's first contact point, else the envoy's own community.
+func (h *Handlers) envoyCommunity(ctx context.Context, req *Request, named string) (string, error) {
+	if named != "" {
+		return named, nil
+	}
+	cps, err := h.envoys.ListContactPoints(ctx, req.Msg.OpenID)
+	if err != nil {
+		return "", fmt.Errorf("list contact points: %w", err)
+	}
+	if len(cps) > 0 {
+		return cps[0].Community, nil
+	}
+	return req.User.Community, nil
+}
+
+// ActivityCheckin answers `活动签到 A12`: the envoy records that the
+// activity took place; a photo within the follow-up window is its evidence.
+func (h *Handlers) ActivityCheckin(ctx context.Context, req *Request) (bot.Reply, error) {
+	code := req.Parse.Activity
+	if code == "" {
+		return bot.Reply{Text: missing([]string{"activity"}, "活动签到 A12")}, nil
+	}
+	a, reply, err := h.ownedActivity(ctx, req, code)
+	if a == nil {
+		return reply, err
+	}
+	if _, err := h.activities.MarkActivityHeld(ctx, a.Code, req.Now, ""); err != nil {
+		return bot.Reply{}, fmt.Errorf("mark held: %w", err)
+	}
+	h.expectFollowUp(ctx, "photo", req.Msg.OpenID, a.Code)
+	return bot.Reply{Text: fmt.Sprintf(Text.HeldRecorded, a.Code)}, nil
+}
+
+// Image keeps a photo sent after 活动签到 as the activity's evidence.
+func (h *Handlers) Image(ctx context.Context, req *Request) (bot.Reply, error) {
+	code := h.followUp(ctx, "photo", req.Msg.OpenID)
+	if code == "" || req.Msg.MediaID == "" {
+		return bot.Reply{Text: Text.Image}, nil
+	}
+	if _, err := h.activities.MarkActivityHeld(ctx, code, req.Now, req.Msg.MediaID); err != nil {
+		return bot.Reply{}, fmt.Errorf("keep photo: %w", err)
+	}
+	h.clearFollowUp(ctx, "photo", req.Msg.OpenID)
+	return bot.Reply{Text: fmt.Sprintf(Text.HeldPhotoSaved, code)}, nil
+}
+
+// absent lists the fields flagged true, in the order of the parse shape.
+func absent(flags map[string]bool) []string {
+	var out []string
+	for _, f := range []string{"title", "start", "place"} {
+		if flags[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,225 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"envoybot/bot"
+	"envoybot/store"
+)
+
+// checkoutGrace is how long after the end a volunteer may still check out.
+const checkoutGrace = 12 * time.Hour
+
+// positionFreshness is how recent a reported position must be to judge a
+// text check-in against the venue.
+const positionFreshness = 10 * time.Minute
+
+// Checkin answers `签到 A12`.
+func (h *Handlers) Checkin(ctx context.Context, req *Request) (bot.Reply, error) {
+	return h.checkin(ctx, req, req.Parse.Activity, h.recentPosition(req))
+}
+
+// Checkout answers `签退 A12`.
+func (h *Handlers) Checkout(ctx context.Context, req *Request) (bot.Reply, error) {
+	code := req.Parse.Activity
+	if code == "" {
+		var reply bot.Reply
+		var err error
+		if code, reply, err = h.currentActivity(ctx, req, true); code == "" {
+			return reply, err
+		}
+	}
+	a, reply, err := h.openActivity(ctx, code)
+	if a == nil {
+		return reply, err
+	}
+	if req.Now.Before(a.StartsAt) {
+		return bot.Reply{Text: fmt.Sprintf(Text.CheckoutTooEarly, a.Code)}, nil
+	}
+	att, err := h.findAttendance(ctx, a.Code, req.Msg.OpenID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if att == nil {
+		return bot.Reply{Text: fmt.Sprintf(Text.CheckoutNotIn, a.Code)}, nil
+	}
+	out := req.Now
+	if limit := a.EndsAt.Add(checkoutGrace); out.After(limit) {
+		out = limit
+	}
+	pos := h.recentPosition(req)
+	far, _ := h.farAway(a, pos)
+	minutes := store.ServiceMinutes(att.CheckInAt, out, a.StartsAt, a.EndsAt, h.hoursRule())
+	if _, err := h.attendance.CheckOut(ctx, a.Code, req.Msg.OpenID, out, pos, far, minutes); err != nil {
+		if store.ErrorCode(err) == store.ENOTFOUND {
+			return bot.Reply{Text: fmt.Sprintf(Text.CheckoutNotIn, a.Code)}, nil
+		}
+		return bot.Reply{}, fmt.Errorf("check out: %w", err)
+	}
+	return bot.Reply{Text: fmt.Sprintf(Text.CheckoutDone, store.FormatHours(minutes))}, nil
+}
+
+// Scan handles a scanned check-in QR code (scene checkin:A13).
+func (h *Handlers) Scan(ctx context.Context, req *Request) (bot.Reply, error) {
+	code, ok := strings.CutPrefix(req.Msg.Scene, "checkin:")
+	if !ok || code == "" {
+		return bot.Reply{Text: Text.ScanUnknown}, nil
+	}
+	return h.checkin(ctx, req, code, h.recentPosition(req))
+}
+
+// Location handles a location message: it sets the venue of an activity
+// the envoy just published, or checks the sender in to the activity whose
+// check-in window is open now.
+func (h *Handlers) Location(ctx context.Context, req *Request) (bot.Reply, error) {
+	pos := &store.Position{Lat: req.Msg.Lat, Lng: req.Msg.Lng}
+	if code := h.followUp(ctx, "venue", req.Msg.OpenID); code != "" {
+		if err := h.activities.SetActivityVenue(ctx, code, pos.Lat, pos.Lng, h.rules.VenueRadiusM); err != nil {
+			return bot.Reply{}, fmt.Errorf("set venue: %w", err)
+		}
+		h.clearFollowUp(ctx, "venue", req.Msg.OpenID)
+		label := req.Msg.Label
+		if label == "" {
+			label = fmt.Sprintf("%.5f,%.5f", pos.Lat, pos.Lng)
+		}
+		return bot.Reply{Text: fmt.Sprintf(Text.VenueSet, code, label, h.rules.VenueRadiusM)}, nil
+	}
+	code, reply, err := h.currentActivity(ctx, req, false)
+	if code == "" {
+		if err == nil && reply.Text == Text.CheckinWhich {
+			reply.Text = Text.LocationNoActivity
+		}
+		return reply, err
+	}
+	return h.checkin(ctx, req, code, pos)
+}
+
+func (h *Handlers) checkin(ctx context.Context, req *Request, code string, pos *store.Position) (bot.Reply, error) {
+	if code == "" {
+		var reply bot.Reply
+		var err error
+		if code, reply, err = h.currentActivity(ctx, req, false); code == "" {
+			return reply, err
+		}
+	}
+	a, reply, err := h.openActivity(ctx, code)
+	if a == nil {
+		return reply, err
+	}
+	opens := a.StartsAt.Add(-h.rules.CheckinOpensBefore)
+	if req.Now.Before(opens) || req.Now.After(a.EndsAt) {
+		return bot.Reply{Text: fmt.Sprintf(Text.CheckinWindow, a.Code, when(opens, time.Time{}, h.loc), clock(a.EndsAt, h.loc))}, nil
+	}
+	if seated, err := h.isSeated(ctx, a.Code, req.Msg.OpenID); err != nil {
+		return bot.Reply{}, err
+	} else if !seated {
+		return bot.Reply{Text: fmt.Sprintf(Text.CheckinNotSignedUp, a.Code, a.Code)}, nil
+	}
+	far, dist := h.farAway(a, pos)
+	att, first, err := h.attendance.CheckIn(ctx, a.Code, req.Msg.OpenID, req.Now, pos, far)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("check in: %w", err)
+	}
+	if !first {
+		return bot.Reply{Text: fmt.Sprintf(Text.CheckinAgain, clock(att.CheckInAt, h.loc), a.Code)}, nil
+	}
+	text := fmt.Sprintf(Text.CheckinDone, a.Code+" "+a.Title, a.Code)
+	if far {
+		text += fmt.Sprintf(Text.CheckinFar, dist)
+	}
+	return bot.Reply{Text: text}, nil
+}
+
+// currentActivity finds the one activity the sender holds a seat on whose
+// check-in window is open now; otherwise the reply asks which.
+func (h *Handlers) currentActivity(ctx context.Context, req *Request, checkout bool) (string, bot.Reply, error) {
+	ss, err := h.signups.ListUserSignups(ctx, req.Msg.OpenID, req.Now.Add(-checkoutGrace))
+	if err != nil {
+		return "", bot.Reply{}, fmt.Errorf("list sign-ups: %w", err)
+	}
+	var codes []string
+	for _, s := range ss {
+		a := s.Activity
+		end := a.EndsAt
+		if checkout {
+			end = end.Add(checkoutGrace)
+		}
+		if s.Status == store.SignupSeated && !req.Now.Before(a.StartsAt.Add(-h.rules.CheckinOpensBefore)) && !req.Now.After(end) {
+			codes = append(codes, a.Code)
+		}
+	}
+	if len(codes) == 1 {
+		return codes[0], bot.Reply{}, nil
+	}
+	return "", bot.Reply{Text: Text.CheckinWhich}, nil
+}
+
+func (h *Handlers) isSeated(ctx context.Context, code, openID string) (bool, error) {
+	ss, err := h.signups.ListActivitySignups(ctx, code)
+	if err != nil {
+		return false, fmt.Errorf("list sign-ups: %w", err)
+	}
+	for _, s := range ss {
+		if s.OpenID == openID && s.Status == store.SignupSeated {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (h *Handlers) findAttendance(ctx context.Context, code, openID string) (*store.Attendance, error) {
+	all, err := h.attendance.ListAttendance(ctx, code)
+	if err != nil {
+		return nil, fmt.Errorf("list attendance: %w", err)
+	}
+	for _, a := range all {
+		if a.OpenID == openID && !a.CheckInAt.IsZero() {
+			return a, nil
+		}
+	}
+	return nil, nil
+}
+
+// recentPosition is the position the message carries, or the sender's
+// last reported one when it is fresh.
+func (h *Handlers) recentPosition(req *Request) *store.Position {
+	if req.Msg.Kind == bot.KindLocation {
+		return &store.Position{Lat: req.Msg.Lat, Lng: req.Msg.Lng}
+	}
+	u := req.User
+	if !u.LastLocationAt.IsZero() && req.Now.Sub(u.LastLocationAt) <= positionFreshness {
+		return &store.Position{Lat: u.LastLat, Lng: u.LastLng}
+	}
+	return nil
+}
+
+// farAway reports whether pos lies outside the venue radius, and the
+// distance in metres. Without a venue or a position nothing is flagged.
+func (h *Handlers) farAway(a *store.Activity, pos *store.Position) (bool, int) {
+	if !a.HasVenue || pos == nil {
+		return false, 0
+	}
+	radius := a.RadiusM
+	if radius <= 0 {
+		radius = h.rules.VenueRadiusM
+	}
+	d := distanceM(a.VenueLat, a.VenueLng, pos.Lat, pos.Lng)
+	return d > float64(radius), int(math.Round(d))
+}
+
+func (h *Handlers) hoursRule() store.HoursRule {
+	return store.HoursRule{Unit: h.rules.HoursUnit, Threshold: h.rules.HoursThreshold, MinShare: h.rules.MinAttendanceShare}
+}
+
+// distanceM is the great-circle distance in metres.
+func distanceM(lat1, lng1, lat2, lng2 float64) float64 {
+	const r = 6371000
+	rad := math.Pi / 180
+	dLat, dLng := (lat2-lat1)*rad, (lng2-lng1)*rad
+	s := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLng/2)*math.Sin(dLng/2)
+	return 2 * r * math.Asin(math.Sqrt(s))
+}

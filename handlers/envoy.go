@@ -1,0 +1,162 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"envoybot/bot"
+	"envoybot/store"
+)
+
+// ContactPoint answers `联系点 古槐社区`: the envoy's 社区联系点.
+func (h *Handlers) ContactPoint(ctx context.Context, req *Request) (bot.Reply, error) {
+	community := req.Parse.Community
+	if community == "" {
+		return bot.Reply{Text: missing([]string{"community"}, "联系点 古槐社区")}, nil
+	}
+	cp, created, err := h.envoys.AddContactPoint(ctx, req.Msg.OpenID, community, req.Now)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("add contact point: %w", err)
+	}
+	if !created {
+		return bot.Reply{Text: fmt.Sprintf(Text.ContactPointExists, cp.Community)}, nil
+	}
+	return bot.Reply{Text: fmt.Sprintf(Text.ContactPointAdded, cp.Community)}, nil
+}
+
+// TeamCreate answers `建队 古槐银发志愿队`.
+func (h *Handlers) TeamCreate(ctx context.Context, req *Request) (bot.Reply, error) {
+	name := req.Parse.Team
+	if name == "" {
+		return bot.Reply{Text: missing([]string{"team"}, "建队 古槐银发志愿队")}, nil
+	}
+	community, err := h.envoyCommunity(ctx, req, req.Parse.Community)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if community == "" {
+		return bot.Reply{Text: Text.ContactPointFirst}, nil
+	}
+	t, err := h.envoys.CreateTeam(ctx, req.Msg.OpenID, name, community, req.Now)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("create team: %w", err)
+	}
+	return bot.Reply{Text: fmt.Sprintf(Text.TeamCreated, t.Code, t.Name, t.Community, t.Code)}, nil
+}
+
+// TeamJoin answers `入队 T3`.
+func (h *Handlers) TeamJoin(ctx context.Context, req *Request) (bot.Reply, error) {
+	code := req.Parse.Team
+	if code == "" {
+		return bot.Reply{Text: missing([]string{"team"}, "入队 T3")}, nil
+	}
+	if !req.User.Registered() {
+		return bot.Reply{Text: Text.NeedRegister}, nil
+	}
+	t, joined, err := h.envoys.JoinTeam(ctx, code, req.Msg.OpenID, req.Now)
+	switch {
+	case store.ErrorCode(err) == store.ENOTFOUND:
+		return bot.Reply{Text: fmt.Sprintf(Text.TeamNotFound, code)}, nil
+	case err != nil:
+		return bot.Reply{}, fmt.Errorf("join team: %w", err)
+	case !joined:
+		return bot.Reply{Text: fmt.Sprintf(Text.TeamAlreadyIn, t.Code, t.Name)}, nil
+	}
+	return bot.Reply{Text: fmt.Sprintf(Text.TeamJoined, t.Code, t.Name, t.Members)}, nil
+}
+
+// Brand answers `品牌 银发守护 为空巢老人提供上门陪伴`: the community's one
+// volunteer service brand.
+func (h *Handlers) Brand(ctx context.Context, req *Request) (bot.Reply, error) {
+	name := req.Parse.Title
+	if name == "" {
+		return bot.Reply{Text: missing([]string{"title"}, "品牌 银发守护 为空巢老人提供上门陪伴")}, nil
+	}
+	community, err := h.envoyCommunity(ctx, req, req.Parse.Community)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if community == "" {
+		return bot.Reply{Text: Text.ContactPointFirst}, nil
+	}
+	b, created, err := h.envoys.SetBrand(ctx, req.Msg.OpenID, community, name, req.Parse.Description, req.Now)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("set brand: %w", err)
+	}
+	format := Text.BrandUpdated
+	if created {
+		format = Text.BrandSet
+	}
+	return bot.Reply{Text: fmt.Sprintf(format, b.Community, b.Name)}, nil
+}
+
+// Progress answers `进度`: the envoy's standing against the campaign
+// targets of configs/campaign.yaml, with days left to each deadline.
+func (h *Handlers) Progress(ctx context.Context, req *Request) (bot.Reply, error) {
+	p, err := h.profiles.EnvoyProgress(ctx, req.Msg.OpenID)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("envoy progress: %w", err)
+	}
+	phase := Text.ProgressNoPhase
+	if ph := h.campaign.PhaseAt(req.Now, h.loc); ph != nil {
+		phase = ph.Name
+	}
+	who := req.User.Name
+	if who == "" {
+		who = envoyTitle(req.User)
+	}
+	lines := []string{}
+	for _, t := range h.campaign.Targets {
+		met, known := targetMet(t.Key, p)
+		mark := "○"
+		switch {
+		case !known:
+			mark = "—"
+		case met:
+			mark = "✓"
+		}
+		deadline := t.Deadline.In(h.loc).AddDate(0, 0, 1) // inclusive
+		left := "已过截止日"
+		if d := deadline.Sub(req.Now).Hours() / 24; d > 0 {
+			left = fmt.Sprintf("剩%d天", int(math.Ceil(d)))
+		}
+		lines = append(lines, fmt.Sprintf(Text.ProgressTarget, mark, t.Name, t.Deadline.String(), left))
+	}
+	var byLine []string
+	for _, l := range h.campaign.Lines {
+		byLine = append(byLine, fmt.Sprintf("%s %d", l.Name, p.ActivitiesByLine[l.Name]))
+	}
+	lines = append(lines, fmt.Sprintf(Text.ProgressLines, strings.Join(byLine, "，")),
+		fmt.Sprintf(Text.ProgressHours, p.Volunteers, store.FormatHours(p.ConfirmedMinutes), p.HeldActivities))
+	for _, cp := range p.ContactPoints {
+		lines = append(lines, "联系点："+cp.Community)
+	}
+	for _, t := range p.Teams {
+		lines = append(lines, fmt.Sprintf("队伍：%s %s（%d人）", t.Code, t.Name, t.Members))
+	}
+	for _, b := range p.Brands {
+		lines = append(lines, fmt.Sprintf("品牌：%s（%s）", b.Name, b.Community))
+	}
+	return bot.Reply{Text: list(fmt.Sprintf(Text.ProgressHeader, who, phase), lines, "")}, nil
+}
+
+// targetMet tells whether the envoy met a campaign target; known is false
+// for a target key this version cannot measure.
+func targetMet(key string, p *store.Progress) (met, known bool) {
+	switch key {
+	case "contact_point":
+		return len(p.ContactPoints) > 0, true
+	case "team":
+		for _, t := range p.Teams {
+			if t.Members > 0 {
+				return true, true
+			}
+		}
+		return false, true
+	case "brand":
+		return len(p.Brands) > 0, true
+	}
+	return false, false
+}

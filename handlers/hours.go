@@ -1,0 +1,99 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+
+	"envoybot/bot"
+	"envoybot/store"
+)
+
+// MyHours answers `我的时长` with confirmed service by activity line.
+func (h *Handlers) MyHours(ctx context.Context, req *Request) (bot.Reply, error) {
+	hours, err := h.attendance.UserHours(ctx, req.Msg.OpenID)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("user hours: %w", err)
+	}
+	if len(hours) == 0 {
+		return bot.Reply{Text: Text.HoursNone}, nil
+	}
+	total := 0
+	lines := make([]string, 0, len(hours)+1)
+	for _, l := range hours {
+		total += l.Minutes
+		lines = append(lines, fmt.Sprintf(Text.HoursLine, l.Category, store.FormatHours(l.Minutes), l.Activities))
+	}
+	lines = append(lines, fmt.Sprintf(Text.HoursTotal, store.FormatHours(total)))
+	return bot.Reply{Text: list(Text.HoursHeader, lines, "")}, nil
+}
+
+// ConfirmHours answers `确认时长 A12`: the activity's envoy (or an admin)
+// turns checked-out attendance into confirmed hours, each change audited.
+func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, error) {
+	code := req.Parse.Activity
+	if code == "" {
+		return bot.Reply{Text: missing([]string{"activity"}, "确认时长 A12")}, nil
+	}
+	a, reply, err := h.ownedActivity(ctx, req, code)
+	if a == nil {
+		return reply, err
+	}
+	all, err := h.attendance.ListAttendance(ctx, a.Code)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list attendance: %w", err)
+	}
+	var changes []store.HoursChange
+	var done, pending, flagged []string
+	for _, at := range all {
+		name := at.Name
+		if name == "" {
+			name = "匿名志愿者"
+		}
+		if at.FarAway {
+			flagged = append(flagged, name)
+		}
+		if at.CheckOutAt.IsZero() || at.ComputedMinutes < 0 {
+			pending = append(pending, name)
+			continue
+		}
+		if at.ConfirmedMinutes != at.ComputedMinutes {
+			changes = append(changes, store.HoursChange{AttendanceID: at.ID, Minutes: at.ComputedMinutes})
+		}
+		done = append(done, fmt.Sprintf("%s %s小时", name, store.FormatHours(at.ComputedMinutes)))
+	}
+	if len(done) == 0 {
+		text := fmt.Sprintf(Text.ConfirmNone, a.Code)
+		if len(pending) > 0 {
+			text += "\n" + fmt.Sprintf(Text.ConfirmPending, maskedNames(pending))
+		}
+		return bot.Reply{Text: text}, nil
+	}
+	if len(changes) > 0 {
+		if _, err := h.attendance.ConfirmHours(ctx, a.Code, req.Msg.OpenID, changes, "确认时长（聊天）", req.Now); err != nil {
+			return bot.Reply{}, fmt.Errorf("confirm hours: %w", err)
+		}
+	}
+	lines := append([]string(nil), done...)
+	if len(pending) > 0 {
+		lines = append(lines, fmt.Sprintf(Text.ConfirmPending, maskedNames(pending)))
+	}
+	if len(flagged) > 0 {
+		lines = append(lines, fmt.Sprintf(Text.ConfirmFlagged, maskedNames(flagged)))
+	}
+	return bot.Reply{Text: list(fmt.Sprintf(Text.ConfirmDone, a.Code, len(done)), lines, "")}, nil
+}
+
+// ownedActivity finds an activity the sender may manage: its envoy, or any
+// admin. Otherwise it returns nil and the polite refusal.
+func (h *Handlers) ownedActivity(ctx context.Context, req *Request, code string) (*store.Activity, bot.Reply, error) {
+	a, err := h.activities.FindActivityByCode(ctx, code)
+	switch {
+	case store.ErrorCode(err) == store.ENOTFOUND:
+		return nil, bot.Reply{Text: fmt.Sprintf(Text.ActivityNotFound, code)}, nil
+	case err != nil:
+		return nil, bot.Reply{}, fmt.Errorf("find activity: %w", err)
+	case req.User.Role != store.RoleAdmin && a.EnvoyOpenID != req.Msg.OpenID:
+		return nil, bot.Reply{Text: fmt.Sprintf(Text.ForAdminsOrOwner, a.Code)}, nil
+	}
+	return a, bot.Reply{}, nil
+}

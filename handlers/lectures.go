@@ -1,0 +1,141 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"envoybot/bot"
+	"envoybot/store"
+)
+
+const lectureForm = "发布讲座 法律知识讲座 每月第一个周六 9:30 古槐社区活动室"
+
+// Lectures answers `讲座` / `讲座 古槐社区` with upcoming sessions.
+func (h *Handlers) Lectures(ctx context.Context, req *Request) (bot.Reply, error) {
+	community := req.Parse.Community
+	occ, err := h.lectures.ListUpcomingLectures(ctx, community, req.Now, 30)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list lectures: %w", err)
+	}
+	label := ""
+	if community != "" {
+		label = "（" + community + "）"
+	}
+	if len(occ) == 0 {
+		return bot.Reply{Text: fmt.Sprintf(Text.LecturesNone, label)}, nil
+	}
+	lines := make([]string, 0, len(occ))
+	for _, o := range occ {
+		lines = append(lines, fmt.Sprintf(Text.LectureLine, o.Lecture.Code, o.Lecture.Title, when(o.StartsAt, time.Time{}, h.loc), o.Lecture.Place))
+	}
+	return bot.Reply{Text: list(fmt.Sprintf(Text.LecturesHeader, label), lines, "讲座 古槐社区")}, nil
+}
+
+// Subscribe answers `订阅讲座 古槐社区` (the sender's own community when
+// none is named).
+func (h *Handlers) Subscribe(ctx context.Context, req *Request) (bot.Reply, error) {
+	community := req.Parse.Community
+	if community == "" {
+		community = req.User.Community
+	}
+	if community == "" {
+		return bot.Reply{Text: Text.SubscribeWhich}, nil
+	}
+	created, err := h.lectures.Subscribe(ctx, req.Msg.OpenID, community, req.Now)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("subscribe: %w", err)
+	}
+	if !created {
+		return bot.Reply{Text: fmt.Sprintf(Text.AlreadySubscribed, community)}, nil
+	}
+	return bot.Reply{Text: fmt.Sprintf(Text.Subscribed, community)}, nil
+}
+
+// Unsubscribe answers `退订讲座` (all communities) or `退订讲座 古槐社区`.
+func (h *Handlers) Unsubscribe(ctx context.Context, req *Request) (bot.Reply, error) {
+	n, err := h.lectures.Unsubscribe(ctx, req.Msg.OpenID, req.Parse.Community, req.Now)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("unsubscribe: %w", err)
+	}
+	if n == 0 {
+		return bot.Reply{Text: Text.UnsubscribedNone}, nil
+	}
+	return bot.Reply{Text: fmt.Sprintf(Text.Unsubscribed, n)}, nil
+}
+
+// PublishLecture answers `发布讲座 …`, one-off or recurring.
+func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply, error) {
+	p := req.Parse
+	switch p.Problem {
+	case "no_time":
+		return bot.Reply{Text: Text.NoTime}, nil
+	case "bad_time":
+		return bot.Reply{Text: fmt.Sprintf(Text.PastTime, lectureForm)}, nil
+	}
+	if len(p.Missing) > 0 {
+		return bot.Reply{Text: missing(p.Missing, lectureForm)}, nil
+	}
+	var occurrences []time.Time
+	for _, s := range p.Occurrences {
+		if t := parseTime(s); !t.IsZero() {
+			occurrences = append(occurrences, t)
+		}
+	}
+	if len(occurrences) == 0 {
+		if t := parseTime(p.Start); !t.IsZero() {
+			occurrences = append(occurrences, t)
+		}
+	}
+	if p.Title == "" || p.Place == "" || len(occurrences) == 0 {
+		return bot.Reply{Text: missing(absent(map[string]bool{"title": p.Title == "", "start": len(occurrences) == 0, "place": p.Place == ""}), lectureForm)}, nil
+	}
+	community, err := h.envoyCommunity(ctx, req, p.Community)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if community == "" {
+		community = p.Place
+	}
+	l, err := h.lectures.CreateLecture(ctx, store.NewLecture{
+		EnvoyOpenID: req.Msg.OpenID, Title: p.Title, Community: community, Place: p.Place,
+		Recurrence: p.Description, Occurrences: occurrences,
+	}, req.Now)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("create lecture: %w", err)
+	}
+	h.log.Info("lecture published", slog.String("lecture", l.Code), slog.String("envoy", req.Msg.OpenID))
+	rule := "单次讲座"
+	if l.Recurrence != "" {
+		rule = "周期：" + l.Recurrence
+	}
+	sessions := make([]string, 0, len(occurrences))
+	for _, t := range occurrences {
+		sessions = append(sessions, "· "+when(t, time.Time{}, h.loc))
+	}
+	return bot.Reply{Text: fmt.Sprintf(Text.LecturePublished, l.Code, l.Title, l.Place, rule, strings.Join(sessions, "\n"), community)}, nil
+}
+
+// CancelLecture answers `取消讲座 L3`: the lecture's envoy or an admin
+// cancels the series.
+func (h *Handlers) CancelLecture(ctx context.Context, req *Request) (bot.Reply, error) {
+	code := req.Parse.Code
+	if code == "" {
+		return bot.Reply{Text: missing([]string{"code"}, "取消讲座 L3")}, nil
+	}
+	l, err := h.lectures.FindLectureByCode(ctx, code)
+	switch {
+	case store.ErrorCode(err) == store.ENOTFOUND:
+		return bot.Reply{Text: fmt.Sprintf(Text.LectureNotFound, code)}, nil
+	case err != nil:
+		return bot.Reply{}, fmt.Errorf("find lecture: %w", err)
+	case req.User.Role != store.RoleAdmin && l.EnvoyOpenID != req.Msg.OpenID:
+		return bot.Reply{Text: fmt.Sprintf(Text.ForAdminsOrOwner, l.Code)}, nil
+	}
+	if _, err := h.lectures.CancelLecture(ctx, l.Code, req.Now); err != nil {
+		return bot.Reply{}, fmt.Errorf("cancel lecture: %w", err)
+	}
+	return bot.Reply{Text: fmt.Sprintf(Text.LectureCancelled, l.Code, l.Title)}, nil
+}

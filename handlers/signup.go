@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"envoybot/bot"
+	"envoybot/store"
+)
+
+// Signup answers `报名 A12`: a seat while seats are left, else the
+// wait-list; `报名 A12 张三 138…` registers first.
+func (h *Handlers) Signup(ctx context.Context, req *Request) (bot.Reply, error) {
+	p := req.Parse
+	if p.Activity == "" {
+		return bot.Reply{Text: missing([]string{"activity"}, "报名 A12")}, nil
+	}
+	a, reply, err := h.openActivity(ctx, p.Activity)
+	if a == nil {
+		return reply, err
+	}
+	if !req.Now.Before(a.StartsAt) {
+		return bot.Reply{Text: fmt.Sprintf(Text.SignupClosed, a.Code)}, nil
+	}
+	prefix := ""
+	if !req.User.Registered() {
+		if p.Name == "" || p.Phone == "" {
+			return bot.Reply{Text: Text.NeedRegister}, nil
+		}
+		community := p.Community
+		if community == "" {
+			community = a.Community
+		}
+		u, _, err := h.register(ctx, req, p.Name, p.Phone, community)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		prefix = fmt.Sprintf(Text.SignupRegisteredFirst, u.Name, store.MaskPhone(u.Phone))
+	}
+	s, created, err := h.signups.SignUp(ctx, a.Code, req.Msg.OpenID, store.SourceChat, req.Now)
+	if err != nil {
+		if store.ErrorCode(err) == store.EINVALID {
+			return bot.Reply{Text: fmt.Sprintf(Text.ActivityNotOpen, a.Code)}, nil
+		}
+		return bot.Reply{}, fmt.Errorf("sign up: %w", err)
+	}
+	h.log.Info("sign-up", slog.String("activity", a.Code), slog.String("openid", req.Msg.OpenID),
+		slog.String("status", s.Status), slog.Bool("created", created))
+	text := ""
+	switch {
+	case !created && s.Status == store.SignupWaitlisted:
+		text = fmt.Sprintf(Text.SignupAlreadyWaitlisted, a.Code, s.Position)
+	case !created:
+		text = fmt.Sprintf(Text.SignupAlreadySeated, a.Code, summary(a, h.loc))
+	case s.Status == store.SignupWaitlisted:
+		text = fmt.Sprintf(Text.SignupWaitlisted, s.Position, summary(a, h.loc))
+	default:
+		text = fmt.Sprintf(Text.SignupSeated, summary(a, h.loc), int(h.rules.CheckinOpensBefore.Minutes()), a.Code)
+	}
+	return bot.Reply{Text: prefix + text}, nil
+}
+
+// openActivity finds an activity for a volunteer: nil and the reply to
+// send when it is unknown or no longer open.
+func (h *Handlers) openActivity(ctx context.Context, code string) (*store.Activity, bot.Reply, error) {
+	a, err := h.activities.FindActivityByCode(ctx, code)
+	switch {
+	case store.ErrorCode(err) == store.ENOTFOUND:
+		return nil, bot.Reply{Text: fmt.Sprintf(Text.ActivityNotFound, code)}, nil
+	case err != nil:
+		return nil, bot.Reply{}, fmt.Errorf("find activity: %w", err)
+	case a.Status == store.ActivityCancelled:
+		return nil, bot.Reply{Text: fmt.Sprintf(Text.ActivityNotOpen, a.Code)}, nil
+	}
+	return a, bot.Reply{}, nil
+}
