@@ -189,7 +189,7 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		c.reject(w, r, http.StatusBadRequest, "incomplete_message")
 		return
 	}
-	if c.replayed(r.Context(), q.Get("nonce"), q.Get("timestamp")) {
+	if c.replayed(q.Get("nonce"), q.Get("timestamp"), start) {
 		c.reject(w, r, http.StatusForbidden, "replayed_nonce")
 		return
 	}
@@ -219,10 +219,21 @@ func (c *Callback) open(body []byte, ts, nonce, msgSignature string) ([]byte, in
 	return raw, 0, ""
 }
 
+// nonceBudget bounds the replay check, so a slow cache cannot eat the
+// reply deadline.
+const nonceBudget = 500 * time.Millisecond
+
 // replayed remembers the nonce for the timestamp window and reports whether
-// it was already seen. Should the cache fail, the request goes on: its
-// signature and timestamp were checked, and dedup still guards effects.
-func (c *Callback) replayed(ctx context.Context, nonce, ts string) bool {
+// it was already seen. Should the cache fail or be slow, the request goes
+// on: its signature and timestamp were checked, and dedup still guards
+// effects.
+func (c *Callback) replayed(nonce, ts string, start time.Time) bool {
+	deadline := start.Add(nonceBudget)
+	if d := start.Add(c.cfg.ReplyDeadline / 2); d.Before(deadline) {
+		deadline = d
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
 	fresh, err := c.deps.Cache.SetNX(ctx, "nonce:"+nonce, ts, 2*c.cfg.TimestampWindow)
 	if err != nil {
 		c.log.Error("nonce cache unavailable", slog.Any("error", err))

@@ -20,6 +20,9 @@ const (
 	dedupLate    = "late"
 )
 
+// bookkeepingTimeout bounds recording a finished message.
+const bookkeepingTimeout = 3 * time.Second
+
 // pollInterval is how often a retry on another replica looks for the first
 // attempt's reply.
 const pollInterval = 20 * time.Millisecond
@@ -40,12 +43,22 @@ func (c *Callback) process(key string, m *Message, start time.Time) (Reply, stri
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 
+	// A retry reaching this replica while the first attempt runs waits for
+	// it here, whatever state the shared cache is in.
+	a := &attempt{done: make(chan struct{})}
+	if v, loaded := c.inflight.LoadOrStore(key, a); loaded {
+		c.deps.Metrics.dedupHit()
+		return v.(*attempt).wait(ctx), "dedup"
+	}
 	claimed, err := c.deps.Cache.SetNX(ctx, "dedup:"+key, dedupPending, c.cfg.DedupTTL)
 	if err != nil {
-		// Fail open on the cache, closed on the database: the durable record
-		// of processed messages still answers a retry.
+		// Fail open on the cache, closed on what else we know: the attempt
+		// in flight here (above) and the durable record of processed
+		// messages.
 		c.log.Error("dedup cache unavailable", slog.Any("error", err))
 		if reply, ok := c.recorded(ctx, key); ok {
+			a.settle(reply)
+			c.inflight.Delete(key)
 			c.deps.Metrics.dedupHit()
 			return reply, "dedup"
 		}
@@ -54,11 +67,11 @@ func (c *Callback) process(key string, m *Message, start time.Time) (Reply, stri
 	if !claimed {
 		c.deps.Metrics.dedupHit()
 		reply, _ := c.await(ctx, key)
+		a.settle(reply)
+		c.inflight.Delete(key)
 		return reply, "dedup"
 	}
 
-	a := &attempt{done: make(chan struct{})}
-	c.inflight.Store(key, a)
 	c.wg.Add(1)
 	go c.run(key, m, a)
 
@@ -75,6 +88,29 @@ func (c *Callback) process(key string, m *Message, start time.Time) (Reply, stri
 		}
 		a.mu.Unlock()
 		return a.result()
+	}
+}
+
+// settle finishes an attempt that was answered from elsewhere (another
+// replica, the durable record), releasing local retries waiting on it.
+func (a *attempt) settle(reply Reply) {
+	a.mu.Lock()
+	a.finished, a.reply = true, reply
+	a.mu.Unlock()
+	close(a.done)
+}
+
+// wait returns the attempt's reply once it is done, or "success" (empty)
+// when ctx ends first or the reply went out late by customer service.
+func (a *attempt) wait(ctx context.Context) Reply {
+	select {
+	case <-a.done:
+		if a.late {
+			return Reply{}
+		}
+		return a.reply
+	case <-ctx.Done():
+		return Reply{}
 	}
 }
 
@@ -99,6 +135,10 @@ func (c *Callback) run(key string, m *Message, a *attempt) {
 	a.finished, a.reply = true, reply
 	late := a.late
 	a.mu.Unlock()
+
+	// Bookkeeping gets its own time: the handler may have used all of its.
+	ctx, cancelBook := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
+	defer cancelBook()
 
 	value := dedupDone + reply.Text
 	if late {
@@ -127,11 +167,17 @@ func (c *Callback) handle(ctx context.Context, m *Message) (reply Reply) {
 		if p := recover(); p != nil {
 			c.log.Error("handler panicked", append(describe(m), slog.String("panic", fmt.Sprint(p)))...)
 			reply = Reply{Text: c.cfg.BusyText}
+			if m.wantsNoReply() {
+				reply = Reply{}
+			}
 		}
 	}()
 	reply, err := c.handler.HandleMessage(ctx, m)
 	if err != nil {
 		c.log.Error("handler failed", append(describe(m), slog.Any("error", err))...)
+		if m.wantsNoReply() {
+			return Reply{}
+		}
 		return Reply{Text: c.cfg.BusyText}
 	}
 	return reply
@@ -154,21 +200,9 @@ func (c *Callback) sendLate(m *Message, reply Reply) {
 	c.deps.Metrics.lateReply("sent")
 }
 
-// await waits for the first attempt's reply until ctx's deadline: on this
-// replica through its channel, elsewhere by polling the cache.
+// await waits for the first attempt, running on another replica, until
+// ctx's deadline by polling the cache.
 func (c *Callback) await(ctx context.Context, key string) (Reply, bool) {
-	if v, ok := c.inflight.Load(key); ok {
-		a := v.(*attempt)
-		select {
-		case <-a.done:
-			if a.late {
-				return Reply{}, true
-			}
-			return a.reply, true
-		case <-ctx.Done():
-			return Reply{}, false
-		}
-	}
 	t := time.NewTicker(pollInterval)
 	defer t.Stop()
 	for {

@@ -47,13 +47,16 @@ type Message struct {
 	EventKey string
 	// Scene is the QR code scene of a SCAN event or of a subscribe event
 	// with a qrscene_ key, e.g. "checkin:A13"; empty otherwise.
-	Scene   string
-	Lat     float64
-	Lng     float64
-	Label   string
-	PicURL  string
-	MediaID string
-	MsgID   int64
+	Scene string
+	// Lat and Lng are set, and HasPosition true, for a location message or
+	// LOCATION event that carried a valid position.
+	Lat         float64
+	Lng         float64
+	HasPosition bool
+	Label       string
+	PicURL      string
+	MediaID     string
+	MsgID       int64
 	// CreateTime is WeChat's timestamp of the message.
 	CreateTime time.Time
 }
@@ -106,7 +109,10 @@ func toMessage(mix *message.MixMessage, menuKeys map[string]string) *Message {
 	case message.MsgTypeImage:
 		m.Kind, m.PicURL, m.MediaID = KindImage, mix.PicURL, mix.MediaID
 	case message.MsgTypeLocation:
-		m.Kind, m.Lat, m.Lng, m.Label = KindLocation, mix.LocationX, mix.LocationY, mix.Label
+		m.Kind, m.Label = KindLocation, mix.Label
+		if validPosition(mix.LocationX, mix.LocationY) {
+			m.Lat, m.Lng, m.HasPosition = mix.LocationX, mix.LocationY, true
+		}
 	case message.MsgTypeEvent:
 		m.Kind, m.Event, m.EventKey = KindEvent, string(mix.Event), mix.EventKey
 		switch mix.Event {
@@ -120,11 +126,26 @@ func toMessage(mix *message.MixMessage, menuKeys map[string]string) *Message {
 		case message.EventClick:
 			m.Text = menuKeys[mix.EventKey]
 		case message.EventLocation:
-			m.Lat, _ = strconv.ParseFloat(strings.TrimSpace(mix.Latitude), 64)
-			m.Lng, _ = strconv.ParseFloat(strings.TrimSpace(mix.Longitude), 64)
+			lat, errLat := strconv.ParseFloat(strings.TrimSpace(mix.Latitude), 64)
+			lng, errLng := strconv.ParseFloat(strings.TrimSpace(mix.Longitude), 64)
+			if errLat == nil && errLng == nil && validPosition(lat, lng) {
+				m.Lat, m.Lng, m.HasPosition = lat, lng, true
+			}
 		}
 	default:
 		m.Kind = KindOther
 	}
 	return m
+}
+
+// wantsNoReply reports events that are never answered: an unfollow (the
+// user can no longer read us) and WeChat's automatic location reports.
+func (m *Message) wantsNoReply() bool {
+	return m.Kind == KindEvent && (m.Event == EventUnsubscribe || m.Event == EventLocation)
+}
+
+// validPosition rejects out-of-range coordinates and the (0,0) that a
+// missing or malformed field decodes to.
+func validPosition(lat, lng float64) bool {
+	return lat >= -90 && lat <= 90 && lng >= -180 && lng <= 180 && (lat != 0 || lng != 0)
 }

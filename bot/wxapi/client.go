@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -142,4 +143,29 @@ func (e *redactedError) Unwrap() error { return e.err }
 
 func redactError(err error) error {
 	return &redactedError{msg: tokenInURL.ReplaceAllString(err.Error(), "access_token=***"), err: err}
+}
+
+// qrShowURL shows the image of a QR code ticket.
+const qrShowURL = "https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket="
+
+// CheckinQR makes a temporary QR code whose scan sends us a SCAN (or a
+// subscribe with qrscene_) event carrying scene, and returns the URL of its
+// image.
+func (c *Client) CheckinQR(ctx context.Context, scene string, expire time.Duration) (string, error) {
+	req := map[string]any{
+		"expire_seconds": int(expire.Seconds()),
+		"action_name":    "QR_STR_SCENE",
+		"action_info":    map[string]any{"scene": map[string]string{"scene_str": scene}},
+	}
+	var res struct {
+		Ticket string `json:"ticket"`
+		URL    string `json:"url"`
+	}
+	if err := c.postJSON(ctx, "/cgi-bin/qrcode/create", req, &res); err != nil {
+		return "", err
+	}
+	if res.Ticket == "" {
+		return "", fmt.Errorf("wxapi: /cgi-bin/qrcode/create: no ticket in answer")
+	}
+	return qrShowURL + url.QueryEscape(res.Ticket), nil
 }
