@@ -75,7 +75,11 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	router := handlers.NewRouter(handlers.Deps{Users: st, Logger: log, Now: now})
+	router := handlers.NewRouter(handlers.Deps{
+		Store: st, Cache: cache, Sender: a.api, QR: a.api,
+		Campaign: cfg.Campaign, Rules: cfg.Rules, Location: cfg.Location(),
+		Logger: log, Now: now,
+	})
 	a.callback = bot.NewCallback(bot.Config{
 		Token:           wc.Token,
 		AppID:           wc.AppID,

@@ -4,6 +4,7 @@
 //	envoybot [serve]        run the server (the default)
 //	envoybot migrate        apply database migrations and exit
 //	envoybot parse TEXT     print how a chat message is understood, as JSON
+//	envoybot invite         issue a one-time envoy or admin invite code
 //	envoybot version        print the version
 package main
 
@@ -28,6 +29,7 @@ commands:
   serve     run the server (the default)
   migrate   apply database migrations and exit
   parse     print how a chat message is understood: envoybot parse [--now RFC3339] TEXT | --jsonl
+  invite    issue a one-time invite code: envoybot invite --role envoy|admin --name NAME [--level 省|市] [--kind 和谐使者|敬老使者] [--expires 72h]
   version   print the version
 `
 
@@ -50,7 +52,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			loc = time.FixedZone("CST", 8*3600)
 		}
 		return runParse(args, stdin, stdout, stderr, loc)
-	case "serve", "migrate":
+	case "serve", "migrate", "invite":
 	default:
 		fmt.Fprintf(stderr, "envoybot: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -60,8 +62,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	if cmd == "migrate" {
+	switch cmd {
+	case "migrate":
 		return runMigrate(ctx, cfg, stdout, stderr)
+	case "invite":
+		return runInvite(ctx, cfg, args, stdout, stderr, time.Now)
 	}
 	return runServe(ctx, cfg, stderr)
 }
