@@ -39,8 +39,11 @@ type Config struct {
 	DataDir     string `yaml:"data_dir"`     // the embedded database lives here as envoybot.db
 	DatabaseURL string `yaml:"database_url"` // PostgreSQL; empty → embedded database
 	RedisURL    string `yaml:"redis_url"`    // empty → in-process cache
-	LogLevel    string `yaml:"log_level"`    // debug|info|warn|error
-	TimeZone    string `yaml:"time_zone"`    // IANA name, e.g. Asia/Shanghai
+	// RedisPrefix starts every key envoybot writes to Redis, so that
+	// deployments (and tests) can share one Redis database.
+	RedisPrefix string `yaml:"redis_prefix"`
+	LogLevel    string `yaml:"log_level"` // debug|info|warn|error
+	TimeZone    string `yaml:"time_zone"` // IANA name, e.g. Asia/Shanghai
 	// CampaignFile names a campaign YAML that replaces the built-in one.
 	CampaignFile string   `yaml:"campaign_file"`
 	WeChat       WeChat   `yaml:"wechat"`
@@ -90,6 +93,7 @@ var envVars = []struct {
 	{"ENVOYBOT_DATA_DIR", "data_dir", func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"ENVOYBOT_DATABASE_URL", "database_url", func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
 	{"ENVOYBOT_REDIS_URL", "redis_url", func(c *Config, v string) error { c.RedisURL = v; return nil }},
+	{"ENVOYBOT_REDIS_PREFIX", "redis_prefix", func(c *Config, v string) error { c.RedisPrefix = v; return nil }},
 	{"ENVOYBOT_LOG_LEVEL", "log_level", func(c *Config, v string) error { c.LogLevel = v; return nil }},
 	{"ENVOYBOT_WECHAT_APPID", "wechat.app_id", func(c *Config, v string) error { c.WeChat.AppID = v; return nil }},
 	{"ENVOYBOT_WECHAT_SECRET", "wechat.secret", func(c *Config, v string) error { c.WeChat.Secret = v; return nil }},

@@ -130,13 +130,14 @@ wechat:
 			"ENVOYBOT_DATA_DIR":        "/var/lib/envoybot",
 			"ENVOYBOT_REDIS_URL":       "rediss://r:6380",
 			"ENVOYBOT_WECHAT_APPID":    "wx123",
+			"ENVOYBOT_WECHAT_TOKEN":    "realtoken42",
 			"ENVOYBOT_WECHAT_SECRET":   "s3cret",
 			"ENVOYBOT_WECHAT_AES_KEY":  validKey,
 			"ENVOYBOT_WECHAT_API_BASE": "http://127.0.0.1:1234",
 		}, func(t *testing.T, c *Config) {
 			w := c.WeChat
 			if c.SQLitePath() != "/var/lib/envoybot/envoybot.db" || c.RedisURL != "rediss://r:6380" ||
-				w.AppID != "wx123" || w.Secret != "s3cret" || w.AESKey != validKey || w.APIBase != "http://127.0.0.1:1234" {
+				w.AppID != "wx123" || w.Token != "realtoken42" || w.Secret != "s3cret" || w.AESKey != validKey || w.APIBase != "http://127.0.0.1:1234" {
 				t.Errorf("env not applied: %+v", c)
 			}
 		}},
@@ -483,5 +484,25 @@ func TestSlogLevel(t *testing.T) {
 	c := mustLoad(t, map[string]string{"ENVOYBOT_LOG_LEVEL": "warn"})
 	if got := c.SlogLevel().String(); got != "WARN" {
 		t.Errorf("SlogLevel = %s, want WARN", got)
+	}
+}
+
+func TestDevTokenRefusedForRealAccount(t *testing.T) {
+	for _, env := range []map[string]string{
+		{"ENVOYBOT_WECHAT_APPID": "wx1234567890abcdef"},
+		{"ENVOYBOT_WECHAT_SECRET": "s3cret"},
+		{"ENVOYBOT_WECHAT_APPID": "wx1234567890abcdef", "ENVOYBOT_WECHAT_AES_KEY": validKey},
+		{"ENVOYBOT_WECHAT_APPID": "wx1234567890abcdef", "ENVOYBOT_WECHAT_TOKEN": DevToken},
+	} {
+		_, err := Load(func(k string) string { return env[k] })
+		var ke *KeyError
+		if !errors.As(err, &ke) || ke.Key != "ENVOYBOT_WECHAT_TOKEN" {
+			t.Errorf("Load(%v) = %v, want an error naming ENVOYBOT_WECHAT_TOKEN", env, err)
+		}
+	}
+	if _, err := Load(func(k string) string {
+		return map[string]string{"ENVOYBOT_WECHAT_APPID": "wx1234567890abcdef", "ENVOYBOT_WECHAT_TOKEN": "own1token"}[k]
+	}); err != nil {
+		t.Errorf("a real account with its own token: %v", err)
 	}
 }

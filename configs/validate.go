@@ -122,6 +122,12 @@ func (c *Config) validateWeChat() error {
 			return c.keyErr("wechat.menu_keys", "must map a non-empty EventKey to non-empty chat text, got %q: %q", k, v)
 		}
 	}
+	realAccount := (w.AppID != "" && w.AppID != DevAppID) || w.Secret != "" || (w.AESKey != "" && w.AESKey != DevAESKey)
+	if c.UsingDevToken() && realAccount {
+		// The development token is public: with it anyone could sign
+		// messages to a real account.
+		return &KeyError{Key: "ENVOYBOT_WECHAT_TOKEN", Msg: "must be set to the account's own Token (3–32 letters or digits, from the WeChat console) when its AppID, secret or EncodingAESKey is configured; the development token is public"}
+	}
 	return nil
 }
 

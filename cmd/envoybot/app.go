@@ -49,7 +49,7 @@ func openCache(ctx context.Context, cfg *configs.Config) (store.Cache, error) {
 	if cfg.RedisURL == "" {
 		return memory.New(), nil
 	}
-	return rediscache.Open(ctx, cfg.RedisURL, "envoybot:")
+	return rediscache.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
 }
 
 // openApp opens the store and cache cfg names and builds the app on them.
@@ -135,8 +135,9 @@ func (a *app) ready(w http.ResponseWriter, r *http.Request) {
 		errs = append(errs, fmt.Errorf("cache: %w", err))
 	}
 	if err := errors.Join(errs...); err != nil {
+		// Details go to the log, not to whoever asks.
 		a.log.Warn("not ready", slog.Any("error", err))
-		http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+		http.Error(w, "not ready", http.StatusServiceUnavailable)
 		return
 	}
 	_, _ = w.Write([]byte("ready\n"))

@@ -44,7 +44,8 @@ var deployments = []deployment{
 		return map[string]string{"ENVOYBOT_DATABASE_URL": storetest.PostgresSchemaURL(t)}
 	}},
 	{"postgres+redis", func(t *testing.T) map[string]string {
-		return map[string]string{"ENVOYBOT_DATABASE_URL": storetest.PostgresSchemaURL(t), "ENVOYBOT_REDIS_URL": redisURL(t)}
+		return map[string]string{"ENVOYBOT_DATABASE_URL": storetest.PostgresSchemaURL(t), "ENVOYBOT_REDIS_URL": redisURL(t),
+			"ENVOYBOT_REDIS_PREFIX": fmt.Sprintf("envoybot-test-%d:", time.Now().UnixNano())}
 	}},
 }
 
@@ -70,18 +71,28 @@ func loadConfig(t *testing.T, env map[string]string) *configs.Config {
 // start opens envoybot as serve does (migrations included) with env.
 func start(t *testing.T, env map[string]string, api *wechattest.FakeAPI) *running {
 	t.Helper()
+	return startAt(t, env, api, time.Now)
+}
+
+// startAt is start with a clock.
+func startAt(t *testing.T, env map[string]string, api *wechattest.FakeAPI, now func() time.Time) *running {
+	t.Helper()
+	// A test account whose API is the fake WeChat server.
 	env["ENVOYBOT_WECHAT_API_BASE"] = api.URL()
-	env["ENVOYBOT_WECHAT_SECRET"] = "dev-secret"
+	env["ENVOYBOT_WECHAT_TOKEN"] = "testtoken42"
+	env["ENVOYBOT_WECHAT_APPID"] = "wxtest0000000042"
+	env["ENVOYBOT_WECHAT_SECRET"] = "test-secret"
+	env["ENVOYBOT_WECHAT_AES_KEY"] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 	cfg := loadConfig(t, env)
-	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), time.Now)
+	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), now)
 	if err != nil {
 		t.Fatalf("open app: %v", err)
 	}
 	srv := httptest.NewServer(a.handler)
 	wc := effectiveWeChat(cfg)
 	r := &running{app: a, url: srv.URL, api: api, cfg: cfg,
-		signer: wechattest.Signer{Token: wc.Token, AppID: wc.AppID, AESKey: wc.AESKey}}
-	t.Cleanup(func() { r.stop(t) })
+		signer: wechattest.Signer{Token: wc.Token, AppID: wc.AppID, AESKey: wc.AESKey, Now: now}}
+	t.Cleanup(func() { srv.Close(); r.stop(t) })
 	return r
 }
 
@@ -252,5 +263,36 @@ func TestParseCommand(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], `"intent":"help"`) || !strings.Contains(lines[1], `"intent":"unknown"`) {
 		t.Errorf("jsonl output = %q", stdout.String())
+	}
+}
+
+func TestDevelopmentDefaultsServePlainAndSafeMode(t *testing.T) {
+	env := map[string]string{"ENVOYBOT_DATA_DIR": t.TempDir()}
+	cfg := loadConfig(t, env)
+	if !cfg.UsingDevToken() {
+		t.Fatal("no configuration should mean the development token")
+	}
+	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.handler)
+	r := &running{app: a, url: srv.URL, cfg: cfg,
+		signer: wechattest.Signer{Token: configs.DevToken, AppID: configs.DevAppID, AESKey: configs.DevAESKey}}
+	t.Cleanup(func() { srv.Close(); r.stop(t) })
+	for _, safe := range []bool{false, true} {
+		if got := r.say(t, "o-dev", "帮助", safe); !strings.Contains(got, "注册") {
+			t.Errorf("safe=%v: help = %q", safe, got)
+		}
+	}
+}
+
+func TestLogsMaskPhonesEverywhere(t *testing.T) {
+	var buf bytes.Buffer
+	log := newLogger(&buf, "info")
+	log.Info("x", slog.String("s", "tel 13812345678"), slog.Any("error", fmt.Errorf("phone 13912345678 taken")),
+		slog.Any("v", struct{ Phone string }{"15012345678"}))
+	if out := buf.String(); strings.Contains(out, "12345678") {
+		t.Errorf("a full mobile reached the log: %s", out)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -21,9 +22,18 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{
 		Level: lv,
 		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-			if a.Value.Kind() == slog.KindString {
+			switch a.Value.Kind() {
+			case slog.KindString:
 				if s := a.Value.String(); strings.ContainsAny(s, "13456789") {
 					a.Value = slog.StringValue(store.MaskPhone(s))
+				}
+			case slog.KindAny:
+				// Errors, structs and Stringers are written as their text,
+				// masked, so no mobile hides in a value slog would expand.
+				if s := fmt.Sprint(a.Value.Any()); strings.ContainsAny(s, "13456789") {
+					if masked := store.MaskPhone(s); masked != s {
+						a.Value = slog.StringValue(masked)
+					}
 				}
 			}
 			return a

@@ -66,12 +66,16 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.WeChat.HandlerTimeout+5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	// Requests get the reply deadline to finish; handlers that outlived
+	// theirs get their own timeout plus time to send the late reply.
+	httpCtx, cancelHTTP := context.WithTimeout(context.Background(), cfg.WeChat.ReplyDeadline+time.Second)
+	defer cancelHTTP()
+	if err := srv.Shutdown(httpCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("shutdown", slog.Any("error", err))
 	}
-	if err := a.close(shutdownCtx); err != nil {
+	lateCtx, cancelLate := context.WithTimeout(context.Background(), cfg.WeChat.HandlerTimeout+cfg.WeChat.APITimeout+time.Second)
+	defer cancelLate()
+	if err := a.close(lateCtx); err != nil {
 		log.Warn("close", slog.Any("error", err))
 	}
 	log.Info("stopped")

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -26,24 +24,6 @@ func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t 
 func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 var cst = time.FixedZone("CST", 8*3600)
-
-// startAt is start with a test clock.
-func startAt(t *testing.T, env map[string]string, api *wechattest.FakeAPI, clk *clock) *running {
-	t.Helper()
-	env["ENVOYBOT_WECHAT_API_BASE"] = api.URL()
-	env["ENVOYBOT_WECHAT_SECRET"] = "dev-secret"
-	cfg := loadConfig(t, env)
-	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clk.Now)
-	if err != nil {
-		t.Fatalf("open app: %v", err)
-	}
-	srv := httptest.NewServer(a.handler)
-	wc := effectiveWeChat(cfg)
-	r := &running{app: a, url: srv.URL, api: api, cfg: cfg,
-		signer: wechattest.Signer{Token: wc.Token, AppID: wc.AppID, AESKey: wc.AESKey, Now: clk.Now}}
-	t.Cleanup(func() { srv.Close(); r.stop(t) })
-	return r
-}
 
 // transcript runs chat turns through /wechat in safe mode and logs them.
 type transcript struct {
@@ -105,7 +85,7 @@ func TestStory(t *testing.T) {
 			env := d.env(t)
 			api := wechattest.NewFakeAPI(t)
 			clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, cst)}
-			r := startAt(t, env, api, clk)
+			r := startAt(t, env, api, clk.Now)
 			tr := transcript{t: t, r: r}
 			ctx := context.Background()
 
@@ -196,7 +176,7 @@ func TestConcurrentSignupsAndRetries(t *testing.T) {
 			env := d.env(t)
 			api := wechattest.NewFakeAPI(t)
 			clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, cst)}
-			r := startAt(t, env, api, clk)
+			r := startAt(t, env, api, clk.Now)
 			tr := transcript{t: t, r: r}
 			code := invite(t, env, "--role", "envoy", "--name", "李使者")
 			tr.say("使者", "o-envoy", "绑定 "+code, "成功")
