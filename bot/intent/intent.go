@@ -129,10 +129,12 @@ var commands = []command{
 	{keywords: registerKeywords, parse: parseRegister},
 	{anywhere: true, keywords: signupKeywords, suffixes: signupSuffixes, parse: parseSignup},
 	{keywords: looseSignupKeywords, suffixes: []string{"参加"}, parse: parseLooseSignup},
+	{keywords: plusOneKeywords, suffixes: []string{"+1", "报名+1", "报一个"}, parse: parsePlusOne},
 	{anywhere: true, keywords: cancelKeywords, suffixes: cancelSuffixes, parse: parseCancel},
 	{keywords: mySignupsKeywords, suffixes: mySignupsKeywords, parse: bare(MySignups)},
 	{keywords: myHoursKeywords, parse: bare(MyHours)},
 	{anywhere: true, keywords: []string{"签到", "我要签到", "扫码签到"}, suffixes: []string{"签到"}, parse: withActivity(Checkin)},
+	{keywords: arrivedKeywords, suffixes: arrivedSuffixes, parse: parseArrived},
 	{anywhere: true, keywords: []string{"签退", "我要签退", "扫码签退"}, suffixes: []string{"签退"}, parse: withActivity(Checkout)},
 	{keywords: lecturesKeywords, suffixes: []string{"讲座", "的讲座", "讲座列表", "有什么讲座", "有哪些讲座"}, parse: withCommunity(Lectures, false)},
 	{keywords: subscribeKeywords, parse: withCommunity(Subscribe, false)},
@@ -147,6 +149,7 @@ var commands = []command{
 	{keywords: publishLectureKeywords, parse: parsePublishLecture},
 	{anywhere: true, keywords: []string{"活动签到", "活动开始", "开始活动", "活动已开始"}, suffixes: []string{"活动签到", "活动开始"}, parse: withActivity(ActivityCheckin)},
 	{anywhere: true, keywords: []string{"确认时长", "确认工时", "时长确认", "工时确认", "确认服务时长"}, suffixes: []string{"确认时长", "确认工时"}, parse: withActivity(ConfirmHours)},
+	{keywords: []string{"确认"}, parse: parseConfirmSplit},
 	{keywords: brandKeywords, parse: parseBrand},
 	{keywords: importKeywords, parse: parseImport},
 	{keywords: progressKeywords, parse: bare(Progress)},
@@ -181,6 +184,9 @@ func buildKeywordIndex(cmds []command, words func(*command) []string) []keywordE
 // returns one of All as Intent. now anchors relative dates ("明天下午3点").
 func Parse(text string, now time.Time) Result {
 	body := Normalize(text)
+	if rest, ok := strings.CutPrefix(body, "+1"); ok && (rest == "" || !isDigit(rest[0])) {
+		body = "报名 " + rest // "+1 A12": the group-chat way to join, whose "+" politeness would trim
+	}
 	if isQuestionMarks(body) {
 		return Result{Intent: Help}
 	}
@@ -221,7 +227,38 @@ func Parse(text string, now time.Time) Result {
 			}
 		}
 	}
+	if code, rest := findCode(body, activityLetter); code != "" && reLeadingCode.MatchString(body) {
+		// "A12 李秀英 139…": a code and a mobile, the sign-up keyword forgotten.
+		if phone, _, _ := extractPhone(rest); phone != "" {
+			r, _ := parseSignup(body, now)
+			return r
+		}
+	}
+	if r, ok := parseRegisterAnywhere(body, now); ok {
+		return r
+	}
 	return Result{Intent: Unknown}
+}
+
+// registerAnywhere are the words that make a message a registration even
+// when they stand at its end: "我叫张三，手机138…，古槐社区的，想注册志愿者".
+var registerAnywhere = []string{"注册志愿者", "志愿者注册", "当志愿者", "成为志愿者", "做志愿者", "注册", "登记"}
+
+// parseRegisterAnywhere reads a registration whose keyword is not at the
+// start; a valid mobile and a name must be there too.
+func parseRegisterAnywhere(body string, now time.Time) (Result, bool) {
+	for _, k := range registerAnywhere {
+		i := strings.Index(body, k)
+		if i < 0 {
+			continue
+		}
+		if phone, _, _ := extractPhone(body); phone == "" {
+			return Result{}, false
+		}
+		r, _ := parseRegister(body[:i]+" "+body[i+len(k):], now)
+		return r, r.Name != ""
+	}
+	return Result{}, false
 }
 
 // reLeadingCode is a code typed before the command: "A12，报名，张三…",

@@ -11,7 +11,8 @@ import (
 // volunteers use, and "怎么注册" is answered with the registration form.
 var registerKeywords = []string{
 	"注册", "登记", "实名注册", "注册志愿者", "志愿者注册", "登记注册", "注册登记",
-	"怎么注册", "如何注册", "怎样注册", "咋注册",
+	"怎么注册", "如何注册", "怎样注册", "咋注册", "当志愿者", "成为志愿者", "做志愿者", "报名志愿者",
+	"志愿者报名", "申请志愿者",
 }
 
 // communitySuffixes end the name of a community, village or street, which is
@@ -23,7 +24,7 @@ var communitySuffixes = []string{"社区居委会", "居委会", "村委会", "�
 var (
 	nameLabels      = []string{"真实姓名", "姓名是", "姓名", "名字是", "名字", "我叫", "我是", "本人"}
 	phoneLabels     = []string{"手机号码", "手机号是", "手机号", "手机是", "手机", "电话号码", "联系电话", "电话是", "电话", "联系方式", "号码", "mobile", "phone", "tel"}
-	communityLabels = []string{"所在社区", "所属社区", "居住社区", "社区名称", "社区名", "社区是", "社区", "小区", "居住在", "我住在", "我住", "住在", "家住", "住址", "地址", "来自"}
+	communityLabels = []string{"所在社区", "所属社区", "居住社区", "社区名称", "社区名", "社区是", "社区", "小区", "居住在", "我住在", "我住", "住在", "家住", "住址", "地址", "来自", "住"}
 )
 
 // inlineLabels are label words that cannot end a value, so a token is split
@@ -64,7 +65,9 @@ func parseRegister(rest string, _ time.Time) (Result, bool) {
 			continue
 		}
 		field, val := cutLabel(tok)
-		if field == "" && pending != "" {
+		if field == "" && pending != "" && pending != FieldPhone {
+			// A bare phone label's digits were taken out already, so the
+			// next word is not its value: "手机号 138… 古槐社区".
 			field, val = pending, tok
 		}
 		pending = ""
@@ -107,6 +110,14 @@ func parseRegister(rest string, _ time.Time) (Result, bool) {
 // (注册 姓名 手机 社区) — "注册 张三 138… 古槐" means community 古槐.
 func classifyUnlabelled(r *Result, toks []string) {
 	var extras []string
+	// "张 三": a surname and a given name typed apart.
+	for i := 0; i+1 < len(toks) && r.Name == ""; i++ {
+		a, b := toks[i], toks[i+1]
+		if runeCount(a) == 1 && allHan(a) && !strings.Contains(notSurnames, a) && allHan(b) && runeCount(b) <= 2 {
+			toks = append(append(toks[:i:i], a+b), toks[i+2:]...)
+			break
+		}
+	}
 	for _, t := range toks {
 		switch {
 		case looksLikeCommunity(t) && r.Community == "":
@@ -121,6 +132,10 @@ func classifyUnlabelled(r *Result, toks []string) {
 		r.Community = extras[0]
 	}
 }
+
+// notSurnames are single characters that stand alone in a registration
+// without starting a name ("男 张三").
+const notSurnames = "男女我是的叫住在和及与"
 
 // registerTokens splits the text left after the mobile is taken out into
 // words, also splitting before a label glued to the previous value.

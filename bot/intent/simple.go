@@ -1,6 +1,7 @@
 package intent
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
@@ -14,21 +15,27 @@ var (
 	signupSuffixes = []string{"报名", "报个名", "我报名", "我要报名"}
 	// looseSignupKeywords also start everyday sentences ("参加过的活动"), so
 	// they need an activity code or nothing else after them.
-	looseSignupKeywords = []string{"参加", "我参加", "我要参加", "我也参加"}
-	cancelKeywords      = []string{
+	looseSignupKeywords = []string{"参加", "我参加", "我要参加", "我也参加", "我也想参加", "也想参加", "我也要参加", "也参加", "我想参加"}
+	// plusOneKeywords are the group-chat way to join: "A12 +1", "+1 A12";
+	// like "报A12" they need the activity code right there.
+	plusOneKeywords = []string{"+1", "报", "我报", "我也报"}
+	cancelKeywords  = []string{
 		"取消报名", "取消", "不去了", "我不去了", "去不了了", "来不了了", "退出", "退报名",
-		"退出报名", "撤销报名", "撤回报名", "取消活动报名", "不参加了", "我不参加了",
+		"退出报名", "撤销报名", "撤回报名", "取消活动报名", "不参加了", "我不参加了", "不参加", "我不参加",
+		"我不去", "不去",
 	}
 	cancelSuffixes = []string{
 		"取消报名", "取消", "不去了", "去不了了", "去不了", "来不了了", "来不了", "不参加了", "退出", "退报名",
 	}
 	mySignupsKeywords = []string{
 		"我的报名", "我报了哪些", "报名记录", "我报名的活动", "我的报名记录", "查报名", "查询报名",
-		"查看报名", "我报了什么", "我报了哪些活动", "已报名", "我的活动",
+		"查看报名", "我报了什么", "我报了哪些活动", "已报名", "我的活动", "我报名了哪些", "我报名了什么",
+		"我报名了哪些活动", "我报了啥", "我都报了啥", "我都报了哪些", "我报名了吗", "我报上了吗",
 	}
 	myHoursKeywords = []string{
 		"我的时长", "时长", "服务时长", "我的服务时长", "志愿时长", "我的志愿时长", "查时长",
-		"查询时长", "我的工时", "工时", "查询服务时长",
+		"查询时长", "我的工时", "工时", "查询服务时长", "我有多少时长", "我有多少小时", "我的小时数",
+		"我服务了多少小时", "我的志愿服务时长", "志愿服务时长",
 	}
 	progressKeywords = []string{
 		"进度", "我的进度", "完成情况", "任务进度", "查看进度", "查询进度", "目标进度", "工作进度",
@@ -98,6 +105,21 @@ func parseSignup(rest string, now time.Time) (Result, bool) {
 // signupChatter may follow a loose keyword without making it something else.
 var signupChatter = []string{"活动", "志愿活动", "志愿服务", "这个活动", "一下", "报名", "了"}
 
+// parsePlusOne reads "+1 A12" and "报A12": a sign-up only when an activity
+// code is all there is besides chatter.
+func parsePlusOne(rest string, now time.Time) (Result, bool) {
+	code, text := findCode(rest, activityLetter)
+	if code == "" {
+		return Result{}, false
+	}
+	if cutFillers(text, signupChatter) != "" {
+		if phone, _, _ := extractPhone(text); phone == "" {
+			return Result{}, false
+		}
+	}
+	return parseSignup(rest, now)
+}
+
 // parseLooseSignup reads "参加 A12"; "参加" with other words and no code is
 // not a sign-up.
 func parseLooseSignup(rest string, now time.Time) (Result, bool) {
@@ -130,6 +152,33 @@ func parseCancel(rest string, _ time.Time) (Result, bool) {
 	return Result{Intent: Cancel, Missing: []string{FieldActivity}}, true
 }
 
+// arrivedKeywords say "I am here" — a check-in when an activity code is
+// there or nothing else is: "A12到了", "我到了", "签个到A12".
+var (
+	arrivedKeywords = []string{"签个到", "我到了", "我已到", "我已到达", "已到达", "已到", "到了", "我来了", "人到了"}
+	arrivedSuffixes = []string{"签个到", "到了", "已到", "已到达", "我到了", "来了"}
+	arrivedChatter  = []string{"了", "啦", "现场", "活动", "已经", "我", "签到", "一下"}
+)
+
+func parseArrived(rest string, now time.Time) (Result, bool) {
+	if code, text := findCode(rest, activityLetter); code == "" && cutFillers(text, arrivedChatter) != "" {
+		return Result{}, false
+	} else if code != "" && cutFillers(text, arrivedChatter) != "" {
+		return Result{}, false
+	}
+	return withActivity(Checkin)(rest, now)
+}
+
+// parseConfirmSplit reads "确认A12时长": the two words of 确认时长 around
+// the code. Without a code it declines.
+func parseConfirmSplit(rest string, now time.Time) (Result, bool) {
+	code, text := findCode(rest, activityLetter)
+	if code == "" || cutFillers(text, []string{"时长", "工时", "服务时长", "的", "一下", "志愿时长"}) != "" {
+		return Result{}, false
+	}
+	return withActivity(ConfirmHours)(rest, now)
+}
+
 // parseCancelLecture reads "取消讲座 L3".
 func parseCancelLecture(rest string, _ time.Time) (Result, bool) {
 	r := Result{Intent: CancelLecture}
@@ -144,7 +193,8 @@ func parseCancelLecture(rest string, _ time.Time) (Result, bool) {
 var (
 	lecturesKeywords = []string{
 		"讲座", "讲座列表", "最近讲座", "最近的讲座", "有什么讲座", "有哪些讲座", "查讲座", "查看讲座",
-		"讲座安排", "讲座信息", "近期讲座", "最近有什么讲座", "最近有哪些讲座",
+		"讲座安排", "讲座信息", "近期讲座", "最近有什么讲座", "最近有哪些讲座", "有讲座", "最近有讲座",
+		"有没有讲座", "最近有没有讲座", "近期有讲座", "近期有什么讲座",
 	}
 	subscribeKeywords = []string{
 		"订阅讲座", "订阅", "订阅讲座通知", "订阅通知", "讲座订阅", "关注讲座", "接收讲座通知", "开启讲座通知",
@@ -152,7 +202,8 @@ var (
 	}
 	unsubscribeKeywords = []string{
 		"退订讲座", "退订", "取消订阅", "取消订阅讲座", "取消讲座订阅", "不再订阅", "关闭讲座通知",
-		"取消讲座通知", "取消讲座提醒", "不要讲座通知", "退订讲座通知",
+		"取消讲座通知", "取消讲座提醒", "不要讲座通知", "退订讲座通知", "不想收讲座通知", "不要再发讲座通知",
+		"别发讲座通知", "不再接收讲座通知", "关闭讲座提醒",
 	}
 	contactPointKeywords = []string{
 		"联系点", "社区联系点", "建立联系点", "建立社区联系点", "设立联系点", "添加联系点",
@@ -225,7 +276,7 @@ var (
 var activitiesChatter = []string{
 	"最近", "近期", "有什么", "有哪些", "有啥", "哪些", "列表", "安排", "可以报名的", "能报名的",
 	"的", "类", "方面", "相关", "看看", "查看", "查询", "一下", "现在", "本周", "这周", "下周",
-	"本月", "活动", "吗", "呢", "我想", "想", "所有", "全部",
+	"本月", "活动", "吗", "呢", "我想", "想", "所有", "全部", "有没有", "有", "周末", "这周末", "本周末",
 }
 
 // parseActivities reads "活动 心理疏导". The filter word is kept as typed for
@@ -239,7 +290,8 @@ func parseActivities(rest string, _ time.Time) (Result, bool) {
 	r := Result{Intent: Activities}
 	for _, t := range tokens(rest) {
 		t = trimChatter(t, activitiesChatter)
-		if t == "" {
+		if t == "" || isDateWord(t) {
+			// the list is of what is open now, by date anyway: "周六有什么活动"
 			continue
 		}
 		if !containsHan(t) || isQuestion(t) {
@@ -261,12 +313,22 @@ func parseActivities(rest string, _ time.Time) (Result, bool) {
 			return Result{}, false
 		}
 	}
-	if rest != "" && !isGap(firstRune(rest)) && r.Category != "" {
+	if rest != "" && !isGap(firstRune(rest)) && r.Category != "" && !isDateWord(trimChatter(rest, activitiesChatter)) {
 		if _, ok := categoryPrefix(trimChatter(rest, activitiesChatter)); !ok {
 			return Result{}, false
 		}
 	}
 	return r, true
+}
+
+// isDateWord reports a word that is only a day: 周六, 下周三, 明天.
+func isDateWord(t string) bool {
+	for _, re := range []*regexp.Regexp{reWeekday, reRelDay} {
+		if m := re.FindStringIndex(t); m != nil && m[0] == 0 && m[1] == len(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // trimChatter cuts chatter words from both ends of t.

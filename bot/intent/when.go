@@ -275,14 +275,41 @@ func extractDate(text string, today, now time.Time, w *when) (func(time.Duration
 	if len(found) == 0 {
 		return nil, text
 	}
+	// The earliest date wins, except that a calendar date beats a weekday:
+	// a weekday beside a date only annotates it ("12月5日(周六)",
+	// "下周六(12.5)") and is blanked too, so it is not taken for a place.
+	better := func(f, than dateMatch) bool {
+		fw, tw := isWeekdayOnly(text[f.loc[0]:f.loc[1]]), isWeekdayOnly(text[than.loc[0]:than.loc[1]])
+		if fw != tw {
+			return !fw
+		}
+		return f.loc[0] < than.loc[0]
+	}
 	first := found[0]
 	for _, f := range found[1:] {
-		if f.loc[0] < first.loc[0] {
+		if better(f, first) {
 			first = f
 		}
 	}
 	w.found = true
-	return first.resolve, blank(text, first.loc)
+	for _, f := range found {
+		if f.loc[0] != first.loc[0] && (f.loc[1] <= first.loc[0] || f.loc[0] >= first.loc[1]) && isWeekdayOnly(text[f.loc[0]:f.loc[1]]) {
+			text = blankKeep(text, f.loc)
+		}
+	}
+	return first.resolve, blankKeep(text, first.loc)
+}
+
+// isWeekdayOnly reports a date expression that is just a weekday.
+func isWeekdayOnly(s string) bool {
+	m := reWeekday.FindStringIndex(s)
+	return m != nil && m[0] == 0 && m[1] == len(s)
+}
+
+// blankKeep replaces text[loc[0]:loc[1]] by spaces of the same length, so
+// other matches' offsets stay valid.
+func blankKeep(text string, loc []int) string {
+	return text[:loc[0]] + strings.Repeat(" ", loc[1]-loc[0]) + text[loc[1]:]
 }
 
 // reWeekdayMatch finds a weekday that is not part of a recurrence
