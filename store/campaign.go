@@ -384,3 +384,23 @@ type CampaignStore interface {
 	LectureService
 	ProfileService
 }
+
+// Met tells whether the progress meets the campaign target with key
+// (configs/campaign.yaml): contact_point, team (a team with members),
+// brand. known is false for a target this version cannot measure.
+func (p *Progress) Met(key string) (met, known bool) {
+	switch key {
+	case "contact_point":
+		return len(p.ContactPoints) > 0, true
+	case "team":
+		for _, t := range p.Teams {
+			if t.Members > 0 {
+				return true, true
+			}
+		}
+		return false, true
+	case "brand":
+		return len(p.Brands) > 0, true
+	}
+	return false, false
+}

@@ -126,6 +126,9 @@ type Store interface {
 	CommunityService
 	MessageLog
 	CampaignStore
+	OutboxService
+	JobService
+	ScheduleQueries
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.
@@ -148,6 +151,9 @@ type Cache interface {
 	// DeleteIfEquals removes key only while it still holds value (a lock
 	// release that cannot free another holder's lock).
 	DeleteIfEquals(ctx context.Context, key, value string) (bool, error)
+	// Incr adds one to the counter at key, creating it at 1 with ttl when
+	// absent, and returns the new value (rate limits shared by replicas).
+	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
 	// Ping reports whether the cache is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the cache's resources.

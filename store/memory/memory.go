@@ -5,6 +5,7 @@ package memory
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
@@ -107,6 +108,24 @@ func (c *Cache) DeleteIfEquals(_ context.Context, key, value string) (bool, erro
 	}
 	delete(c.entries, key)
 	return true, nil
+}
+
+// Incr adds one to the counter at key, creating it at 1 with ttl when
+// absent or expired; a value that is not a number counts as 0.
+func (c *Cache) Incr(_ context.Context, key string, ttl time.Duration) (int64, error) {
+	now := time.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || e.expired(now) {
+		c.entries[key] = newEntry("1", now, ttl)
+		return 1, nil
+	}
+	n, _ := strconv.ParseInt(e.value, 10, 64)
+	n++
+	e.value = strconv.FormatInt(n, 10)
+	c.entries[key] = e
+	return n, nil
 }
 
 // Ping always succeeds: the cache is in this process.

@@ -49,6 +49,8 @@ func (db *DB) FindUserByOpenID(ctx context.Context, openID string) (*store.User,
 // RegisterVolunteer fills in the profile, creating the user and the
 // community when new. A user who deleted their data (注销) may register
 // again: the new profile clears AnonymisedAt and counts as created. The
+// first registration's time is kept (users.registered_at) for the weekly
+// report's new volunteers. The
 // user row is locked before its profile is read, so of several racing
 // registrations of one openid exactly one sees an empty profile and
 // reports created.
@@ -88,6 +90,7 @@ func (db *DB) RegisterVolunteer(ctx context.Context, reg store.Registration, at 
 		if _, err := tx.Exec(ctx, `
 			UPDATE users SET
 				real_name = $2, mobile = $3, community_id = $4, anonymised_at = NULL,
+				registered_at = COALESCE(registered_at, $5),
 				role = CASE role WHEN 'resident' THEN 'volunteer' ELSE role END,
 				last_interaction_at = GREATEST(last_interaction_at, $5),
 				updated_at = $5

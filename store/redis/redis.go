@@ -105,6 +105,25 @@ func (c *Cache) DeleteIfEquals(ctx context.Context, key, value string) (bool, er
 	return n == 1, nil
 }
 
+// Incr adds one to the counter at key, creating it at 1 with ttl when
+// absent, atomically for every replica.
+func (c *Cache) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
+	n, err := incrWithTTL.Run(ctx, c.client, []string{c.prefix + key}, expiry(ttl).Milliseconds()).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("redis: incr: %w", err)
+	}
+	return n, nil
+}
+
+// incrWithTTL increments and sets the expiry only when it creates the key.
+var incrWithTTL = goredis.NewScript(`
+local n = redis.call("INCR", KEYS[1])
+if n == 1 and tonumber(ARGV[1]) > 0 then
+	redis.call("PEXPIRE", KEYS[1], ARGV[1])
+end
+return n
+`)
+
 // Ping reports whether the server answers.
 func (c *Cache) Ping(ctx context.Context) error {
 	if err := c.client.Ping(ctx).Err(); err != nil {

@@ -55,6 +55,8 @@ func (db *DB) FindUserByOpenID(ctx context.Context, openID string) (*store.User,
 // RegisterVolunteer fills in the profile, creating the user and the
 // community when new. A user who deleted their data (注销) may register
 // again: the new profile clears AnonymisedAt and counts as created. The
+// first registration's time is kept (users.registered_at) for the weekly
+// report's new volunteers. The
 // write transaction serialises registrations, so of several racing
 // registrations of one openid exactly one sees an empty profile and
 // reports created.
@@ -86,6 +88,7 @@ func (db *DB) RegisterVolunteer(ctx context.Context, reg store.Registration, at 
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE users SET
 				real_name = ?3, mobile = ?4, community_id = ?5, anonymised_at = NULL,
+				registered_at = COALESCE(registered_at, ?1),
 				role = CASE role WHEN 'resident' THEN 'volunteer' ELSE role END,
 				last_interaction_at = COALESCE(MAX(last_interaction_at, ?1), last_interaction_at, ?1),
 				updated_at = ?1

@@ -23,6 +23,32 @@ func RunCacheConformance(t *testing.T, open func(t *testing.T) store.Cache) {
 		}
 	})
 
+	t.Run("incr counts from one and expires", func(t *testing.T) {
+		c := open(t)
+		for want := int64(1); want <= 3; want++ {
+			if n, err := c.Incr(t.Context(), "ctr", 1200*time.Millisecond); err != nil || n != want {
+				t.Fatalf("Incr = %d, %v; want %d", n, err, want)
+			}
+		}
+		time.Sleep(1500 * time.Millisecond)
+		if n, err := c.Incr(t.Context(), "ctr", time.Second); err != nil || n != 1 {
+			t.Fatalf("Incr after expiry = %d, %v; want 1", n, err)
+		}
+	})
+
+	t.Run("racing incr loses no count", func(t *testing.T) {
+		c := open(t)
+		var wg sync.WaitGroup
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func() { defer wg.Done(); _, _ = c.Incr(t.Context(), "race", time.Minute) }()
+		}
+		wg.Wait()
+		if n, err := c.Incr(t.Context(), "race", time.Minute); err != nil || n != 21 {
+			t.Fatalf("Incr after 20 racing = %d, %v; want 21", n, err)
+		}
+	})
+
 	t.Run("set replaces the value", func(t *testing.T) {
 		c := open(t)
 		mustSet(t, c, "k", "v1", 0)

@@ -61,8 +61,10 @@ func NewSQLiteReopener(tb testing.TB) Reopener {
 			tb.Fatalf("open sqlite %s: %v", path, err)
 		}
 		auditReaders.Store(store.Store(db), sqliteAuditReader(path))
+		rawReaders.Store(store.Store(db), sqliteRawReader(path))
 		tb.Cleanup(func() {
 			auditReaders.Delete(store.Store(db))
+			rawReaders.Delete(store.Store(db))
 			db.Close()
 		})
 		return db
@@ -91,8 +93,10 @@ func NewPostgresReopener(tb testing.TB) Reopener {
 			tb.Fatalf("open postgres: %v", err)
 		}
 		auditReaders.Store(store.Store(db), postgresAuditReader(schemaURL))
+		rawReaders.Store(store.Store(db), postgresRawReader(schemaURL))
 		tb.Cleanup(func() {
 			auditReaders.Delete(store.Store(db))
+			rawReaders.Delete(store.Store(db))
 			db.Close()
 		})
 		return db

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Notice statuses in the outbox.
+const (
+	NoticePending       = "pending"
+	NoticeSending       = "sending" // claimed by a dispatcher
+	NoticeSent          = "sent"
+	NoticeFailed        = "failed"        // gave up after retries
+	NoticeUndeliverable = "undeliverable" // no channel could reach the person
+)
+
+// Channels a notice goes out by.
+const (
+	ChannelCustomer = "customer" // customer-service message, within 48 h of the user's last interaction
+	ChannelTemplate = "template" // template message, any time, when the kind has a template
+)
+
+// NewNotice is a notice to write to the outbox. Key makes it unique: the
+// same notice for the same person is written once, however often the job
+// that makes it runs.
+type NewNotice struct {
+	Key     string // e.g. lecture_notice|L3|2026-12-05T09:30|openid|24h
+	Kind    string // lecture_notice, activity_reminder, deadline_reminder, ...
+	Subject string // what it is about: L3, A12, a target key, a week
+	OpenID  string
+	Text    string            // the customer-service text
+	Fields  map[string]string // values for the kind's template message
+	// NotBefore delays the first attempt; zero means at once.
+	NotBefore time.Time
+}
+
+// Notice is an outbox row as a dispatcher claims it, with what it needs to
+// choose a channel.
+type Notice struct {
+	ID            int64
+	Key           string
+	Kind          string
+	Subject       string
+	OpenID        string
+	Text          string
+	Fields        map[string]string
+	Status        string
+	Attempts      int
+	NextAttemptAt time.Time
+	Channel       string
+	LastError     string
+	CreatedAt     time.Time
+	SentAt        time.Time
+	// The recipient at claim time: unfollowed or anonymised users get
+	// nothing; customer-service messages need a recent interaction.
+	Following         bool
+	Anonymised        bool
+	LastInteractionAt time.Time
+}
+
+// NoticeOutcome is the result of one delivery attempt.
+type NoticeOutcome struct {
+	// Status is NoticeSent, NoticeFailed, NoticeUndeliverable, or
+	// NoticePending to try again at NextAttemptAt.
+	Status        string
+	Channel       string
+	Error         string
+	NextAttemptAt time.Time
+}
+
+// OutboxService is the durable outbox every notice goes through.
+type OutboxService interface {
+	// EnqueueNotices writes the notices in one transaction, skipping keys
+	// already present, and returns how many were new.
+	EnqueueNotices(ctx context.Context, ns []NewNotice, at time.Time) (int, error)
+	// ClaimNotices leases up to limit due notices to replica until
+	// at+lease, oldest first: pending ones whose next attempt is due, and
+	// claimed ones whose lease ran out (their replica died). Concurrent
+	// claimers never get the same notice.
+	ClaimNotices(ctx context.Context, replica string, at time.Time, limit int, lease time.Duration) ([]*Notice, error)
+	// CompleteNotice records an attempt (outbox_attempts) and its outcome.
+	// Only the replica holding the lease may complete it: otherwise
+	// ECONFLICT and nothing changes.
+	CompleteNotice(ctx context.Context, id int64, replica string, o NoticeOutcome, at time.Time) error
+	// DropPendingNotices marks pending (not yet claimed) notices of kind
+	// and subject undeliverable with reason, e.g. a cancelled lecture.
+	DropPendingNotices(ctx context.Context, kind, subject, reason string, at time.Time) (int, error)
+	// NoticeRecipients returns who was sent a notice of kind and subject.
+	NoticeRecipients(ctx context.Context, kind, subject string) ([]string, error)
+	// NoticeCounts counts notices by status, and undeliverable ones also
+	// by reason under "undeliverable:<reason>".
+	NoticeCounts(ctx context.Context) (map[string]int, error)
+	// ListNotices returns notices of kind (all kinds when empty), newest
+	// first, for operators and tests.
+	ListNotices(ctx context.Context, kind string, limit int) ([]*Notice, error)
+}
+
+// JobService makes each scheduled run happen once across replicas.
+type JobService interface {
+	// ClaimJobRun claims job's run for tick (the scheduled instant) for
+	// replica, with a lease until at+lease. It is false when another
+	// replica holds a live lease or the run finished; an unfinished run
+	// whose lease ran out is taken over.
+	ClaimJobRun(ctx context.Context, job string, tick time.Time, replica string, lease time.Duration, at time.Time) (bool, error)
+	// FinishJobRun marks the run finished, with errText when it failed.
+	FinishJobRun(ctx context.Context, job string, tick time.Time, replica, errText string, at time.Time) error
+}
+
+// Summary is the campaign's activity over a period, for the weekly report.
+type Summary struct {
+	Activities       int            // activities starting in the period (not cancelled)
+	ActivitiesByLine map[string]int // by category
+	HeldActivities   int            // of those, held (活动签到)
+	Signups          int            // seated sign-ups for them
+	Attended         int            // attendance records with a check-in
+	ConfirmedMinutes int            // confirmed service on them
+	NewVolunteers    int            // profiles first registered in the period
+}
+
+// ScheduleQueries are what the scheduled jobs read.
+type ScheduleQueries interface {
+	// ListUsersByRole returns users with the role, not anonymised.
+	ListUsersByRole(ctx context.Context, role Role) ([]*User, error)
+	// ListRecurringLectures returns lectures with a recurrence, not cancelled.
+	ListRecurringLectures(ctx context.Context) ([]*Lecture, error)
+	// AddLectureOccurrences adds sessions to a lecture, skipping those it
+	// has; it returns how many were new.
+	AddLectureOccurrences(ctx context.Context, code string, starts []time.Time) (int, error)
+	// ListOccurrencesBetween returns sessions starting in [from, to) of
+	// lectures not cancelled, soonest first.
+	ListOccurrencesBetween(ctx context.Context, from, to time.Time) ([]*LectureOccurrence, error)
+	// ListSubscribers returns who gets the community's lecture notices:
+	// active subscription, following, not anonymised.
+	ListSubscribers(ctx context.Context, community string) ([]*User, error)
+	// ListActivitiesStartingBetween returns activities (not cancelled)
+	// starting in [from, to), soonest first.
+	ListActivitiesStartingBetween(ctx context.Context, from, to time.Time) ([]*Activity, error)
+	// ListActivitiesEndingBetween returns activities (not cancelled)
+	// ending in [from, to), soonest first.
+	ListActivitiesEndingBetween(ctx context.Context, from, to time.Time) ([]*Activity, error)
+	// SummaryBetween sums the campaign's activity in [from, to).
+	SummaryBetween(ctx context.Context, from, to time.Time) (*Summary, error)
+}
