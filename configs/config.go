@@ -45,10 +45,12 @@ type Config struct {
 	LogLevel    string `yaml:"log_level"` // debug|info|warn|error
 	TimeZone    string `yaml:"time_zone"` // IANA name, e.g. Asia/Shanghai
 	// CampaignFile names a campaign YAML that replaces the built-in one.
-	CampaignFile string   `yaml:"campaign_file"`
-	WeChat       WeChat   `yaml:"wechat"`
-	Rules        Rules    `yaml:"rules"`
-	Campaign     Campaign `yaml:"-"` // from CampaignFile or the built-in campaign.yaml
+	CampaignFile string    `yaml:"campaign_file"`
+	WeChat       WeChat    `yaml:"wechat"`
+	Rules        Rules     `yaml:"rules"`
+	Notices      Notices   `yaml:"notices"`
+	Schedules    Schedules `yaml:"schedules"`
+	Campaign     Campaign  `yaml:"-"` // from CampaignFile or the built-in campaign.yaml
 
 	// sources maps a YAML key path to the environment variable that set it,
 	// so errors name what the operator actually wrote.

@@ -1,0 +1,135 @@
+package configs
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Notices configures the outbox dispatcher.
+type Notices struct {
+	// RatePerSecond caps messages per second for the whole account, shared
+	// by every replica.
+	RatePerSecond int `yaml:"rate_per_second"`
+	// Batch is how many notices a dispatcher claims at once; Lease how long
+	// it holds them before another replica may take them over.
+	Batch int           `yaml:"batch"`
+	Lease time.Duration `yaml:"lease"`
+	// PollInterval is the pause between drains when the outbox is empty.
+	PollInterval time.Duration `yaml:"poll_interval"`
+	// RetryBase doubles after each failed attempt (network error, 5xx) up
+	// to RetryMax; a notice older than MaxAge is given up (failed).
+	RetryBase time.Duration `yaml:"retry_base"`
+	RetryMax  time.Duration `yaml:"retry_max"`
+	MaxAge    time.Duration `yaml:"max_age"`
+	// CustomerWindow is how long after a user's last interaction WeChat
+	// accepts customer-service messages (48 h).
+	CustomerWindow time.Duration `yaml:"customer_window"`
+	// QuotaReset is the local time of day ("00:00") when WeChat's daily
+	// API quota resets; errcode 45009 pauses sending until then.
+	QuotaReset string `yaml:"quota_reset"`
+	// Templates maps a notice kind to the template message sent outside the
+	// customer-service window. A kind without a template ID cannot reach a
+	// user who has not written for CustomerWindow.
+	Templates map[string]Template `yaml:"templates"`
+}
+
+// Template is a template message from the WeChat console (模板消息).
+type Template struct {
+	ID string `yaml:"id"`
+	// Fields maps the template's keys (first, keyword1, remark, ...) to
+	// the notice's fields (text, title, time, place, community, ...).
+	Fields map[string]string `yaml:"fields"`
+	// URL, when set, opens on tapping the message.
+	URL string `yaml:"url"`
+}
+
+// Schedules configures the scheduled jobs (cron, in TimeZone).
+type Schedules struct {
+	PhaseDeadlines    string `yaml:"phase_deadlines"`
+	LectureNotices    string `yaml:"lecture_notices"`
+	ActivityReminders string `yaml:"activity_reminders"`
+	WeeklyReport      string `yaml:"weekly_report"`
+	// LectureOffsets: subscribers are told this long before each session.
+	LectureOffsets []time.Duration `yaml:"lecture_offsets"`
+	// ActivityOffsets: signed-up volunteers are reminded this long before.
+	ActivityOffsets []time.Duration `yaml:"activity_offsets"`
+	// CheckoutReminderAfter: volunteers checked in but not out are
+	// reminded this long after the end, and the envoy gets the list of
+	// unconfirmed attendance.
+	CheckoutReminderAfter time.Duration `yaml:"checkout_reminder_after"`
+	// LectureHorizon: recurring lectures are expanded into sessions this
+	// far ahead.
+	LectureHorizon time.Duration `yaml:"lecture_horizon"`
+	// JobLease: a run whose replica died is taken over after this long.
+	JobLease time.Duration `yaml:"job_lease"`
+}
+
+// validateNotices checks the notices and schedules sections.
+func (c *Config) validateNotices() error {
+	n := c.Notices
+	switch {
+	case n.RatePerSecond < 1:
+		return c.keyErr("notices.rate_per_second", "must be at least 1, got %d", n.RatePerSecond)
+	case n.Batch < 1:
+		return c.keyErr("notices.batch", "must be at least 1, got %d", n.Batch)
+	case n.Lease < time.Second:
+		return c.keyErr("notices.lease", "must be at least 1s, got %s", n.Lease)
+	case n.PollInterval <= 0:
+		return c.keyErr("notices.poll_interval", "must be positive, got %s", n.PollInterval)
+	case n.RetryBase <= 0 || n.RetryMax < n.RetryBase:
+		return c.keyErr("notices.retry_base", "must be positive and at most retry_max, got %s and %s", n.RetryBase, n.RetryMax)
+	case n.MaxAge <= 0:
+		return c.keyErr("notices.max_age", "must be positive, got %s", n.MaxAge)
+	case n.CustomerWindow <= 0:
+		return c.keyErr("notices.customer_window", "must be positive, got %s", n.CustomerWindow)
+	}
+	if _, err := time.Parse("15:04", n.QuotaReset); err != nil {
+		return c.keyErr("notices.quota_reset", "must be a time of day like 00:00, got %q", n.QuotaReset)
+	}
+	for kind, t := range n.Templates {
+		if t.ID != "" && len(t.Fields) == 0 {
+			return c.keyErr("notices.templates."+kind+".fields", "must map the template's keys to notice fields")
+		}
+	}
+	s := c.Schedules
+	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+	for key, spec := range map[string]string{
+		"phase_deadlines": s.PhaseDeadlines, "lecture_notices": s.LectureNotices,
+		"activity_reminders": s.ActivityReminders, "weekly_report": s.WeeklyReport,
+	} {
+		if _, err := parser.Parse(spec); err != nil {
+			return c.keyErr("schedules."+key, "must be a cron schedule like \"0 9 * * *\": %v", err)
+		}
+	}
+	for key, offsets := range map[string][]time.Duration{"lecture_offsets": s.LectureOffsets, "activity_offsets": s.ActivityOffsets} {
+		if len(offsets) == 0 {
+			return c.keyErr("schedules."+key, "must list at least one duration before the start, like [24h, 1h]")
+		}
+		for _, o := range offsets {
+			if o <= 0 {
+				return c.keyErr("schedules."+key, "must list positive durations, got %s", o)
+			}
+		}
+	}
+	switch {
+	case s.CheckoutReminderAfter <= 0:
+		return c.keyErr("schedules.checkout_reminder_after", "must be positive, got %s", s.CheckoutReminderAfter)
+	case s.LectureHorizon < 24*time.Hour:
+		return c.keyErr("schedules.lecture_horizon", "must be at least 24h, got %s", s.LectureHorizon)
+	case s.JobLease < time.Minute:
+		return c.keyErr("schedules.job_lease", "must be at least 1m, got %s", s.JobLease)
+	}
+	return nil
+}
+
+// Template returns the kind's template, and whether one is configured.
+func (n Notices) Template(kind string) (Template, bool) {
+	t, ok := n.Templates[kind]
+	return t, ok && strings.TrimSpace(t.ID) != ""
+}
+
+// String describes a template for logs.
+func (t Template) String() string { return fmt.Sprintf("template %s", t.ID) }
