@@ -27,7 +27,10 @@ func (brokenCache) DeleteIfEquals(context.Context, string, string) (bool, error)
 	return false, errDown
 }
 func (brokenCache) Ping(context.Context) error { return errDown }
-func (brokenCache) Close() error               { return nil }
+func (brokenCache) Incr(context.Context, string, time.Duration) (int64, error) {
+	return 0, errDown
+}
+func (brokenCache) Close() error { return nil }
 
 // hungCache never answers before the caller's deadline, as a Redis that
 // hangs does (with context deadlines honoured).

@@ -31,9 +31,26 @@ type CustomerText struct {
 	Content string
 }
 
+// TemplateMessage is a template message the fake API accepted, with its
+// data flattened to key → value.
+type TemplateMessage struct {
+	ToUser     string
+	TemplateID string
+	URL        string
+	Data       map[string]string
+}
+
 type failure struct {
 	errcode int
 	status  int
+}
+
+// recipientKey names a path and an OpenID for per-recipient failures.
+type recipientKey struct{ path, openID string }
+
+// everyN fails every nth call to a path with an HTTP status.
+type everyN struct {
+	n, status, seen int
 }
 
 // FakeAPI is an httptest server standing in for api.weixin.qq.com.
@@ -45,15 +62,21 @@ type FakeAPI struct {
 	tokenSeq int
 	valid    map[string]bool
 	failures map[string][]failure
+	perUser  map[recipientKey]int
+	every    map[string]*everyN
 	delays   map[string]time.Duration
 	texts    []CustomerText
+	tmpls    []TemplateMessage
 	changed  chan struct{}
 }
 
 // NewFakeAPI starts a fake WeChat API on 127.0.0.1, closed when tb ends.
 func NewFakeAPI(tb testing.TB) *FakeAPI {
 	tb.Helper()
-	f := &FakeAPI{valid: map[string]bool{}, failures: map[string][]failure{}, delays: map[string]time.Duration{}, changed: make(chan struct{})}
+	f := &FakeAPI{
+		valid: map[string]bool{}, failures: map[string][]failure{}, perUser: map[recipientKey]int{},
+		every: map[string]*everyN{}, delays: map[string]time.Duration{}, changed: make(chan struct{}),
+	}
 	f.server = httptest.NewServer(http.HandlerFunc(f.serve))
 	tb.Cleanup(f.server.Close)
 	return f
@@ -74,6 +97,32 @@ func (f *FakeAPI) FailNextStatus(path string, status int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.failures[path] = append(f.failures[path], failure{status: status})
+}
+
+// FailFor makes every call to path addressed to openID (its "touser")
+// answer errcode, e.g. FailFor("/cgi-bin/message/custom/send", "o-x", 45015)
+// for a user whose customer-service window closed; errcode 0 clears it.
+// The access token is checked first, as WeChat does.
+func (f *FakeAPI) FailFor(path, openID string, errcode int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if errcode == 0 {
+		delete(f.perUser, recipientKey{path, openID})
+		return
+	}
+	f.perUser[recipientKey{path, openID}] = errcode
+}
+
+// FailEvery makes every nth call to path answer an HTTP status (n = 10 fails
+// 10% of calls); n < 1 clears it.
+func (f *FakeAPI) FailEvery(path string, n, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n < 1 {
+		delete(f.every, path)
+		return
+	}
+	f.every[path] = &everyN{n: n, status: status}
 }
 
 // Delay makes every call to path wait d before answering.
@@ -110,25 +159,57 @@ func (f *FakeAPI) CustomerTexts() []CustomerText {
 	return append([]CustomerText(nil), f.texts...)
 }
 
-// WaitCustomerTexts waits until at least n customer-service texts arrived
+// TemplateMessages returns the template messages accepted so far.
+func (f *FakeAPI) TemplateMessages() []TemplateMessage {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]TemplateMessage(nil), f.tmpls...)
+}
+
+// WaitTemplateMessages waits until at least n template messages arrived
 // and returns them, failing tb after timeout.
-func (f *FakeAPI) WaitCustomerTexts(tb testing.TB, n int, timeout time.Duration) []CustomerText {
+func (f *FakeAPI) WaitTemplateMessages(tb testing.TB, n int, timeout time.Duration) []TemplateMessage {
 	tb.Helper()
+	if !f.wait(func() bool { return len(f.tmpls) >= n }, timeout) {
+		tb.Fatalf("fake WeChat API: %d template messages after %s, want %d", len(f.TemplateMessages()), timeout, n)
+		return nil
+	}
+	return f.TemplateMessages()
+}
+
+// wait waits until done (called under f.mu) holds, or timeout passes.
+func (f *FakeAPI) wait(done func() bool, timeout time.Duration) bool {
 	deadline := time.After(timeout)
 	for {
 		f.mu.Lock()
-		got, ch := len(f.texts), f.changed
+		ok, ch := done(), f.changed
 		f.mu.Unlock()
-		if got >= n {
-			return f.CustomerTexts()
+		if ok {
+			return true
 		}
 		select {
 		case <-ch:
 		case <-deadline:
-			tb.Fatalf("fake WeChat API: %d customer-service texts after %s, want %d", got, timeout, n)
-			return nil
+			return false
 		}
 	}
+}
+
+// notify wakes the waiters; called under f.mu.
+func (f *FakeAPI) notify() {
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// WaitCustomerTexts waits until at least n customer-service texts arrived
+// and returns them, failing tb after timeout.
+func (f *FakeAPI) WaitCustomerTexts(tb testing.TB, n int, timeout time.Duration) []CustomerText {
+	tb.Helper()
+	if !f.wait(func() bool { return len(f.texts) >= n }, timeout) {
+		tb.Fatalf("fake WeChat API: %d customer-service texts after %s, want %d", len(f.CustomerTexts()), timeout, n)
+		return nil
+	}
+	return f.CustomerTexts()
 }
 
 func (f *FakeAPI) serve(w http.ResponseWriter, r *http.Request) {
@@ -139,6 +220,10 @@ func (f *FakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	var fail *failure
 	if q := f.failures[r.URL.Path]; len(q) > 0 {
 		fail, f.failures[r.URL.Path] = &q[0], q[1:]
+	} else if e := f.every[r.URL.Path]; e != nil {
+		if e.seen++; e.seen%e.n == 0 {
+			fail = &failure{status: e.status}
+		}
 	}
 	f.mu.Unlock()
 	if delay > 0 {
@@ -173,6 +258,18 @@ func (f *FakeAPI) serveAPI(w http.ResponseWriter, r *http.Request, body []byte) 
 		writeJSON(w, map[string]any{"errcode": 40001, "errmsg": "invalid credential, access_token is invalid or not latest"})
 		return
 	}
+	var to struct {
+		ToUser string `json:"touser"`
+	}
+	if json.Unmarshal(body, &to) == nil && to.ToUser != "" {
+		f.mu.Lock()
+		errcode := f.perUser[recipientKey{r.URL.Path, to.ToUser}]
+		f.mu.Unlock()
+		if errcode != 0 {
+			writeJSON(w, map[string]any{"errcode": errcode, "errmsg": fmt.Sprintf("injected %d for %s", errcode, to.ToUser)})
+			return
+		}
+	}
 	switch r.URL.Path {
 	case "/cgi-bin/message/custom/send":
 		var msg struct {
@@ -189,16 +286,46 @@ func (f *FakeAPI) serveAPI(w http.ResponseWriter, r *http.Request, body []byte) 
 		if msg.MsgType == "text" {
 			f.mu.Lock()
 			f.texts = append(f.texts, CustomerText{ToUser: msg.ToUser, Content: msg.Text.Content})
-			close(f.changed)
-			f.changed = make(chan struct{})
+			f.notify()
 			f.mu.Unlock()
 		}
 		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
+	case "/cgi-bin/message/template/send":
+		f.serveTemplate(w, body)
 	case "/cgi-bin/qrcode/create":
 		writeJSON(w, map[string]any{"ticket": "FAKE_TICKET", "expire_seconds": 2592000, "url": "http://weixin.qq.com/q/fake"})
 	default:
 		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
 	}
+}
+
+func (f *FakeAPI) serveTemplate(w http.ResponseWriter, body []byte) {
+	var msg struct {
+		ToUser     string `json:"touser"`
+		TemplateID string `json:"template_id"`
+		URL        string `json:"url"`
+		Data       map[string]struct {
+			Value string `json:"value"`
+		} `json:"data"`
+	}
+	switch err := json.Unmarshal(body, &msg); {
+	case err != nil || msg.ToUser == "":
+		writeJSON(w, map[string]any{"errcode": 40003, "errmsg": "invalid openid"})
+		return
+	case msg.TemplateID == "":
+		writeJSON(w, map[string]any{"errcode": 40037, "errmsg": "invalid template_id"})
+		return
+	}
+	tm := TemplateMessage{ToUser: msg.ToUser, TemplateID: msg.TemplateID, URL: msg.URL, Data: make(map[string]string, len(msg.Data))}
+	for k, v := range msg.Data {
+		tm.Data[k] = v.Value
+	}
+	f.mu.Lock()
+	f.tmpls = append(f.tmpls, tm)
+	seq := len(f.tmpls)
+	f.notify()
+	f.mu.Unlock()
+	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": 1000000 + seq})
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
