@@ -11,6 +11,9 @@ import (
 // DeleteAccount answers `注销`: name and mobile are removed for good and no
 // more notices are sent; service records stay under an anonymous id.
 func (h *Handlers) DeleteAccount(ctx context.Context, req *Request) (bot.Reply, error) {
+	if req.User.Name == "" && req.User.Phone == "" {
+		return bot.Reply{Text: Text.NothingToDelete}, nil
+	}
 	if _, err := h.profiles.AnonymiseUser(ctx, req.Msg.OpenID, req.Now); err != nil {
 		return bot.Reply{}, fmt.Errorf("anonymise: %w", err)
 	}

@@ -60,7 +60,7 @@ func (h *Handlers) Activities(ctx context.Context, req *Request) (bot.Reply, err
 	if len(lines) == 0 {
 		return bot.Reply{Text: fmt.Sprintf(Text.ActivitiesNone, label)}, nil
 	}
-	return bot.Reply{Text: list(fmt.Sprintf(Text.ActivitiesHeader, label)+"\n报名请回复：报名 编号", lines, "活动 心理疏导")}, nil
+	return bot.Reply{Text: h.page(ctx, req.Msg.OpenID, fmt.Sprintf(Text.ActivitiesHeader, label)+"\n报名请回复：报名 编号", lines)}, nil
 }
 
 // resolveCategory maps a typed word to an activity line, and to a service
@@ -144,7 +144,7 @@ func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply
 	if a.Quota > 0 {
 		quota = strconv.Itoa(a.Quota) + "人"
 	}
-	text := fmt.Sprintf(Text.Published, a.Code+" "+a.Title, strings.TrimPrefix(summary(a, h.loc), "活动："+a.Code+" "+a.Title+"\n")+note, quota, a.Code)
+	text := fmt.Sprintf(Text.Published, a.Code+" "+a.Title, strings.TrimPrefix(summary(a, h.loc, req.Now), "活动："+a.Code+" "+a.Title+"\n")+note, quota, a.Code)
 	if url := h.checkinQR(ctx, a.Code); url != "" {
 		text += fmt.Sprintf(Text.PublishedQR, url)
 	} else {

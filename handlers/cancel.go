@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"envoybot/bot"
 	"envoybot/store"
@@ -30,19 +31,23 @@ func (h *Handlers) Cancel(ctx context.Context, req *Request) (bot.Reply, error) 
 		return bot.Reply{}, fmt.Errorf("cancel sign-up: %w", err)
 	}
 	if promoted != nil {
-		h.notify(ctx, promoted.OpenID, fmt.Sprintf(Text.Promoted, summary(a, h.loc), int(h.rules.CheckinOpensBefore.Minutes()), a.Code))
+		h.notify(ctx, req.Now, store.NewNotice{
+			Key:     fmt.Sprintf("promotion|%s|%s|%d", a.Code, promoted.OpenID, req.Now.UnixNano()),
+			Kind:    "promotion",
+			Subject: a.Code,
+			OpenID:  promoted.OpenID,
+			Text:    fmt.Sprintf(Text.Promoted, summary(a, h.loc, req.Now), int(h.rules.CheckinOpensBefore.Minutes()), a.Code),
+			Fields:  map[string]string{"title": a.Title, "time": when(a.StartsAt, a.EndsAt, h.loc), "place": a.Place, "code": a.Code},
+		})
 	}
 	return bot.Reply{Text: fmt.Sprintf(Text.CancelDone, a.Code, a.Title)}, nil
 }
 
-// notify sends a customer-service message; a failure is logged, not
-// returned: the change it reports is already stored.
-func (h *Handlers) notify(ctx context.Context, openID, text string) {
-	if h.sender == nil {
-		h.log.Warn("notice not sent: no WeChat API client", slog.String("openid", openID))
-		return
-	}
-	if err := h.sender.SendText(ctx, openID, text); err != nil {
-		h.log.Error("notice not sent", slog.String("openid", openID), slog.Any("error", err))
+// notify writes notices to the outbox, from which the dispatcher sends
+// them; a failure is logged, not returned: the change they report is
+// already stored, and the reply tells the sender.
+func (h *Handlers) notify(ctx context.Context, at time.Time, ns ...store.NewNotice) {
+	if _, err := h.outbox.EnqueueNotices(ctx, ns, at); err != nil {
+		h.log.Error("notices not written", slog.Int("count", len(ns)), slog.Any("error", err))
 	}
 }

@@ -47,6 +47,9 @@ func (h *Handlers) Checkout(ctx context.Context, req *Request) (bot.Reply, error
 	if att == nil {
 		return bot.Reply{Text: fmt.Sprintf(Text.CheckoutNotIn, a.Code)}, nil
 	}
+	if att.ConfirmedMinutes >= 0 {
+		return bot.Reply{Text: fmt.Sprintf(Text.CheckoutConfirmed, a.Code, store.FormatHours(att.ConfirmedMinutes))}, nil
+	}
 	out := req.Now
 	if limit := a.EndsAt.Add(checkoutGrace); out.After(limit) {
 		out = limit
@@ -152,8 +155,15 @@ func (h *Handlers) currentActivity(ctx context.Context, req *Request, checkout b
 			codes = append(codes, a.Code)
 		}
 	}
-	if len(codes) == 1 {
+	switch {
+	case len(codes) == 1:
 		return codes[0], bot.Reply{}, nil
+	case len(codes) > 1 && checkout:
+		return "", bot.Reply{Text: fmt.Sprintf(Text.CheckoutWhichOf, strings.Join(codes, "、"), codes[0])}, nil
+	case len(codes) > 1:
+		return "", bot.Reply{Text: fmt.Sprintf(Text.CheckinWhichOf, strings.Join(codes, "、"), codes[0])}, nil
+	case checkout:
+		return "", bot.Reply{Text: Text.CheckoutWhich}, nil
 	}
 	return "", bot.Reply{Text: Text.CheckinWhich}, nil
 }

@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 
 	"envoybot/bot"
 	"envoybot/store"
 )
+
+// teamCode is a team's short code.
+var teamCode = regexp.MustCompile(`^T\d+$`)
 
 // ContactPoint answers `联系点 古槐社区`: the envoy's 社区联系点.
 func (h *Handlers) ContactPoint(ctx context.Context, req *Request) (bot.Reply, error) {
@@ -39,6 +43,15 @@ func (h *Handlers) TeamCreate(ctx context.Context, req *Request) (bot.Reply, err
 	if community == "" {
 		return bot.Reply{Text: Text.ContactPointFirst}, nil
 	}
+	teams, err := h.envoys.ListTeamsByEnvoy(ctx, req.Msg.OpenID)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list teams: %w", err)
+	}
+	for _, t := range teams {
+		if t.Name == name {
+			return bot.Reply{Text: fmt.Sprintf(Text.TeamExists, t.Code, t.Name, t.Code)}, nil
+		}
+	}
 	t, err := h.envoys.CreateTeam(ctx, req.Msg.OpenID, name, community, req.Now)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("create team: %w", err)
@@ -57,6 +70,8 @@ func (h *Handlers) TeamJoin(ctx context.Context, req *Request) (bot.Reply, error
 	}
 	t, joined, err := h.envoys.JoinTeam(ctx, code, req.Msg.OpenID, req.Now)
 	switch {
+	case store.ErrorCode(err) == store.ENOTFOUND && !teamCode.MatchString(code):
+		return bot.Reply{Text: fmt.Sprintf(Text.TeamByName, code)}, nil
 	case store.ErrorCode(err) == store.ENOTFOUND:
 		return bot.Reply{Text: fmt.Sprintf(Text.TeamNotFound, code)}, nil
 	case err != nil:
@@ -109,7 +124,7 @@ func (h *Handlers) Progress(ctx context.Context, req *Request) (bot.Reply, error
 	}
 	lines := []string{}
 	for _, t := range h.campaign.Targets {
-		met, known := targetMet(t.Key, p)
+		met, known := p.Met(t.Key)
 		mark := "○"
 		switch {
 		case !known:
@@ -139,24 +154,5 @@ func (h *Handlers) Progress(ctx context.Context, req *Request) (bot.Reply, error
 	for _, b := range p.Brands {
 		lines = append(lines, fmt.Sprintf("品牌：%s（%s）", b.Name, b.Community))
 	}
-	return bot.Reply{Text: list(fmt.Sprintf(Text.ProgressHeader, who, phase), lines, "")}, nil
-}
-
-// targetMet tells whether the envoy met a campaign target; known is false
-// for a target key this version cannot measure.
-func targetMet(key string, p *store.Progress) (met, known bool) {
-	switch key {
-	case "contact_point":
-		return len(p.ContactPoints) > 0, true
-	case "team":
-		for _, t := range p.Teams {
-			if t.Members > 0 {
-				return true, true
-			}
-		}
-		return false, true
-	case "brand":
-		return len(p.Brands) > 0, true
-	}
-	return false, false
+	return bot.Reply{Text: h.page(ctx, req.Msg.OpenID, fmt.Sprintf(Text.ProgressHeader, who, phase), lines)}, nil
 }

@@ -24,7 +24,7 @@ func (h *Handlers) MyHours(ctx context.Context, req *Request) (bot.Reply, error)
 		lines = append(lines, fmt.Sprintf(Text.HoursLine, l.Category, store.FormatHours(l.Minutes), l.Activities))
 	}
 	lines = append(lines, fmt.Sprintf(Text.HoursTotal, store.FormatHours(total)))
-	return bot.Reply{Text: list(Text.HoursHeader, lines, "")}, nil
+	return bot.Reply{Text: h.page(ctx, req.Msg.OpenID, Text.HoursHeader, lines)}, nil
 }
 
 // ConfirmHours answers `确认时长 A12`: the activity's envoy (or an admin)
@@ -64,7 +64,7 @@ func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, e
 	if len(done) == 0 {
 		text := fmt.Sprintf(Text.ConfirmNone, a.Code)
 		if len(pending) > 0 {
-			text += "\n" + fmt.Sprintf(Text.ConfirmPending, maskedNames(pending))
+			text += "\n" + fmt.Sprintf(Text.ConfirmPending, nameList(pending, 60))
 		}
 		return bot.Reply{Text: text}, nil
 	}
@@ -73,14 +73,16 @@ func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, e
 			return bot.Reply{}, fmt.Errorf("confirm hours: %w", err)
 		}
 	}
-	lines := append([]string(nil), done...)
+	// What needs the envoy's attention comes first; then who was credited.
+	var lines []string
 	if len(pending) > 0 {
-		lines = append(lines, fmt.Sprintf(Text.ConfirmPending, maskedNames(pending)))
+		lines = append(lines, fmt.Sprintf(Text.ConfirmPending, nameList(pending, 30)))
 	}
 	if len(flagged) > 0 {
-		lines = append(lines, fmt.Sprintf(Text.ConfirmFlagged, maskedNames(flagged)))
+		lines = append(lines, fmt.Sprintf(Text.ConfirmFlagged, nameList(flagged, 30)))
 	}
-	return bot.Reply{Text: list(fmt.Sprintf(Text.ConfirmDone, a.Code, len(done)), lines, "")}, nil
+	lines = append(lines, done...)
+	return bot.Reply{Text: h.page(ctx, req.Msg.OpenID, fmt.Sprintf(Text.ConfirmDone, a.Code, len(done)), lines)}, nil
 }
 
 // ownedActivity finds an activity the sender may manage: its envoy, or any

@@ -24,12 +24,16 @@ func (h *Handlers) Import(ctx context.Context, req *Request) (bot.Reply, error) 
 	if a == nil {
 		return reply, err
 	}
-	var added, waitlisted, known, unmatched []string
+	var added, waitlisted, known, unmatched, ambiguous []string
 	for _, entry := range p.Names {
 		name, phone := splitEntry(entry)
-		u, err := h.matchVolunteer(ctx, name, phone, a.Community)
+		u, several, err := h.matchVolunteer(ctx, name, phone, a.Community)
 		if err != nil {
 			return bot.Reply{}, err
+		}
+		if several {
+			ambiguous = append(ambiguous, entry)
+			continue
 		}
 		if u == nil {
 			unmatched = append(unmatched, entry)
@@ -48,16 +52,18 @@ func (h *Handlers) Import(ctx context.Context, req *Request) (bot.Reply, error) 
 			added = append(added, u.Name)
 		}
 	}
+	// Who needs the envoy's attention comes first; long groups are cut
+	// with a count so that every group shows.
 	lines := []string{}
 	for _, part := range []struct {
 		format string
 		names  []string
-	}{{Text.ImportAdded, added}, {Text.ImportWaitlisted, waitlisted}, {Text.ImportKnown, known}, {Text.ImportMiss, unmatched}} {
+	}{{Text.ImportMiss, unmatched}, {Text.ImportAmbiguous, ambiguous}, {Text.ImportAdded, added}, {Text.ImportWaitlisted, waitlisted}, {Text.ImportKnown, known}} {
 		if len(part.names) > 0 {
-			lines = append(lines, fmt.Sprintf(part.format, maskedNames(part.names)))
+			lines = append(lines, fmt.Sprintf(part.format, nameList(part.names, 25)))
 		}
 	}
-	return bot.Reply{Text: list(fmt.Sprintf(Text.ImportDone, a.Code), lines, "")}, nil
+	return bot.Reply{Text: h.page(ctx, req.Msg.OpenID, fmt.Sprintf(Text.ImportDone, a.Code, len(p.Names)), lines)}, nil
 }
 
 // splitEntry separates a 接龙 entry into name and mobile ("李四 138…").
@@ -74,26 +80,29 @@ func splitEntry(entry string) (name, phone string) {
 }
 
 // matchVolunteer finds the one registered volunteer an entry names: by
-// mobile when given, else by exact name in the community. Nil when none or
-// several match.
-func (h *Handlers) matchVolunteer(ctx context.Context, name, phone, community string) (*store.User, error) {
+// mobile when given, else by exact name in the community. several is true
+// when more than one person has the name (a mobile would tell them apart).
+func (h *Handlers) matchVolunteer(ctx context.Context, name, phone, community string) (u *store.User, several bool, err error) {
 	if phone != "" {
 		u, err := h.profiles.FindUserByPhone(ctx, phone)
 		if err == nil {
-			return u, nil
+			return u, false, nil
 		} else if store.ErrorCode(err) != store.ENOTFOUND {
-			return nil, fmt.Errorf("find by phone: %w", err)
+			return nil, false, fmt.Errorf("find by phone: %w", err)
 		}
 	}
 	if name == "" {
-		return nil, nil
+		return nil, false, nil
 	}
 	us, err := h.profiles.FindVolunteersByName(ctx, name, community)
 	if err != nil {
-		return nil, fmt.Errorf("find by name: %w", err)
+		return nil, false, fmt.Errorf("find by name: %w", err)
 	}
-	if len(us) == 1 {
-		return us[0], nil
+	switch len(us) {
+	case 0:
+		return nil, false, nil
+	case 1:
+		return us[0], false, nil
 	}
-	return nil, nil
+	return nil, true, nil
 }

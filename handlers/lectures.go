@@ -31,7 +31,7 @@ func (h *Handlers) Lectures(ctx context.Context, req *Request) (bot.Reply, error
 	for _, o := range occ {
 		lines = append(lines, fmt.Sprintf(Text.LectureLine, o.Lecture.Code, o.Lecture.Title, when(o.StartsAt, time.Time{}, h.loc), o.Lecture.Place))
 	}
-	return bot.Reply{Text: list(fmt.Sprintf(Text.LecturesHeader, label), lines, "讲座 古槐社区")}, nil
+	return bot.Reply{Text: h.page(ctx, req.Msg.OpenID, fmt.Sprintf(Text.LecturesHeader, label), lines)}, nil
 }
 
 // Subscribe answers `订阅讲座 古槐社区` (the sender's own community when
@@ -137,5 +137,28 @@ func (h *Handlers) CancelLecture(ctx context.Context, req *Request) (bot.Reply, 
 	if _, err := h.lectures.CancelLecture(ctx, l.Code, req.Now); err != nil {
 		return bot.Reply{}, fmt.Errorf("cancel lecture: %w", err)
 	}
-	return bot.Reply{Text: fmt.Sprintf(Text.LectureCancelled, l.Code, l.Title)}, nil
+	// Notices not yet sent are dropped; those already told get a
+	// cancellation.
+	if _, err := h.outbox.DropPendingNotices(ctx, "lecture_notice", l.Code, "lecture_cancelled", req.Now); err != nil {
+		return bot.Reply{}, fmt.Errorf("drop lecture notices: %w", err)
+	}
+	told, err := h.outbox.NoticeRecipients(ctx, "lecture_notice", l.Code)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("lecture notice recipients: %w", err)
+	}
+	ns := make([]store.NewNotice, 0, len(told))
+	for _, openID := range told {
+		ns = append(ns, store.NewNotice{
+			Key:     fmt.Sprintf("lecture_cancelled|%s|%s", l.Code, openID),
+			Kind:    "lecture_cancelled",
+			Subject: l.Code,
+			OpenID:  openID,
+			Text:    fmt.Sprintf(Text.LectureCancelledNotice, l.Title, l.Place),
+			Fields:  map[string]string{"title": l.Title, "place": l.Place, "code": l.Code},
+		})
+	}
+	if len(ns) > 0 {
+		h.notify(ctx, req.Now, ns...)
+	}
+	return bot.Reply{Text: fmt.Sprintf(Text.LectureCancelled, l.Code, l.Title, len(ns))}, nil
 }

@@ -20,6 +20,7 @@ type Catalogue struct {
 	CancelDone, CancelNotSignedUp, CancelTooLate, Promoted                              string
 	MySignupsNone, MySignupsHeader, MySignupSeated, MySignupWaitlisted                  string
 	ActivitiesNone, ActivitiesHeader, ActivityLine, UnknownCategory, MoreHint, MoreLeft string
+	MoreHeader, NoMore, AndMore                                                         string
 	Published, PublishedQR, PublishedNoQR, DefaultDuration, CategoryNeeded, VenueSet    string
 	HeldRecorded, HeldPhotoSaved                                                        string
 
@@ -32,15 +33,19 @@ type Catalogue struct {
 	// Lectures.
 	LecturesNone, LecturesHeader, LectureLine, SubscribeWhich, Subscribed, AlreadySubscribed string
 	Unsubscribed, UnsubscribedNone, LecturePublished, LectureNotFound, LectureCancelled      string
+	LectureCancelledNotice                                                                   string
 
 	// Envoys.
-	BindUnknown, BindUsed, BindExpired, BindTooMany, BindDoneEnvoy, BindDoneAdmin  string
-	ContactPointAdded, ContactPointExists, ContactPointFirst                       string
-	TeamCreated, TeamNotFound, TeamJoined, TeamAlreadyIn                           string
-	BrandSet, BrandUpdated                                                         string
-	ProgressHeader, ProgressTarget, ProgressLines, ProgressHours, ProgressNoPhase  string
-	ImportDone, ImportNone, ImportAdded, ImportWaitlisted, ImportKnown, ImportMiss string
-	Deleted                                                                        string
+	BindUnknown, BindUsed, BindExpired, BindTooMany, BindDoneEnvoy, BindDoneAdmin     string
+	ContactPointAdded, ContactPointExists, ContactPointFirst                          string
+	TeamCreated, TeamNotFound, TeamJoined, TeamAlreadyIn                              string
+	BrandSet, BrandUpdated                                                            string
+	ProgressHeader, ProgressTarget, ProgressLines, ProgressHours, ProgressNoPhase     string
+	ImportDone, ImportNone, ImportAdded, ImportWaitlisted, ImportKnown, ImportMiss    string
+	ImportAmbiguous                                                                   string
+	Deleted                                                                           string
+	PhoneTaken, SignupBadPhone, TeamByName, TeamExists, CheckinWhichOf, CheckoutWhich string
+	CheckoutWhichOf, CheckoutConfirmed, NothingToDelete                               string
 }
 
 // Text is the message catalogue.
@@ -129,8 +134,11 @@ var Text = Catalogue{
 	ActivitiesHeader:        "可报名的活动%s：",
 	ActivityLine:            "%s %s\n  %s %s｜%s",
 	UnknownCategory:         "没有“%s”这个活动类别。可选：%s",
-	MoreHint:                "……还有%d条未显示，可回复“%s”缩小范围",
+	MoreHint:                "……还有%d条，回复“更多”查看",
 	MoreLeft:                "……还有%d条未显示",
+	MoreHeader:              "（续）",
+	NoMore:                  "没有更多了。",
+	AndMore:                 "等%d人",
 	Published:               "活动已发布：%s\n%s\n名额：%s\n志愿者回复“报名 %s”即可报名。\n",
 	PublishedQR:             "签到二维码：%s\n（10分钟内发送活动地点的位置，可开启签到位置核验）",
 	PublishedNoQR:           "签到二维码暂时无法生成，请志愿者回复“签到 %s”签到。\n（10分钟内发送活动地点的位置，可开启签到位置核验）",
@@ -159,17 +167,18 @@ var Text = Catalogue{
 	ConfirmPending:     "未签退、时长未确认：%s",
 	ConfirmFlagged:     "位置异常，请核实：%s",
 
-	LecturesNone:      "近期没有讲座%s。",
-	LecturesHeader:    "近期讲座%s：",
-	LectureLine:       "%s %s\n  %s｜%s",
-	SubscribeWhich:    "请告诉我要订阅哪个社区的讲座，例如：订阅讲座 古槐社区",
-	Subscribed:        "已订阅%s的讲座提醒，讲座前会通知您。回复“退订讲座”可取消。",
-	AlreadySubscribed: "您已订阅过%s的讲座提醒。",
-	Unsubscribed:      "已退订讲座提醒（%d个社区）。",
-	UnsubscribedNone:  "您没有订阅讲座提醒。",
-	LecturePublished:  "讲座已发布：%s %s\n地点：%s\n%s\n近期场次：\n%s\n订阅了%s讲座提醒的居民会收到通知。",
-	LectureNotFound:   "没有找到讲座 %s。",
-	LectureCancelled:  "已取消讲座 %s %s。",
+	LecturesNone:           "近期没有讲座%s。",
+	LecturesHeader:         "近期讲座%s：",
+	LectureLine:            "%s %s\n  %s｜%s",
+	SubscribeWhich:         "请告诉我要订阅哪个社区的讲座，例如：订阅讲座 古槐社区",
+	Subscribed:             "已订阅%s的讲座提醒，讲座前会通知您。回复“退订讲座”可取消。",
+	AlreadySubscribed:      "您已订阅过%s的讲座提醒。",
+	Unsubscribed:           "已退订讲座提醒（%d个社区）。",
+	UnsubscribedNone:       "您没有订阅讲座提醒。",
+	LecturePublished:       "讲座已发布：%s %s\n地点：%s\n%s\n近期场次：\n%s\n订阅了%s讲座提醒的居民会收到通知。",
+	LectureNotFound:        "没有找到讲座 %s。",
+	LectureCancelled:       "已取消讲座 %s %s，已通知过的%d位居民会收到取消通知。",
+	LectureCancelledNotice: "【讲座取消】%s（%s）已取消，之前通知的场次不再举行，给您带来不便敬请谅解。",
 
 	BindUnknown:        "邀请码不正确，请核对后重试（每小时最多尝试%d次）。",
 	BindUsed:           "这个邀请码已被使用。如有疑问请联系管理员。",

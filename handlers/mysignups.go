@@ -26,5 +26,5 @@ func (h *Handlers) MySignups(ctx context.Context, req *Request) (bot.Reply, erro
 			lines = append(lines, fmt.Sprintf(Text.MySignupSeated, head))
 		}
 	}
-	return bot.Reply{Text: list(Text.MySignupsHeader, lines, "")}, nil
+	return bot.Reply{Text: h.page(ctx, req.Msg.OpenID, Text.MySignupsHeader, lines)}, nil
 }

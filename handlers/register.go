@@ -22,6 +22,9 @@ func (h *Handlers) Register(ctx context.Context, req *Request) (bot.Reply, error
 	}
 	u, created, err := h.register(ctx, req, p.Name, p.Phone, p.Community)
 	if err != nil {
+		if err == errPhoneTaken {
+			return bot.Reply{Text: Text.PhoneTaken}, nil
+		}
 		if store.ErrorCode(err) == store.EINVALID {
 			return bot.Reply{Text: missing([]string{"name", "phone", "community"}, "注册 张三 13812345678 古槐社区")}, nil
 		}
@@ -34,8 +37,20 @@ func (h *Handlers) Register(ctx context.Context, req *Request) (bot.Reply, error
 	return bot.Reply{Text: fmt.Sprintf(format, u.Name, store.MaskPhone(u.Phone), u.Community)}, nil
 }
 
-// register stores the profile and logs it with the mobile masked.
+// errPhoneTaken is a mobile registered by someone else.
+var errPhoneTaken = store.Errorf(store.ECONFLICT, "phone taken")
+
+// register stores the profile and logs it with the mobile masked. A mobile
+// another user registered is refused (errPhoneTaken): it is how 接龙 lists
+// and records tell people apart.
 func (h *Handlers) register(ctx context.Context, req *Request, name, phone, community string) (*store.User, bool, error) {
+	other, err := h.profiles.FindUserByPhone(ctx, phone)
+	switch {
+	case err == nil && other.OpenID != req.Msg.OpenID:
+		return nil, false, errPhoneTaken
+	case err != nil && store.ErrorCode(err) != store.ENOTFOUND:
+		return nil, false, fmt.Errorf("find by phone: %w", err)
+	}
 	u, created, err := h.users.RegisterVolunteer(ctx, store.Registration{
 		OpenID: req.Msg.OpenID, Name: name, Phone: phone, Community: community,
 	}, req.Now)

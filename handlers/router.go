@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"envoybot/bot"
@@ -34,7 +35,6 @@ type QRCoder interface {
 type Deps struct {
 	Store    store.Store
 	Cache    store.Cache // follow-up state: venue after publishing, photo after 活动签到
-	Sender   bot.Sender  // customer-service messages (wait-list promotions); may be nil
 	QR       QRCoder     // may be nil: publishing then says to check in by text
 	Campaign configs.Campaign
 	Rules    configs.Rules
@@ -53,8 +53,8 @@ type Handlers struct {
 	signups    store.SignupService
 	attendance store.AttendanceService
 	lectures   store.LectureService
+	outbox     store.OutboxService
 	cache      store.Cache
-	sender     bot.Sender
 	qr         QRCoder
 	campaign   configs.Campaign
 	rules      configs.Rules
@@ -99,8 +99,8 @@ func NewRouter(d Deps) *Router {
 	log := d.Logger.With(slog.String("component", "handlers"))
 	h := &Handlers{
 		users: d.Store, profiles: d.Store, invites: d.Store, envoys: d.Store, activities: d.Store,
-		signups: d.Store, attendance: d.Store, lectures: d.Store,
-		cache: d.Cache, sender: d.Sender, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, log: log,
+		signups: d.Store, attendance: d.Store, lectures: d.Store, outbox: d.Store,
+		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
 	r.Handle(intent.Help, h.Help)
@@ -223,6 +223,9 @@ func (r *Router) text(ctx context.Context, m *bot.Message, text string, now time
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("handlers: touch user: %w", err)
 	}
+	if isMore(text) {
+		return r.h.More(ctx, &Request{Msg: m, User: u, Now: now})
+	}
 	req := &Request{Msg: m, User: u, Parse: intent.Parse(text, now.In(r.h.loc)), Now: now}
 	rt, ok := r.routes[req.Parse.Intent]
 	if !ok {
@@ -285,4 +288,13 @@ func commandWord(name string) string {
 		return "取消讲座"
 	}
 	return name
+}
+
+// isMore reports a request for the rest of a long list.
+func isMore(text string) bool {
+	switch strings.Trim(intent.Normalize(text), " ,.!?。！？~") {
+	case "更多", "下一页", "继续", "查看更多", "more", "More", "MORE":
+		return true
+	}
+	return false
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"envoybot/bot"
+	"envoybot/bot/intent"
 	"envoybot/store"
 )
 
@@ -25,6 +26,9 @@ func (h *Handlers) Signup(ctx context.Context, req *Request) (bot.Reply, error) 
 	}
 	prefix := ""
 	if !req.User.Registered() {
+		if p.Problem == intent.ProblemBadPhone {
+			return bot.Reply{Text: fmt.Sprintf(Text.SignupBadPhone, a.Code)}, nil
+		}
 		if p.Name == "" || p.Phone == "" {
 			return bot.Reply{Text: Text.NeedRegister}, nil
 		}
@@ -33,7 +37,9 @@ func (h *Handlers) Signup(ctx context.Context, req *Request) (bot.Reply, error) 
 			community = a.Community
 		}
 		u, _, err := h.register(ctx, req, p.Name, p.Phone, community)
-		if err != nil {
+		if err == errPhoneTaken {
+			return bot.Reply{Text: Text.PhoneTaken}, nil
+		} else if err != nil {
 			return bot.Reply{}, err
 		}
 		prefix = fmt.Sprintf(Text.SignupRegisteredFirst, u.Name, store.MaskPhone(u.Phone))
@@ -52,11 +58,11 @@ func (h *Handlers) Signup(ctx context.Context, req *Request) (bot.Reply, error) 
 	case !created && s.Status == store.SignupWaitlisted:
 		text = fmt.Sprintf(Text.SignupAlreadyWaitlisted, a.Code, s.Position)
 	case !created:
-		text = fmt.Sprintf(Text.SignupAlreadySeated, a.Code, summary(a, h.loc))
+		text = fmt.Sprintf(Text.SignupAlreadySeated, a.Code, summary(a, h.loc, req.Now))
 	case s.Status == store.SignupWaitlisted:
-		text = fmt.Sprintf(Text.SignupWaitlisted, s.Position, summary(a, h.loc))
+		text = fmt.Sprintf(Text.SignupWaitlisted, s.Position, summary(a, h.loc, req.Now))
 	default:
-		text = fmt.Sprintf(Text.SignupSeated, summary(a, h.loc), int(h.rules.CheckinOpensBefore.Minutes()), a.Code)
+		text = fmt.Sprintf(Text.SignupSeated, summary(a, h.loc, req.Now), int(h.rules.CheckinOpensBefore.Minutes()), a.Code)
 	}
 	return bot.Reply{Text: prefix + text}, nil
 }
