@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,6 +17,7 @@ import (
 	"envoybot/bot/wxapi"
 	"envoybot/configs"
 	"envoybot/handlers"
+	"envoybot/scheduler"
 	"envoybot/store"
 	"envoybot/store/memory"
 	"envoybot/store/postgres"
@@ -33,6 +35,13 @@ type app struct {
 	api      *wxapi.Client
 	callback *bot.Callback
 	handler  http.Handler
+
+	replica    string
+	now        func() time.Time
+	dispatcher *scheduler.Dispatcher
+	scheduler  *scheduler.Scheduler
+	background sync.WaitGroup
+	stopBG     context.CancelFunc
 }
 
 // openStore opens PostgreSQL when configured, else the embedded database;
@@ -69,14 +78,15 @@ func openApp(ctx context.Context, cfg *configs.Config, log *slog.Logger, now fun
 // newApp wires the app on an open store and cache, which it then owns.
 // now is the clock (time.Now in production).
 func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Logger, now func() time.Time) *app {
-	a := &app{cfg: cfg, log: log, store: st, cache: cache}
+	a := &app{cfg: cfg, log: log, store: st, cache: cache, replica: replicaName(), now: now}
 	wc := effectiveWeChat(cfg)
 	a.api = wxapi.New(wxapi.Config{AppID: wc.AppID, Secret: wc.Secret, APIBase: wc.APIBase, Timeout: wc.APITimeout}, cache, log)
+	a.dispatcher = scheduler.NewDispatcher(st, cache, a.api, cfg.Notices, cfg.Location(), a.replica, log, now)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	router := handlers.NewRouter(handlers.Deps{
-		Store: st, Cache: cache, Sender: a.api, QR: a.api,
+		Store: st, Cache: cache, QR: a.api,
 		Campaign: cfg.Campaign, Rules: cfg.Rules, Location: cfg.Location(),
 		Logger: log, Now: now,
 	})
@@ -102,6 +112,37 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	a.handler = mux
 	return a
+}
+
+// jobsFor returns the scheduled jobs by name, on the app's store.
+func (a *app) jobsFor() map[string]scheduler.Job {
+	js := &scheduler.Jobs{Store: a.store, Campaign: a.cfg.Campaign, Rules: a.cfg.Rules, Sched: a.cfg.Schedules, Loc: a.cfg.Location(), Log: a.log}
+	out := map[string]scheduler.Job{}
+	for _, j := range js.All() {
+		out[j.Name] = j
+	}
+	return out
+}
+
+// startBackground starts the scheduled jobs and the outbox dispatcher.
+func (a *app) startBackground() error {
+	a.scheduler = scheduler.New(a.store, a.replica, a.cfg.Schedules.JobLease, a.cfg.Location(), a.log, a.now)
+	for _, j := range a.jobsFor() {
+		if err := a.scheduler.Add(j); err != nil {
+			return err
+		}
+	}
+	a.scheduler.Start()
+	a.startDispatcher()
+	return nil
+}
+
+// startDispatcher starts draining the outbox until close.
+func (a *app) startDispatcher() {
+	ctx, stop := context.WithCancel(context.Background())
+	a.stopBG = stop
+	a.background.Add(1)
+	go func() { defer a.background.Done(); a.dispatcher.Run(ctx) }()
 }
 
 // effectiveWeChat is the WeChat configuration with the development
@@ -143,8 +184,17 @@ func (a *app) ready(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ready\n"))
 }
 
-// close waits for late replies (bounded by ctx) and closes cache and store.
+// close stops the scheduler and dispatcher, waits for late replies
+// (bounded by ctx) and closes cache and store.
 func (a *app) close(ctx context.Context) error {
-	waitErr := a.callback.Wait(ctx)
-	return errors.Join(waitErr, a.cache.Close(), a.store.Close())
+	var errs []error
+	if a.scheduler != nil {
+		errs = append(errs, a.scheduler.Stop(ctx))
+	}
+	if a.stopBG != nil {
+		a.stopBG()
+		a.background.Wait()
+	}
+	errs = append(errs, a.callback.Wait(ctx), a.cache.Close(), a.store.Close())
+	return errors.Join(errs...)
 }

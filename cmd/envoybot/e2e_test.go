@@ -88,6 +88,7 @@ func startAt(t *testing.T, env map[string]string, api *wechattest.FakeAPI, now f
 	if err != nil {
 		t.Fatalf("open app: %v", err)
 	}
+	a.startDispatcher()
 	srv := httptest.NewServer(a.handler)
 	wc := effectiveWeChat(cfg)
 	r := &running{app: a, url: srv.URL, api: api, cfg: cfg,

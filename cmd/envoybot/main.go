@@ -5,6 +5,7 @@
 //	envoybot migrate        apply database migrations and exit
 //	envoybot parse TEXT     print how a chat message is understood, as JSON
 //	envoybot invite         issue a one-time envoy or admin invite code
+//	envoybot jobs           list the scheduled jobs, or run one as of an instant
 //	envoybot version        print the version
 package main
 
@@ -29,6 +30,7 @@ commands:
   serve     run the server (the default)
   migrate   apply database migrations and exit
   parse     print how a chat message is understood: envoybot parse [--now RFC3339] TEXT | --jsonl
+  jobs      list the scheduled jobs, or run one as of an instant: envoybot jobs list | run NAME [--now RFC3339]
   invite    issue a one-time invite code: envoybot invite --role envoy|admin --name NAME [--level 省|市] [--kind 和谐使者|敬老使者] [--expires 72h]
   version   print the version
 `
@@ -52,7 +54,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			loc = time.FixedZone("CST", 8*3600)
 		}
 		return runParse(args, stdin, stdout, stderr, loc)
-	case "serve", "migrate", "invite":
+	case "serve", "migrate", "invite", "jobs":
 	default:
 		fmt.Fprintf(stderr, "envoybot: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, cfg, stdout, stderr)
 	case "invite":
 		return runInvite(ctx, cfg, args, stdout, stderr, time.Now)
+	case "jobs":
+		return runJobs(ctx, cfg, args, stdout, stderr)
 	}
 	return runServe(ctx, cfg, stderr)
 }

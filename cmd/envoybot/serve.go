@@ -31,6 +31,11 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 		log.Error("cannot start", slog.Any("error", err))
 		return 1
 	}
+	if err := a.startBackground(); err != nil {
+		log.Error("cannot start the scheduler", slog.Any("error", err))
+		_ = a.close(context.Background())
+		return 1
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		log.Error("cannot listen", slog.String("addr", cfg.Addr), slog.Any("error", err))
