@@ -27,7 +27,15 @@ const (
 	// ReasonCustomerLimit: WeChat answered 45047 (too many customer-service
 	// messages without a reply) and the kind has no template message.
 	ReasonCustomerLimit = "customer_limit_no_template"
+	// ReasonTooLate: the notice's moment passed before it could be sent
+	// (its not_after field, e.g. a reminder held up by a quota pause until
+	// after the lecture began).
+	ReasonTooLate = "too_late"
 )
+
+// FieldNotAfter is the notice field (RFC 3339) after which a notice is
+// pointless and is not sent.
+const FieldNotAfter = "not_after"
 
 // WeChat errcodes the dispatcher acts on.
 const (
@@ -233,8 +241,11 @@ func (d *Dispatcher) attempt(ctx context.Context, n *store.Notice, claimedAt tim
 	if n.Anonymised || !n.Following {
 		return undeliverable("", ReasonUnfollowed), true
 	}
-	tpl, hasTemplate := d.cfg.Template(n.Kind)
 	now := d.now()
+	if limit, err := time.Parse(time.RFC3339, n.Fields[FieldNotAfter]); err == nil && now.After(limit) {
+		return undeliverable("", ReasonTooLate), true
+	}
+	tpl, hasTemplate := d.cfg.Template(n.Kind)
 	if !n.LastInteractionAt.IsZero() && now.Sub(n.LastInteractionAt) < d.cfg.CustomerWindow {
 		err := d.send(ctx, func(ctx context.Context) error { return d.api.SendText(ctx, n.OpenID, n.Text) })
 		switch code := errCode(err); {

@@ -143,7 +143,8 @@ func (j *Jobs) LectureNotices(ctx context.Context, now time.Time) error {
 				Subject: l.Code,
 				OpenID:  u.OpenID,
 				Text:    fmt.Sprintf(notice.Lecture, l.Title, at, l.Place, l.Community),
-				Fields:  map[string]string{"title": l.Title, "time": at, "place": l.Place, "community": l.Community, "code": l.Code},
+				Fields: map[string]string{"title": l.Title, "time": at, "place": l.Place, "community": l.Community, "code": l.Code,
+					FieldNotAfter: o.StartsAt.Format(time.RFC3339)},
 			})
 		}
 	}
@@ -202,7 +203,8 @@ func (j *Jobs) ActivityReminders(ctx context.Context, now time.Time) error {
 				OpenID:  s.OpenID,
 				Text: fmt.Sprintf(notice.ActivityReminder, a.Code, a.Title, at, a.Place,
 					int(j.Rules.CheckinOpensBefore.Minutes()), a.Code, a.Code),
-				Fields: map[string]string{"title": a.Title, "time": at, "place": a.Place, "code": a.Code},
+				Fields: map[string]string{"title": a.Title, "time": at, "place": a.Place, "code": a.Code,
+					FieldNotAfter: a.StartsAt.Format(time.RFC3339)},
 			})
 		}
 	}
