@@ -72,7 +72,11 @@ func (j *Jobs) enqueue(ctx context.Context, job string, ns []store.NewNotice, no
 	if err != nil {
 		return fmt.Errorf("scheduler: %s: enqueue: %w", job, err)
 	}
-	j.Log.Info("notices enqueued", slog.String("job", job), slog.Int("new", n), slog.Int("considered", len(ns)))
+	level := slog.LevelDebug
+	if n > 0 {
+		level = slog.LevelInfo
+	}
+	j.Log.Log(ctx, level, "notices enqueued", slog.String("job", job), slog.Int("new", n), slog.Int("considered", len(ns)))
 	return nil
 }
 

@@ -133,7 +133,7 @@ func RunJob(ctx context.Context, j Job, now time.Time, log *slog.Logger) (err er
 			log.Error("job failed", slog.String("job", j.Name), slog.Time("now", now), slog.Any("error", err))
 			return
 		}
-		log.Info("job done", slog.String("job", j.Name), slog.Time("now", now), slog.Duration("took", time.Since(start)))
+		log.Debug("job done", slog.String("job", j.Name), slog.Time("now", now), slog.Duration("took", time.Since(start)))
 	}()
 	return j.Run(ctx, now)
 }
