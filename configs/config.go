@@ -50,6 +50,7 @@ type Config struct {
 	Rules        Rules     `yaml:"rules"`
 	Notices      Notices   `yaml:"notices"`
 	Schedules    Schedules `yaml:"schedules"`
+	Admin        Admin     `yaml:"admin"`
 	Campaign     Campaign  `yaml:"-"` // from CampaignFile or the built-in campaign.yaml
 
 	// sources maps a YAML key path to the environment variable that set it,

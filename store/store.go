@@ -129,6 +129,7 @@ type Store interface {
 	OutboxService
 	JobService
 	ScheduleQueries
+	DashboardQueries
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.

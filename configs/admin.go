@@ -1,0 +1,63 @@
+package configs
+
+import (
+	"strings"
+	"time"
+)
+
+// Admin configures the admin dashboard (/admin).
+type Admin struct {
+	// Accounts may log in with a password; hashes are bcrypt
+	// (`envoybot admin passwd NAME` makes one). Admins bound in chat log in
+	// with a one-time link sent to them instead.
+	Accounts []AdminAccount `yaml:"accounts"`
+	// PublicURL is how admins reach the dashboard (for login links sent in
+	// chat), e.g. https://envoybot.example.org.
+	PublicURL string `yaml:"public_url"`
+	// SessionTTL is how long a login lasts.
+	SessionTTL time.Duration `yaml:"session_ttl"`
+	// LoginMaxFailures wrong passwords per account (or address) within
+	// LoginLockout lock it for LoginLockout.
+	LoginMaxFailures int           `yaml:"login_max_failures"`
+	LoginLockout     time.Duration `yaml:"login_lockout"`
+	// SecureCookies marks the session cookie Secure; turn off only for
+	// plain-HTTP local trials.
+	SecureCookies bool `yaml:"secure_cookies"`
+}
+
+// AdminAccount is one password login.
+type AdminAccount struct {
+	Name         string `yaml:"name"`
+	PasswordHash string `yaml:"password_hash"`
+}
+
+// validateAdmin checks the admin section.
+func (c *Config) validateAdmin() error {
+	a := c.Admin
+	seen := map[string]bool{}
+	for i, acc := range a.Accounts {
+		switch {
+		case strings.TrimSpace(acc.Name) == "":
+			return c.keyErr("admin.accounts", "account %d has no name", i+1)
+		case seen[acc.Name]:
+			return c.keyErr("admin.accounts", "account %q appears twice", acc.Name)
+		case !strings.HasPrefix(acc.PasswordHash, "$2"):
+			return c.keyErr("admin.accounts", "account %q: password_hash must be a bcrypt hash (envoybot admin passwd %s makes one)", acc.Name, acc.Name)
+		}
+		seen[acc.Name] = true
+	}
+	switch {
+	case a.SessionTTL < time.Minute:
+		return c.keyErr("admin.session_ttl", "must be at least 1m, got %s", a.SessionTTL)
+	case a.LoginMaxFailures < 1:
+		return c.keyErr("admin.login_max_failures", "must be at least 1, got %d", a.LoginMaxFailures)
+	case a.LoginLockout < time.Minute:
+		return c.keyErr("admin.login_lockout", "must be at least 1m, got %s", a.LoginLockout)
+	}
+	if a.PublicURL != "" {
+		if err := checkURL(a.PublicURL, "http", "https"); err != nil {
+			return c.keyErr("admin.public_url", "%s", err)
+		}
+	}
+	return nil
+}
