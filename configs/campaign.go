@@ -90,6 +90,10 @@ type Phase struct {
 	End   Date   `yaml:"end"`
 }
 
+// MeasurableTargets are the target keys envoybot measures (store
+// Progress.Met): a campaign may set their names, deadlines and reminders.
+var MeasurableTargets = map[string]bool{"contact_point": true, "team": true, "brand": true}
+
 // Target is a goal every envoy must meet by its deadline (inclusive); envoys
 // who have not are reminded RemindDaysBefore days before it.
 type Target struct {

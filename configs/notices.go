@@ -77,6 +77,10 @@ func (c *Config) validateNotices() error {
 		return c.keyErr("notices.batch", "must be at least 1, got %d", n.Batch)
 	case n.Lease < time.Second:
 		return c.keyErr("notices.lease", "must be at least 1s, got %s", n.Lease)
+	case n.Lease < 10*c.WeChat.APITimeout:
+		// A send must end well inside the lease, or another replica could
+		// claim the notice and send it again.
+		return c.keyErr("notices.lease", "must be at least 10 × wechat.api_timeout (%s), got %s", c.WeChat.APITimeout, n.Lease)
 	case n.PollInterval <= 0:
 		return c.keyErr("notices.poll_interval", "must be positive, got %s", n.PollInterval)
 	case n.RetryBase <= 0 || n.RetryMax < n.RetryBase:

@@ -171,6 +171,11 @@ func (c *Config) validateCampaign() error {
 		seen[p.Key] = true
 	}
 	seen = map[string]bool{}
+	for i := range cp.Targets {
+		if len(cp.Targets[i].RemindDaysBefore) == 0 {
+			cp.Targets[i].RemindDaysBefore = []int{7, 3, 1}
+		}
+	}
 	for i, t := range cp.Targets {
 		at := fmt.Sprintf("targets[%d]", i)
 		switch {
@@ -178,6 +183,8 @@ func (c *Config) validateCampaign() error {
 			return bad(at, "key and name must be set")
 		case seen[t.Key]:
 			return bad(at+".key", "%q is used twice", t.Key)
+		case !MeasurableTargets[t.Key]:
+			return bad(at+".key", "%q is not a target envoybot can measure (contact_point, team, brand)", t.Key)
 		case t.Deadline.IsZero():
 			return bad(at+".deadline", "must be set")
 		case t.Deadline.Before(cp.Start) || cp.End.Before(t.Deadline):

@@ -55,10 +55,21 @@ func (h *Handlers) Subscribe(ctx context.Context, req *Request) (bot.Reply, erro
 }
 
 // Unsubscribe answers `退订讲座` (all communities) or `退订讲座 古槐社区`.
+// Lecture notices already written for the sender and not yet sent are
+// dropped once no subscription is left.
 func (h *Handlers) Unsubscribe(ctx context.Context, req *Request) (bot.Reply, error) {
 	n, err := h.lectures.Unsubscribe(ctx, req.Msg.OpenID, req.Parse.Community, req.Now)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("unsubscribe: %w", err)
+	}
+	left, err := h.lectures.ListSubscriptions(ctx, req.Msg.OpenID)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list subscriptions: %w", err)
+	}
+	if len(left) == 0 {
+		if _, err := h.outbox.DropPendingNoticesTo(ctx, "lecture_notice", req.Msg.OpenID, "unsubscribed", req.Now); err != nil {
+			return bot.Reply{}, fmt.Errorf("drop lecture notices: %w", err)
+		}
 	}
 	if n == 0 {
 		return bot.Reply{Text: Text.UnsubscribedNone}, nil
@@ -134,20 +145,35 @@ func (h *Handlers) CancelLecture(ctx context.Context, req *Request) (bot.Reply, 
 	case req.User.Role != store.RoleAdmin && l.EnvoyOpenID != req.Msg.OpenID:
 		return bot.Reply{Text: fmt.Sprintf(Text.ForAdminsOrOwner, l.Code)}, nil
 	}
+	// The sessions still to come, read before they are cancelled: their
+	// notices not yet sent are dropped, and whoever was told of one (or is
+	// being told right now) gets a cancellation.
+	sessions, err := h.schedule.ListOccurrencesBetween(ctx, req.Now, req.Now.AddDate(2, 0, 0))
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("lecture sessions: %w", err)
+	}
 	if _, err := h.lectures.CancelLecture(ctx, l.Code, req.Now); err != nil {
 		return bot.Reply{}, fmt.Errorf("cancel lecture: %w", err)
 	}
-	// Notices not yet sent are dropped; those already told get a
-	// cancellation.
-	if _, err := h.outbox.DropPendingNotices(ctx, "lecture_notice", l.Code, "lecture_cancelled", req.Now); err != nil {
-		return bot.Reply{}, fmt.Errorf("drop lecture notices: %w", err)
-	}
-	told, err := h.outbox.NoticeRecipients(ctx, "lecture_notice", l.Code)
-	if err != nil {
-		return bot.Reply{}, fmt.Errorf("lecture notice recipients: %w", err)
+	told := map[string]bool{}
+	for _, o := range sessions {
+		if o.Lecture.Code != l.Code {
+			continue
+		}
+		subject := store.LectureSessionSubject(l.Code, o.StartsAt)
+		if _, err := h.outbox.DropPendingNotices(ctx, "lecture_notice", subject, "lecture_cancelled", req.Now); err != nil {
+			return bot.Reply{}, fmt.Errorf("drop lecture notices: %w", err)
+		}
+		recipients, err := h.outbox.NoticeRecipients(ctx, "lecture_notice", subject)
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("lecture notice recipients: %w", err)
+		}
+		for _, openID := range recipients {
+			told[openID] = true
+		}
 	}
 	ns := make([]store.NewNotice, 0, len(told))
-	for _, openID := range told {
+	for openID := range told {
 		ns = append(ns, store.NewNotice{
 			Key:     fmt.Sprintf("lecture_cancelled|%s|%s", l.Code, openID),
 			Kind:    "lecture_cancelled",

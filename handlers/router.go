@@ -54,6 +54,7 @@ type Handlers struct {
 	attendance store.AttendanceService
 	lectures   store.LectureService
 	outbox     store.OutboxService
+	schedule   store.ScheduleQueries
 	cache      store.Cache
 	qr         QRCoder
 	campaign   configs.Campaign
@@ -99,7 +100,7 @@ func NewRouter(d Deps) *Router {
 	log := d.Logger.With(slog.String("component", "handlers"))
 	h := &Handlers{
 		users: d.Store, profiles: d.Store, invites: d.Store, envoys: d.Store, activities: d.Store,
-		signups: d.Store, attendance: d.Store, lectures: d.Store, outbox: d.Store,
+		signups: d.Store, attendance: d.Store, lectures: d.Store, outbox: d.Store, schedule: d.Store,
 		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}

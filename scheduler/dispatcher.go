@@ -160,7 +160,15 @@ func (d *Dispatcher) DrainOnce(ctx context.Context) (DrainStats, error) {
 		return stats, nil
 	}
 	claimedAt := d.wall()
-	ns, err := d.outbox.ClaimNotices(ctx, d.replica, d.now(), d.cfg.Batch, d.cfg.Lease)
+	// Claim as of the later of the job clock and the wall clock: with a
+	// clock set in the past (`envoybot jobs run --now`), what is due is
+	// still due, and the lease still ends in real time, so a running
+	// server's dispatcher does not take these notices over mid-send.
+	at := d.now()
+	if claimedAt.After(at) {
+		at = claimedAt
+	}
+	ns, err := d.outbox.ClaimNotices(ctx, d.replica, at, d.cfg.Batch, d.cfg.Lease)
 	if err != nil {
 		return stats, fmt.Errorf("scheduler: claim notices: %w", err)
 	}

@@ -668,6 +668,19 @@ func (o *fakeOutbox) DropPendingNotices(_ context.Context, kind, subject, reason
 	return dropped, nil
 }
 
+func (o *fakeOutbox) DropPendingNoticesTo(_ context.Context, kind, openID, reason string, at time.Time) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	dropped := 0
+	for _, r := range o.rows {
+		if r.n.Kind == kind && r.n.OpenID == openID && r.n.Status == store.NoticePending {
+			r.n.Status, r.n.LastError = store.NoticeUndeliverable, reason
+			dropped++
+		}
+	}
+	return dropped, nil
+}
+
 func (o *fakeOutbox) NoticeRecipients(_ context.Context, kind, subject string) ([]string, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()

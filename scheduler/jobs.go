@@ -144,7 +144,7 @@ func (j *Jobs) LectureNotices(ctx context.Context, now time.Time) error {
 			ns = append(ns, store.NewNotice{
 				Key:     fmt.Sprintf("%s|%s|%s|%s|%s", KindLectureNotice, l.Code, o.StartsAt.UTC().Format(time.RFC3339), u.OpenID, offset),
 				Kind:    KindLectureNotice,
-				Subject: l.Code,
+				Subject: store.LectureSessionSubject(l.Code, o.StartsAt),
 				OpenID:  u.OpenID,
 				Text:    fmt.Sprintf(notice.Lecture, l.Title, at, l.Place, l.Community),
 				Fields: map[string]string{"title": l.Title, "time": at, "place": l.Place, "community": l.Community, "code": l.Code,

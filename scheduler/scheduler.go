@@ -35,10 +35,13 @@ type Scheduler struct {
 	log     *slog.Logger
 	now     func() time.Time
 
-	mu   sync.Mutex
-	ctx  context.Context
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	// ctx ends pending takeovers at Stop; jobCtx ends running jobs only
+	// when Stop's own deadline passes.
+	ctx     context.Context
+	stop    context.CancelFunc
+	jobCtx  context.Context
+	stopJob context.CancelFunc
+	wg      sync.WaitGroup
 }
 
 // New returns a scheduler in loc. Runs are claimed in runs for replica
@@ -47,25 +50,45 @@ func New(runs store.JobService, replica string, lease time.Duration, loc *time.L
 	log = log.With(slog.String("component", "scheduler"), slog.String("replica", replica))
 	cl := cronLogger{log}
 	ctx, stop := context.WithCancel(context.Background())
+	jobCtx, stopJob := context.WithCancel(context.Background())
 	return &Scheduler{
 		cron: cron.New(cron.WithLocation(loc), cron.WithLogger(cl),
 			cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl))),
-		runs: runs, replica: replica, lease: lease, log: log, now: now, ctx: ctx, stop: stop,
+		runs: runs, replica: replica, lease: lease, log: log, now: now,
+		ctx: ctx, stop: stop, jobCtx: jobCtx, stopJob: stopJob,
 	}
 }
 
 // Add schedules j.
 func (s *Scheduler) Add(j Job) error {
-	if _, err := s.cron.AddFunc(j.Spec, func() { s.fire(j) }); err != nil {
+	sched, err := cron.ParseStandard(j.Spec)
+	if err != nil {
 		return fmt.Errorf("scheduler: add %s: %w", j.Name, err)
 	}
+	grain := tickGrain(sched)
+	s.cron.Schedule(sched, cron.FuncJob(func() { s.fire(j, grain) }))
 	return nil
+}
+
+// tickGrain is how finely a schedule's runs are told apart: its period, at
+// most a minute. Replicas whose clocks differ by less than that agree on
+// the tick, and so on who runs it.
+func tickGrain(sched cron.Schedule) time.Duration {
+	t0 := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	first := sched.Next(t0)
+	period := sched.Next(first).Sub(first)
+	if period <= 0 || period > time.Minute {
+		return time.Minute
+	}
+	return period
 }
 
 // Start starts firing jobs.
 func (s *Scheduler) Start() { s.cron.Start() }
 
-// Stop stops firing and waits for running jobs until ctx ends.
+// Stop stops firing, lets running jobs finish until ctx ends, and then
+// cancels them; a run cut short is released, not finished, so another
+// replica (or this one after a restart) runs it again.
 func (s *Scheduler) Stop(ctx context.Context) error {
 	cronDone := s.cron.Stop()
 	s.stop()
@@ -73,8 +96,11 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 	go func() { <-cronDone.Done(); s.wg.Wait(); close(done) }()
 	select {
 	case <-done:
+		s.stopJob()
 		return nil
 	case <-ctx.Done():
+		s.stopJob()
+		<-done
 		return ctx.Err()
 	}
 }
@@ -82,11 +108,17 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 // fire runs j for the current tick if this replica wins the claim;
 // otherwise it checks back once the winner's lease has run out, and takes
 // the run over if the winner never finished it.
-func (s *Scheduler) fire(j Job) {
-	tick := s.now().Truncate(time.Minute)
+func (s *Scheduler) fire(j Job, grain time.Duration) {
+	tick := s.now().Truncate(grain)
 	if s.tryRun(j, tick) {
 		return
 	}
+	s.checkBack(j, tick)
+}
+
+// checkBack tries j's run for tick again once a lease has passed: it takes
+// over a run whose replica died, and retries one that failed.
+func (s *Scheduler) checkBack(j Job, tick time.Time) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -99,9 +131,10 @@ func (s *Scheduler) fire(j Job) {
 }
 
 // tryRun claims and runs j's run for tick; false when another replica has
-// it (or the claim failed).
+// it (or the claim failed). A run that fails is left unfinished, so that
+// it is tried again once its lease ends, here or on another replica.
 func (s *Scheduler) tryRun(j Job, tick time.Time) bool {
-	ctx := s.ctx
+	ctx := s.jobCtx
 	claimed, err := s.runs.ClaimJobRun(ctx, j.Name, tick, s.replica, s.lease, s.now())
 	if err != nil {
 		s.log.Error("claim job run", slog.String("job", j.Name), slog.Any("error", err))
@@ -110,12 +143,13 @@ func (s *Scheduler) tryRun(j Job, tick time.Time) bool {
 	if !claimed {
 		return false
 	}
-	err = RunJob(ctx, j, s.now(), s.log)
-	errText := ""
-	if err != nil {
-		errText = err.Error()
+	if err := RunJob(ctx, j, s.now(), s.log); err != nil {
+		if s.ctx.Err() == nil {
+			s.checkBack(j, tick)
+		}
+		return true
 	}
-	if ferr := s.runs.FinishJobRun(context.WithoutCancel(ctx), j.Name, tick, s.replica, errText, s.now()); ferr != nil {
+	if ferr := s.runs.FinishJobRun(context.WithoutCancel(ctx), j.Name, tick, s.replica, "", s.now()); ferr != nil {
 		s.log.Error("finish job run", slog.String("job", j.Name), slog.Any("error", ferr))
 	}
 	return true

@@ -68,6 +68,13 @@ type NoticeOutcome struct {
 	NextAttemptAt time.Time
 }
 
+// LectureSessionSubject is the outbox subject of the notices of one
+// lecture session: the code and the start in UTC, so that a cancellation
+// reaches exactly those told of a session still to come.
+func LectureSessionSubject(code string, start time.Time) string {
+	return code + "@" + start.UTC().Format(time.RFC3339)
+}
+
 // OutboxService is the durable outbox every notice goes through.
 type OutboxService interface {
 	// EnqueueNotices writes the notices in one transaction, skipping keys
@@ -85,7 +92,11 @@ type OutboxService interface {
 	// DropPendingNotices marks pending (not yet claimed) notices of kind
 	// and subject undeliverable with reason, e.g. a cancelled lecture.
 	DropPendingNotices(ctx context.Context, kind, subject, reason string, at time.Time) (int, error)
-	// NoticeRecipients returns who was sent a notice of kind and subject.
+	// DropPendingNoticesTo marks pending notices of kind to one recipient
+	// undeliverable with reason, e.g. after they unsubscribed.
+	DropPendingNoticesTo(ctx context.Context, kind, openID, reason string, at time.Time) (int, error)
+	// NoticeRecipients returns who was sent, or is being sent, a notice of
+	// kind and subject: those a correction (a cancellation) must reach.
 	NoticeRecipients(ctx context.Context, kind, subject string) ([]string, error)
 	// NoticeCounts counts notices by status, and undeliverable ones also
 	// by reason under "undeliverable:<reason>".

@@ -194,12 +194,25 @@ func (db *DB) DropPendingNotices(ctx context.Context, kind, subject, reason stri
 	return int(tag.RowsAffected()), nil
 }
 
-// NoticeRecipients returns the distinct openids sent a notice of kind and
-// subject, in byte order.
+// DropPendingNoticesTo marks the pending notices of kind to openID
+// undeliverable with reason; claimed or finished ones are left alone.
+func (db *DB) DropPendingNoticesTo(ctx context.Context, kind, openID, reason string, at time.Time) (int, error) {
+	tag, err := db.pool.Exec(ctx, `
+		UPDATE outbox SET status = 'undeliverable', last_error = $1, updated_at = $2
+		WHERE kind = $3 AND recipient_openid = $4 AND status = 'pending'`,
+		reason, timeValue(at), kind, openID)
+	if err != nil {
+		return 0, wrapError("drop pending notices to", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// NoticeRecipients returns the distinct openids sent, or being sent, a
+// notice of kind and subject, in byte order.
 func (db *DB) NoticeRecipients(ctx context.Context, kind, subject string) ([]string, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT DISTINCT recipient_openid COLLATE "C" FROM outbox
-		WHERE kind = $1 AND subject = $2 AND status = 'sent'
+		WHERE kind = $1 AND subject = $2 AND status IN ('sent', 'sending')
 		ORDER BY 1`, kind, subject)
 	if err != nil {
 		return nil, wrapError("notice recipients", err)

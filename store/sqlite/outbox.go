@@ -197,12 +197,29 @@ func (db *DB) DropPendingNotices(ctx context.Context, kind, subject, reason stri
 	return int(n), nil
 }
 
-// NoticeRecipients returns the distinct openids sent a notice of kind and
-// subject, in byte order.
+// DropPendingNoticesTo marks the pending notices of kind to openID
+// undeliverable with reason; claimed or finished ones are left alone.
+func (db *DB) DropPendingNoticesTo(ctx context.Context, kind, openID, reason string, at time.Time) (int, error) {
+	res, err := db.write.ExecContext(ctx, `
+		UPDATE outbox SET status = 'undeliverable', last_error = ?1, updated_at = ?2
+		WHERE kind = ?3 AND recipient_openid = ?4 AND status = 'pending'`,
+		reason, timeValue(at), kind, openID)
+	if err != nil {
+		return 0, wrapError("drop pending notices to", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, wrapError("drop pending notices to", err)
+	}
+	return int(n), nil
+}
+
+// NoticeRecipients returns the distinct openids sent, or being sent, a
+// notice of kind and subject, in byte order.
 func (db *DB) NoticeRecipients(ctx context.Context, kind, subject string) ([]string, error) {
 	rows, err := db.read.QueryContext(ctx, `
 		SELECT DISTINCT recipient_openid FROM outbox
-		WHERE kind = ? AND subject = ? AND status = 'sent'
+		WHERE kind = ? AND subject = ? AND status IN ('sent', 'sending')
 		ORDER BY recipient_openid`, kind, subject)
 	if err != nil {
 		return nil, wrapError("notice recipients", err)

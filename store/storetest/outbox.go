@@ -390,23 +390,34 @@ func runOutboxConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 	})
 
-	t.Run("recipients are the distinct openids sent a notice of kind and subject", func(t *testing.T) {
+	t.Run("recipients are the distinct openids sent or being sent a notice of kind and subject", func(t *testing.T) {
 		s := open(t)
 		mustEnqueue(t, s, base, 5, notice("L3", "o-2", 24), notice("L3", "o-2", 1), notice("L3", "o-1", 24),
 			notice("L3", "o-3", 24), notice("L4", "o-4", 24))
 		for _, n := range mustClaim(t, s, "r1", base, 10) {
-			if n.OpenID != "o-3" {
+			if n.OpenID != "o-3" { // o-3's send is under way
 				mustComplete(t, s, n.ID, "r1", sent, base)
 			}
 		}
+		mustEnqueue(t, s, base, 1, notice("L3", "o-5", 24)) // not yet claimed: never reached them
 		got, err := s.NoticeRecipients(t.Context(), "lecture_notice", "L3")
-		if err != nil || !slices.Equal(got, []string{"o-1", "o-2"}) {
-			t.Fatalf("NoticeRecipients = %q, %v; want o-1 and o-2", got, err)
+		if err != nil || !slices.Equal(got, []string{"o-1", "o-2", "o-3"}) {
+			t.Fatalf("NoticeRecipients = %q, %v; want o-1, o-2, o-3", got, err)
 		}
 		none, err := s.NoticeRecipients(t.Context(), "lecture_cancelled", "L3")
 		if err != nil || none == nil || len(none) != 0 {
 			t.Fatalf("NoticeRecipients of another kind = %#v, %v; want an empty slice", none, err)
 		}
+	})
+
+	t.Run("pending notices to one recipient can be dropped", func(t *testing.T) {
+		s := open(t)
+		mustEnqueue(t, s, base, 3, notice("L3", "o-1", 24), notice("L4", "o-1", 24), notice("L3", "o-2", 24))
+		n, err := s.DropPendingNoticesTo(t.Context(), "lecture_notice", "o-1", "unsubscribed", base)
+		if err != nil || n != 2 {
+			t.Fatalf("DropPendingNoticesTo = %d, %v; want 2", n, err)
+		}
+		assertCounts(t, s, map[string]int{store.NoticePending: 1, store.NoticeUndeliverable: 2, "undeliverable:unsubscribed": 2})
 	})
 
 	t.Run("counts of an empty outbox are empty", func(t *testing.T) {
