@@ -25,6 +25,24 @@ type Admin struct {
 	SecureCookies bool `yaml:"secure_cookies"`
 }
 
+// The development admin account: with the development token and no
+// accounts configured, the dashboard can be tried as admin / envoybotdev.
+// Public, like DevToken; never available in a configured deployment.
+const (
+	DevAdminName     = "admin"
+	DevAdminPassword = "envoybotdev"
+	devAdminHash     = "$2a$12$n4RrnY3V.CJk.OAtORWIeeEhKuxHpflVZ..tesWWaM.ysyRYMbfH6"
+)
+
+// AdminAccounts returns the password logins: the configured ones, or with
+// the development token and none configured, the development account.
+func (c *Config) AdminAccounts() []AdminAccount {
+	if len(c.Admin.Accounts) == 0 && c.UsingDevToken() {
+		return []AdminAccount{{Name: DevAdminName, PasswordHash: devAdminHash}}
+	}
+	return c.Admin.Accounts
+}
+
 // AdminAccount is one password login.
 type AdminAccount struct {
 	Name         string `yaml:"name"`

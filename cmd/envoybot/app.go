@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"envoybot/bot"
+	"envoybot/bot/wechattest"
 	"envoybot/bot/wxapi"
 	"envoybot/configs"
 	"envoybot/handlers"
@@ -23,6 +24,8 @@ import (
 	"envoybot/store/postgres"
 	rediscache "envoybot/store/redis"
 	"envoybot/store/sqlite"
+	"envoybot/web/admin"
+	"envoybot/web/devchat"
 )
 
 // app is envoybot wired together: store, cache, WeChat API client, router
@@ -110,8 +113,33 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/admin/", admin.New(admin.Deps{Store: st, Cache: cache, Config: cfg, Log: log, Now: now}))
+	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusSeeOther))
+	if cfg.UsingDevToken() {
+		// The simulator signs with the development credentials: it exists
+		// only while they are in use, never in a configured deployment.
+		dc := devchat.New(devchat.Deps{
+			Signer:   wechattest.Signer{Token: wc.Token, AppID: wc.AppID, AESKey: wc.AESKey, Now: now},
+			Target:   a.callback,
+			Invite:   a.devInvite,
+			MenuKeys: wc.MenuKeys,
+			Log:      log,
+		})
+		mux.Handle(devchat.Path, dc)
+		mux.Handle(devchat.Path+"/", dc)
+	}
 	a.handler = mux
 	return a
+}
+
+// devInvite issues an invite for the chat simulator, as `envoybot invite`
+// does.
+func (a *app) devInvite(ctx context.Context, role, name string) (string, error) {
+	inv := store.NewInvite{Role: store.Role(role), Name: name, ExpiresAt: a.now().Add(a.cfg.Rules.InviteTTL)}
+	if inv.Role == store.RoleEnvoy {
+		inv.EnvoyKind = "和谐使者"
+	}
+	return createInvite(ctx, a.store, inv, a.now())
 }
 
 // jobsFor returns the scheduled jobs by name, on the app's store.

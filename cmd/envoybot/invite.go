@@ -66,20 +66,30 @@ func runInvite(ctx context.Context, cfg *configs.Config, args []string, stdout, 
 		return 1
 	}
 	defer st.Close()
+	code, err := createInvite(ctx, st, inv, now())
+	if err != nil {
+		fmt.Fprintln(stderr, "envoybot invite:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s\n", code)
+	fmt.Fprintf(stderr, "invite for %s (%s), valid until %s; the person sends: 绑定 %s\n",
+		inv.Name, inv.Role, inv.ExpiresAt.In(cfg.Location()).Format("2006-01-02 15:04"), code)
+	return 0
+}
+
+// createInvite stores inv under a fresh code, drawing again on the rare
+// clash, and returns the code.
+func createInvite(ctx context.Context, st store.InviteService, inv store.NewInvite, at time.Time) (string, error) {
 	for try := 0; ; try++ {
 		inv.Code = newInviteCode()
-		created, err := st.CreateInvite(ctx, inv, now())
+		created, err := st.CreateInvite(ctx, inv, at)
 		if store.ErrorCode(err) == store.ECONFLICT && try < 5 {
 			continue
 		}
 		if err != nil {
-			fmt.Fprintln(stderr, "envoybot invite:", err)
-			return 1
+			return "", err
 		}
-		fmt.Fprintf(stdout, "%s\n", created.Code)
-		fmt.Fprintf(stderr, "invite for %s (%s), valid until %s; the person sends: 绑定 %s\n",
-			created.Name, created.Role, created.ExpiresAt.In(cfg.Location()).Format("2006-01-02 15:04"), created.Code)
-		return 0
+		return created.Code, nil
 	}
 }
 

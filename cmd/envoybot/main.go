@@ -6,6 +6,8 @@
 //	envoybot parse TEXT     print how a chat message is understood, as JSON
 //	envoybot invite         issue a one-time envoy or admin invite code
 //	envoybot jobs           list the scheduled jobs, or run one as of an instant
+//	envoybot menu           print (show) or create (sync) the account's custom menu
+//	envoybot admin passwd   make a dashboard password hash
 //	envoybot version        print the version
 package main
 
@@ -31,6 +33,8 @@ commands:
   migrate   apply database migrations and exit
   parse     print how a chat message is understood: envoybot parse [--now RFC3339] TEXT | --jsonl
   jobs      list the scheduled jobs, or run one as of an instant: envoybot jobs list | run NAME [--now RFC3339]
+  menu      print or create the account's custom menu: envoybot menu show | sync
+  admin     make a dashboard password hash: envoybot admin passwd NAME (password on stdin)
   invite    issue a one-time invite code: envoybot invite --role envoy|admin --name NAME [--level 省|市] [--kind 和谐使者|敬老使者] [--expires 72h]
   version   print the version
 `
@@ -54,7 +58,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			loc = time.FixedZone("CST", 8*3600)
 		}
 		return runParse(args, stdin, stdout, stderr, loc)
-	case "serve", "migrate", "invite", "jobs":
+	case "admin":
+		if len(args) == 0 || args[0] != "passwd" {
+			fmt.Fprintln(stderr, "usage: envoybot admin passwd NAME   (the password is read from stdin)")
+			return 2
+		}
+		cfg, _ := configs.Load(getenv) // optional: only used to point out an existing account
+		return runAdminPasswd(args[1:], stdin, stdout, stderr, cfg)
+	case "serve", "migrate", "invite", "jobs", "menu":
 	default:
 		fmt.Fprintf(stderr, "envoybot: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -71,6 +82,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runInvite(ctx, cfg, args, stdout, stderr, time.Now)
 	case "jobs":
 		return runJobs(ctx, cfg, args, stdout, stderr)
+	case "menu":
+		return runMenu(ctx, cfg, args, stdout, stderr)
 	}
 	return runServe(ctx, cfg, stderr)
 }

@@ -21,7 +21,8 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 	log := newLogger(stderr, cfg.LogLevel)
 	if cfg.UsingDevToken() {
 		log.Warn("using the development WeChat token: for local trials only, set ENVOYBOT_WECHAT_TOKEN for a real account",
-			slog.String("token", configs.DevToken), slog.String("app_id", configs.DevAppID), slog.String("aes_key", configs.DevAESKey))
+			slog.String("token", configs.DevToken), slog.String("app_id", configs.DevAppID), slog.String("aes_key", configs.DevAESKey),
+			slog.String("admin", configs.DevAdminName+" / "+configs.DevAdminPassword))
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -58,8 +59,12 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 	if cfg.RedisURL != "" {
 		cache = "redis:" + configs.Mask(cfg.RedisURL)
 	}
-	log.Info("envoybot serving", slog.String("addr", ln.Addr().String()), slog.String("store", store), slog.String("cache", cache),
-		slog.String("wechat_url", localURL(ln.Addr())+"/wechat"))
+	attrs := []any{slog.String("addr", ln.Addr().String()), slog.String("store", store), slog.String("cache", cache),
+		slog.String("wechat_url", localURL(ln.Addr())+"/wechat"), slog.String("admin_url", localURL(ln.Addr())+"/admin/")}
+	if cfg.UsingDevToken() {
+		attrs = append(attrs, slog.String("chat_simulator", localURL(ln.Addr())+"/dev/chat"))
+	}
+	log.Info("envoybot serving", attrs...)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

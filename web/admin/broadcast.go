@@ -1,0 +1,110 @@
+package admin
+
+import (
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"envoybot/store"
+)
+
+// broadcastKind is the outbox kind of an admin's broadcast; a template for
+// it may be configured under notices.templates.
+const broadcastKind = "broadcast"
+
+// maxBroadcast caps a broadcast's length (WeChat text messages allow more,
+// but a notice should be read on a phone).
+const maxBroadcast = 500
+
+// broadcastIDPattern is what newBroadcastID makes.
+var broadcastIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
+
+// broadcastView is the broadcast form and its result.
+type broadcastView struct {
+	Communities     []string
+	Community, Text string
+	// ID identifies this broadcast in the outbox keys: made when the form
+	// is shown, so that a repeated submit does not send twice.
+	ID string
+}
+
+// broadcastForm shows the form to notify a community's subscribers.
+func (s *server) broadcastForm(w http.ResponseWriter, r *http.Request, ss *session) {
+	s.showBroadcast(w, r, ss, broadcastView{Community: r.URL.Query().Get("community")}, page{})
+}
+
+// showBroadcast renders the form with a fresh broadcast id.
+func (s *server) showBroadcast(w http.ResponseWriter, r *http.Request, ss *session, v broadcastView, p page) {
+	var err error
+	if v.Communities, err = s.communityNames(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if v.ID == "" {
+		v.ID = newToken()
+	}
+	p.Title, p.Data = "群发通知", v
+	s.renderAuthed(w, r, ss, "broadcast", p)
+}
+
+// broadcast writes one notice per subscriber of the community to the
+// outbox; the dispatcher sends them at the configured rate.
+func (s *server) broadcast(w http.ResponseWriter, r *http.Request, ss *session) {
+	v := broadcastView{
+		Community: strings.TrimSpace(r.PostFormValue("community")),
+		Text:      strings.TrimSpace(r.PostFormValue("text")),
+		ID:        r.PostFormValue("broadcast"),
+	}
+	p := page{}
+	switch {
+	case v.Community == "":
+		p.Error = "请选择社区。"
+	case v.Text == "":
+		p.Error = "请填写通知内容。"
+	case len([]rune(v.Text)) > maxBroadcast:
+		p.Error = "通知内容请控制在 500 字以内。"
+	case !broadcastIDPattern.MatchString(v.ID):
+		p.Error = "表单已失效，请重新填写。"
+		v.ID = ""
+	}
+	if p.Error != "" {
+		s.showBroadcast(w, r, ss, v, p)
+		return
+	}
+	ctx := r.Context()
+	subs, err := s.st.ListSubscribers(ctx, v.Community)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.now()
+	text := "【" + v.Community + "通知】\n" + v.Text
+	ns := make([]store.NewNotice, 0, len(subs))
+	for _, u := range subs {
+		ns = append(ns, store.NewNotice{
+			Key: broadcastKind + "|" + v.ID + "|" + u.OpenID, Kind: broadcastKind, Subject: v.ID,
+			OpenID: u.OpenID, Text: text,
+			Fields: map[string]string{"text": text, "title": v.Community + "通知", "community": v.Community, "time": s.localTime(now)},
+		})
+	}
+	n := 0
+	if len(ns) > 0 {
+		if n, err = s.st.EnqueueNotices(ctx, ns, now); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.log.Info("admin broadcast", slog.String("admin", ss.Name), slog.String("community", v.Community),
+		slog.Int("subscribers", len(subs)), slog.Int("new", n))
+	switch {
+	case len(subs) == 0:
+		p.Error = v.Community + "暂无订阅讲座通知的居民，没有发送。"
+	case n == 0:
+		p.Flash = "这条通知已经提交过，没有重复发送。"
+	default:
+		p.Flash = "已加入发件箱：" + strconv.Itoa(n) + " 条（订阅者 " + strconv.Itoa(len(subs)) + " 人），将按发送速率陆续送达。"
+	}
+	s.showBroadcast(w, r, ss, broadcastView{Community: v.Community}, p)
+}

@@ -1,0 +1,102 @@
+package admin
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"envoybot/store"
+)
+
+// maxReason caps the audit reason.
+const maxReason = 200
+
+// hoursView is one activity's attendance with a confirm form per row.
+type hoursView struct {
+	Code       string
+	Activity   *store.Activity
+	Attendance []*store.Attendance
+	LocalTime  func(time.Time) string
+	Reason     string
+}
+
+// hoursForm shows an activity's attendance for confirming hours.
+func (s *server) hoursForm(w http.ResponseWriter, r *http.Request, ss *session) {
+	code := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("activity")))
+	p := page{Title: "确认时长", Nav: "activities"}
+	if n := r.URL.Query().Get("changed"); n != "" {
+		p.Flash = "已保存，更改了 " + n + " 条记录（已写入审计日志）。"
+	}
+	s.showHours(w, r, ss, code, "", p)
+}
+
+// showHours renders the hours page for code, with p's messages.
+func (s *server) showHours(w http.ResponseWriter, r *http.Request, ss *session, code, reason string, p page) {
+	v := hoursView{Code: code, LocalTime: s.localTime, Reason: reason}
+	if code != "" {
+		a, err := s.st.FindActivityByCode(r.Context(), code)
+		switch {
+		case store.ErrorCode(err) == store.ENOTFOUND:
+			if p.Error == "" {
+				p.Error = "没有找到活动 " + code + "。"
+			}
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		default:
+			v.Activity = a
+			if v.Attendance, err = s.st.ListAttendance(r.Context(), a.Code); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+	}
+	p.Data = v
+	s.renderAuthed(w, r, ss, "hours", p)
+}
+
+// confirmHours confirms or corrects one attendance's minutes through
+// ConfirmHours, which writes the audit row with the reason.
+func (s *server) confirmHours(w http.ResponseWriter, r *http.Request, ss *session) {
+	code := strings.ToUpper(strings.TrimSpace(r.PostFormValue("activity")))
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	id, idErr := strconv.ParseInt(r.PostFormValue("attendance"), 10, 64)
+	minutes, minErr := strconv.Atoi(strings.TrimSpace(r.PostFormValue("minutes")))
+	p := page{Title: "确认时长", Nav: "activities"}
+	switch {
+	case code == "" || idErr != nil:
+		p.Error = "请从活动的签到名单中选择一条记录。"
+	case minErr != nil || minutes < 0 || minutes > 24*60:
+		p.Error = "时长请填写 0 到 1440 之间的分钟数。"
+	case reason == "":
+		p.Error = "请填写确认或更正的原因，它会写入审计日志。"
+	case len([]rune(reason)) > maxReason:
+		p.Error = "原因请控制在 200 字以内。"
+	}
+	if p.Error != "" {
+		s.showHours(w, r, ss, code, reason, p)
+		return
+	}
+	audited := "管理后台 " + ss.Name + "：" + reason
+	n, err := s.st.ConfirmHours(r.Context(), code, ss.Actor, []store.HoursChange{{AttendanceID: id, Minutes: minutes}}, audited, s.now())
+	switch store.ErrorCode(err) {
+	case "":
+	case store.ENOTFOUND:
+		p.Error = "未能保存：没有找到活动 " + code + " 或这条签到记录。"
+		s.showHours(w, r, ss, code, reason, p)
+		return
+	case store.EINVALID:
+		p.Error = "未能保存：这条签到记录不属于活动 " + code + "，或时长无效。"
+		s.showHours(w, r, ss, code, reason, p)
+		return
+	default:
+		s.fail(w, r, err)
+		return
+	}
+	s.log.Info("admin confirmed hours", slog.String("admin", ss.Name), slog.String("activity", code),
+		slog.Int64("attendance", id), slog.Int("minutes", minutes), slog.Int("changed", n))
+	http.Redirect(w, r, "/admin/hours?activity="+url.QueryEscape(code)+"&changed="+strconv.Itoa(n), http.StatusSeeOther)
+}

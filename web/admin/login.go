@@ -1,0 +1,140 @@
+package admin
+
+import (
+	"crypto/subtle"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"envoybot/configs"
+)
+
+// loginView is what the login page shows.
+type loginView struct {
+	CSRF, Next, Name, Error string
+}
+
+// loginForm shows the login page; a logged-in admin goes straight on.
+func (s *server) loginForm(w http.ResponseWriter, r *http.Request) {
+	if ss, _, _ := s.currentSession(r); ss != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.renderLogin(w, r, http.StatusOK, loginView{Next: r.URL.Query().Get("next")})
+}
+
+// renderLogin renders the login page with a fresh login CSRF token, kept
+// in a cookie of its own (there is no session yet to hold it).
+func (s *server) renderLogin(w http.ResponseWriter, r *http.Request, status int, v loginView) {
+	v.CSRF = newToken()
+	v.Next = safeNext(v.Next)
+	http.SetCookie(w, s.cookie(loginCookie, v.CSRF, 3600))
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "login", page{Title: "登录", Data: v})
+}
+
+// login checks a password against the configured accounts, counting
+// failures per account and per client address.
+func (s *server) login(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, err := r.Cookie(loginCookie)
+	form := r.PostFormValue(csrfField)
+	if err != nil || form == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(form)) != 1 {
+		http.Error(w, "403 禁止访问：登录表单已过期，请刷新页面后重试。", http.StatusForbidden)
+		return
+	}
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	password := r.PostFormValue("password")
+	v := loginView{Next: r.PostFormValue("next"), Name: name}
+	ip := clientIP(r)
+	l := s.lockout()
+
+	if until, locked, err := l.locked(ctx, name, ip); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if locked {
+		v.Error = "登录失败次数过多，已暂时锁定，请于 " + until.In(s.loc).Format("15:04") + " 之后再试。"
+		s.renderLogin(w, r, http.StatusTooManyRequests, v)
+		return
+	}
+	if name == "" || password == "" || len(name) > 64 || len(password) > 72 || !checkPassword(s.cfg.AdminAccounts(), name, password) {
+		until, locked, err := l.fail(ctx, name, ip)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.log.Warn("admin login failed", slog.String("name", name), slog.String("ip", ip), slog.Bool("locked", locked))
+		if locked {
+			v.Error = "登录失败次数过多，已暂时锁定，请于 " + until.In(s.loc).Format("15:04") + " 之后再试。"
+			s.renderLogin(w, r, http.StatusTooManyRequests, v)
+			return
+		}
+		v.Error = "用户名或密码不正确。"
+		s.renderLogin(w, r, http.StatusUnauthorized, v)
+		return
+	}
+	if err := l.succeed(ctx, name); err != nil {
+		s.log.Warn("admin: reset login failures", slog.Any("error", err))
+	}
+	if err := s.createSession(ctx, w, name, ""); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, s.cookie(loginCookie, "", -1))
+	s.log.Info("admin logged in", slog.String("admin", name), slog.String("ip", ip))
+	http.Redirect(w, r, safeNext(v.Next), http.StatusSeeOther)
+}
+
+// dummyHash is compared against when the account is unknown, so that the
+// answer takes as long as for a known one.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("envoybot: no such account"), PasswordCost)
+	return h
+})
+
+// PasswordCost is the bcrypt cost of new password hashes.
+const PasswordCost = 12
+
+// checkPassword reports whether password is that of the named account.
+func checkPassword(accounts []configs.AdminAccount, name, password string) bool {
+	for _, a := range accounts {
+		if a.Name == name {
+			return bcrypt.CompareHashAndPassword([]byte(a.PasswordHash), []byte(password)) == nil
+		}
+	}
+	_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+	return false
+}
+
+// HashPassword returns the bcrypt hash (PasswordCost) to put under
+// admin.accounts for password.
+func HashPassword(password string) (string, error) {
+	if len(password) > 72 {
+		return "", bcrypt.ErrPasswordTooLong
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
+	return string(h), err
+}
+
+// clientIP is the address the request came from. X-Forwarded-For is not
+// trusted: anyone can write it.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// safeNext keeps a post-login redirect inside the dashboard.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/admin/") || strings.HasPrefix(next, "/admin/login") ||
+		strings.ContainsAny(next, "\\\r\n") || strings.Contains(next, "//") {
+		return "/admin/"
+	}
+	return next
+}
