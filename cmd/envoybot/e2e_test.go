@@ -297,3 +297,28 @@ func TestLogsMaskPhonesEverywhere(t *testing.T) {
 		t.Errorf("a full mobile reached the log: %s", out)
 	}
 }
+
+func TestChatSimulatorOnlyWithTheDevelopmentToken(t *testing.T) {
+	dev := loadConfig(t, map[string]string{"ENVOYBOT_DATA_DIR": t.TempDir()})
+	real := loadConfig(t, map[string]string{"ENVOYBOT_DATA_DIR": t.TempDir(), "ENVOYBOT_WECHAT_TOKEN": "realtoken42"})
+	for _, tc := range []struct {
+		name string
+		cfg  *configs.Config
+		want int
+	}{{"development token: served", dev, http.StatusOK}, {"real token: absent", real, http.StatusNotFound}} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := openApp(context.Background(), tc.cfg, slog.New(slog.DiscardHandler), time.Now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.close(context.Background())
+			for _, path := range []string{"/dev/chat", "/dev/chat/send"} {
+				w := httptest.NewRecorder()
+				a.handler.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+				if path == "/dev/chat" && w.Code != tc.want || tc.want == http.StatusNotFound && w.Code != http.StatusNotFound {
+					t.Errorf("GET %s = %d, want %d", path, w.Code, tc.want)
+				}
+			}
+		})
+	}
+}

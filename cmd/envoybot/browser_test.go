@@ -1,0 +1,279 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+
+	"envoybot/bot/wechattest"
+	"envoybot/configs"
+	"envoybot/store"
+	"envoybot/web/xlsx"
+)
+
+// chromiumEnv names the Chromium binary the browser tests drive; .ci/run
+// installs Debian's chromium and sets it.
+const chromiumEnv = "ENVOYBOT_TEST_CHROMIUM"
+
+// TestBrowser drives the dashboard and the chat simulator in headless
+// Chromium, as an admin and a newcomer would.
+func TestBrowser(t *testing.T) {
+	chrome := os.Getenv(chromiumEnv)
+	if chrome == "" {
+		t.Skipf("browser tests skipped: set %s to the Chromium binary (e.g. /usr/bin/chromium) to run them", chromiumEnv)
+	}
+	if _, err := os.Stat(chrome); err != nil {
+		t.Fatalf("%s is set but unusable: %v", chromiumEnv, err)
+	}
+	shots := os.Getenv("ENVOYBOT_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	// envoybot with no configuration: development token, dashboard account
+	// admin / envoybotdev, the simulator on.
+	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, cst)}
+	cfg := loadConfig(t, map[string]string{"ENVOYBOT_DATA_DIR": t.TempDir()})
+	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clk.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.handler)
+	r := &running{app: a, url: srv.URL, cfg: cfg,
+		signer: wechattest.Signer{Token: configs.DevToken, AppID: configs.DevAppID, AESKey: configs.DevAESKey, Now: clk.Now}}
+	t.Cleanup(func() { srv.Close(); r.stop(t) })
+	seedStory(t, r, clk)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
+		chromedp.WindowSize(1280, 900), chromedp.UserDataDir(t.TempDir()))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	defer cancelCtx()
+	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	defer cancel()
+
+	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatalf("start Chromium (%s): %v", chrome, err)
+	}
+	var mu sync.Mutex
+	var requested []string
+	requests := chromedp.Events(ctx, network.RequestWillBeSent)
+	go func() {
+		for ev, err := range requests {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			requested = append(requested, ev.Request.URL)
+			mu.Unlock()
+		}
+	}()
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		path := filepath.Join(shots, name)
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot %s (%d bytes)", path, len(png))
+	}
+	t.Run("refused without a session", func(t *testing.T) {
+		do("open /admin/", chromedp.Navigate(srv.URL+"/admin/"))
+		at, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(at, "/admin/login") {
+			t.Errorf("without a session /admin/ shows %s, want the login page", at)
+		}
+	})
+	t.Run("log in and see progress with a chart", func(t *testing.T) {
+		do("log in",
+			chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), configs.DevAdminName),
+			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), configs.DevAdminPassword),
+			chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`nav`)))
+		body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(body, "李明") || !strings.Contains(body, "古槐社区") {
+			t.Errorf("the progress page does not show the envoy and the contact point:\n%.600s", body)
+		}
+		svgs, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg").length`))
+		if err != nil || svgs == 0 {
+			t.Error("the progress page has no chart")
+		}
+		shot("progress.png")
+	})
+	t.Run("charts render with data", func(t *testing.T) {
+		do("charts", chromedp.Navigate(srv.URL+"/admin/charts"), chromedp.WaitVisible(chromedp.CSS(`svg`)))
+		bars, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg rect").length`))
+		if err != nil || bars < 4 {
+			t.Errorf("%d bars on the charts page", bars)
+		}
+		shot("charts.png")
+	})
+
+	// The browser's session, for the download and the forged POST.
+	got, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{srv.URL + "/admin/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	base, _ := url.Parse(srv.URL + "/admin/")
+	for _, c := range got.Cookies {
+		jar.SetCookies(base, []*http.Cookie{{Name: c.Name, Value: c.Value, Path: c.Path}})
+	}
+	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+
+	t.Run("download the service records and open them", func(t *testing.T) {
+		resp, err := client.Get(srv.URL + "/admin/export/records.xlsx?from=2026-12-01&to=2026-12-31")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != xlsxContentType {
+			t.Fatalf("export = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows(f.GetSheetName(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) < xlsx.FirstDataRow+1 {
+			t.Fatalf("%d rows", len(rows))
+		}
+		found := map[string]bool{}
+		for _, row := range rows[xlsx.FirstDataRow-1:] {
+			found[strings.Join(row, "|")] = true
+			line := strings.Join(row, "|")
+			if strings.Contains(line, "张三") && (!strings.Contains(line, "13800000001") || !strings.Contains(line, "A1") || !strings.Contains(line, "|2.0|")) {
+				t.Errorf("张三's record = %q, want A1, the full mobile and 2 hours", line)
+			}
+		}
+		if len(rows) != xlsx.FirstDataRow-1+2 {
+			t.Errorf("service records rows = %q, want the 2 confirmed volunteers", rows)
+		}
+		if !strings.Contains(strings.Join(rows[0], ""), cfg.Campaign.Name) {
+			t.Errorf("title row = %q", rows[0])
+		}
+	})
+	t.Run("confirm hours with the CSRF token; without it 403", func(t *testing.T) {
+		do("correct hours",
+			chromedp.Navigate(srv.URL+"/admin/hours?activity=A1"),
+			chromedp.WaitVisible(chromedp.CSS(`input[name="reason"]`)),
+			chromedp.SetValue(chromedp.CSS(`input[name="minutes"]`), "90"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="reason"]`), "提前离开，按实际时间更正"),
+			chromedp.Submit(chromedp.CSS(`input[name="reason"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+		flash, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.flash`)))
+		if err != nil || !strings.Contains(flash, "已保存") {
+			t.Errorf("flash = %q", flash)
+		}
+		resp, err := client.PostForm(srv.URL+"/admin/hours", url.Values{"activity": {"A1"}, "attendance": {"1"}, "minutes": {"600"}, "reason": {"伪造"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("POST without CSRF = %d, want 403", resp.StatusCode)
+		}
+	})
+	t.Run("register and sign up in the chat simulator", func(t *testing.T) {
+		do("chat",
+			chromedp.Navigate(srv.URL+"/dev/chat"),
+			chromedp.WaitVisible(chromedp.ID("new-name")),
+			chromedp.SendKeys(chromedp.ID("new-name"), "小刘"),
+			chromedp.SendKeys(chromedp.ID("new-phone"), "13900001234"),
+			chromedp.Click(chromedp.CSS(`#new-user button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"bubble")][contains(., "注册成功")]`)),
+			chromedp.SendKeys(chromedp.ID("text"), "报名 A2\r"),
+			chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"bubble")][contains(., "报名成功")]`)))
+		log, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("log")))
+		if err != nil || !strings.Contains(log, "读书会") {
+			t.Errorf("the chat log lacks the sign-up reply:\n%s", log)
+		}
+		shot("devchat.png")
+	})
+	t.Run("no request left 127.0.0.1", func(t *testing.T) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(requested) == 0 {
+			t.Fatal("no requests were recorded")
+		}
+		for _, u := range requested {
+			if !strings.HasPrefix(u, srv.URL) && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "about:") {
+				t.Errorf("the browser requested %s", u)
+			}
+		}
+		t.Logf("%d requests, all to %s", len(requested), srv.URL)
+	})
+}
+
+// xlsxContentType is what the export answers.
+const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// seedStory fills the store through chat, as in TestStory: an envoy with a
+// contact point, team and two activities; volunteers who attended A1 and
+// whose hours are confirmed.
+func seedStory(t *testing.T, r *running, clk *clock) {
+	tr := transcript{t: t, r: r}
+	code, err := createInvite(context.Background(), r.app.store, store.NewInvite{Role: store.RoleEnvoy, Name: "李明", EnvoyKind: "和谐使者", ExpiresAt: clk.Now().Add(time.Hour)}, clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.say("使者", "o-envoy", "绑定 "+code, "成功")
+	tr.say("使者", "o-envoy", "注册 李明 13700000000 古槐社区", "李明")
+	tr.say("使者", "o-envoy", "联系点 古槐社区", "古槐社区")
+	tr.say("使者", "o-envoy", "建队 古槐银发志愿队", "T1")
+	tr.say("使者", "o-envoy", "发布活动 敬老院包饺子 12月5日 14:00-16:00 古槐社区敬老院 关爱困难群体 名额20", "A1")
+	tr.say("使者", "o-envoy", "发布活动 读书会 12月20日 9:00-11:00 古槐社区图书室 时代新风 名额10", "A2")
+	for _, v := range []struct{ id, reg string }{{"o-v1", "注册 张三 13800000001 古槐社区"}, {"o-v2", "注册 李四 13800000002 古槐社区"}} {
+		tr.say("志愿者", v.id, v.reg, "注册成功")
+		tr.say("志愿者", v.id, "报名 A1", "报名成功")
+		tr.say("志愿者", v.id, "入队 T1", "加入")
+	}
+	clk.Set(time.Date(2026, 12, 5, 13, 50, 0, 0, cst))
+	tr.say("志愿者", "o-v1", "签到 A1", "签到成功")
+	tr.say("志愿者", "o-v2", "签到 A1", "签到成功")
+	clk.Set(time.Date(2026, 12, 5, 16, 5, 0, 0, cst))
+	tr.say("志愿者", "o-v1", "签退 A1", "签退成功")
+	tr.say("志愿者", "o-v2", "签退 A1", "签退成功")
+	tr.say("使者", "o-envoy", "确认时长 A1", "张三 2小时")
+	clk.Set(time.Date(2026, 12, 6, 10, 0, 0, 0, cst))
+}

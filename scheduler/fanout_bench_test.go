@@ -1,0 +1,116 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"envoybot/bot/wechattest"
+	"envoybot/bot/wxapi"
+	"envoybot/configs"
+	"envoybot/store"
+	"envoybot/store/postgres"
+	"envoybot/store/storetest"
+)
+
+// BenchmarkLectureFanOut100k measures a lecture notice to 100,000
+// subscribers on PostgreSQL: the lecture-notices job enqueueing them, the
+// same job a minute later (everything already enqueued), and draining them
+// against the fake WeChat API with the rate limit off, with 1 and with 3
+// dispatchers. Run it once:
+//
+//	ENVOYBOT_TEST_DATABASE_URL=... go test -run '^$' -bench FanOut -benchtime 1x ./scheduler/
+func BenchmarkLectureFanOut100k(b *testing.B) {
+	ctx := context.Background()
+	url := storetest.PostgresSchemaURL(b)
+	s, err := postgres.Open(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	session := time.Date(2026, 12, 5, 9, 30, 0, 0, shanghai)
+	now := session.Add(-24 * time.Hour)
+	if _, err := s.TouchUser(ctx, "o-envoy", now); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Subscribe(ctx, "o-envoy", "古槐社区", now); err != nil {
+		b.Fatal(err)
+	}
+	const n = 100_000
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO users (openid, following, last_interaction_at, created_at, updated_at)
+		 SELECT 'o-' || g, true, $1, $1, $1 FROM generate_series(1, 100000) g`,
+		`INSERT INTO lecture_subscriptions (user_id, community_id, created_at, updated_at)
+		 SELECT u.id, c.id, $1, $1 FROM users u, communities c
+		 WHERE u.openid LIKE 'o-%' AND u.openid <> 'o-envoy' AND c.name = '古槐社区'`,
+	} {
+		if _, err := conn.Exec(ctx, q, now.Add(-time.Hour)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	_, _ = conn.Exec(ctx, `ANALYZE`)
+	if _, err := s.CreateLecture(ctx, store.NewLecture{EnvoyOpenID: "o-envoy", Title: "法律知识讲座", Community: "古槐社区",
+		Place: "活动室", Recurrence: "每周六 09:30", Occurrences: []time.Time{session}}, now.Add(-48*time.Hour)); err != nil {
+		b.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	j := &Jobs{Store: s, Sched: configs.Schedules{LectureOffsets: []time.Duration{24 * time.Hour, time.Hour}, LectureHorizon: 1440 * time.Hour}, Loc: shanghai, Log: log}
+	b.ResetTimer()
+	start := time.Now()
+	if err := j.LectureNotices(ctx, now); err != nil {
+		b.Fatal(err)
+	}
+	enqueue := time.Since(start)
+	start = time.Now()
+	if err := j.LectureNotices(ctx, now.Add(time.Minute)); err != nil {
+		b.Fatal(err)
+	}
+	again := time.Since(start)
+	b.Logf("enqueue of 100,000: %s; the same run a minute later: %s", enqueue.Round(time.Millisecond), again.Round(time.Millisecond))
+	b.ReportMetric(enqueue.Seconds(), "s-enqueue-100k")
+	b.ReportMetric(again.Seconds(), "s-rerun")
+
+	for _, dispatchers := range []int{1, 3} {
+		if dispatchers > 1 { // the same notices again
+			if _, err := conn.Exec(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, claimed_by = '', claimed_until = NULL`); err != nil {
+				b.Fatal(err)
+			}
+			_, _ = conn.Exec(ctx, `ANALYZE outbox`)
+		}
+		api := wechattest.NewFakeAPI(b)
+		cache := storetest.OpenMemoryCache(b)
+		client := wxapi.New(wxapi.Config{AppID: "wxtest0000000001", Secret: "s", APIBase: api.URL(), Timeout: 5 * time.Second}, cache, log)
+		cfg := configs.Notices{RatePerSecond: 1 << 30, Batch: 100, Lease: 2 * time.Minute, PollInterval: 10 * time.Millisecond,
+			RetryBase: time.Second, RetryMax: time.Second, MaxAge: time.Hour, CustomerWindow: 48 * time.Hour, QuotaReset: "00:00"}
+		start := time.Now()
+		var wg sync.WaitGroup
+		for i := 0; i < dispatchers; i++ {
+			d := NewDispatcher(s, cache, client, cfg, time.UTC, fmt.Sprintf("r%d", i), log, func() time.Time { return now.Add(2 * time.Minute) })
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := d.Drain(ctx); err != nil {
+					b.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		took := time.Since(start)
+		sent := len(api.CustomerTexts())
+		if sent != n+1 { // the subscribers and the envoy, whose subscription created the community
+			b.Errorf("%d dispatcher(s) sent %d notices, want %d", dispatchers, sent, n+1)
+		}
+		b.Logf("%d dispatcher(s): %d notices in %s", dispatchers, sent, took.Round(time.Millisecond))
+		b.ReportMetric(float64(sent)/took.Seconds(), fmt.Sprintf("sends/s-%ddisp", dispatchers))
+	}
+	_ = conn.Close(ctx)
+}
