@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,8 @@ func newRouter(s store.Store) *handlers.Router { return newRouterAt(s, now) }
 
 // newRouterAt is a router whose clock stands at at.
 func newRouterAt(s store.Store, at time.Time) *handlers.Router {
-	return handlers.NewRouter(handlers.Deps{Store: s, Rules: rules(), Campaign: campaign(), Location: at.Location(), Now: func() time.Time { return at }})
+	return handlers.NewRouter(handlers.Deps{Store: s, Rules: rules(), Campaign: campaign(), Location: at.Location(),
+		Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return at }})
 }
 
 func text(openID, s string) *bot.Message {
