@@ -1,6 +1,8 @@
 package configs
 
 import (
+	"fmt"
+	"net"
 	"strings"
 	"time"
 )
@@ -23,6 +25,39 @@ type Admin struct {
 	// SecureCookies marks the session cookie Secure; turn off only for
 	// plain-HTTP local trials.
 	SecureCookies bool `yaml:"secure_cookies"`
+	// TrustedProxies are the addresses (CIDR or single IPs) of the reverse
+	// proxies in front of envoybot: from them, X-Forwarded-For names the
+	// client, so that login limits apply to the real address.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// ProxyNets parses TrustedProxies (validated by Load).
+func (a Admin) ProxyNets() []*net.IPNet {
+	var out []*net.IPNet
+	for _, p := range a.TrustedProxies {
+		if n, err := parseNet(p); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// parseNet reads a CIDR or a single address.
+func parseNet(s string) (*net.IPNet, error) {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "/") {
+		ip := net.ParseIP(s)
+		if ip == nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR", s)
+		}
+		bits := 32
+		if ip.To4() == nil {
+			bits = 128
+		}
+		return &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
+	}
+	_, n, err := net.ParseCIDR(s)
+	return n, err
 }
 
 // The development admin account: with the development token and no
@@ -71,6 +106,11 @@ func (c *Config) validateAdmin() error {
 		return c.keyErr("admin.login_max_failures", "must be at least 1, got %d", a.LoginMaxFailures)
 	case a.LoginLockout < time.Minute:
 		return c.keyErr("admin.login_lockout", "must be at least 1m, got %s", a.LoginLockout)
+	}
+	for _, p := range a.TrustedProxies {
+		if _, err := parseNet(p); err != nil {
+			return c.keyErr("admin.trusted_proxies", "%v", err)
+		}
 	}
 	if a.PublicURL != "" {
 		if err := checkURL(a.PublicURL, "http", "https"); err != nil {

@@ -46,6 +46,7 @@ type Catalogue struct {
 	Deleted                                                                           string
 	PhoneTaken, SignupBadPhone, TeamByName, TeamExists, CheckinWhichOf, CheckoutWhich string
 	CheckoutWhichOf, CheckoutConfirmed, NothingToDelete                               string
+	AdminOnly, AdminLink, AdminLinkPath                                               string
 }
 
 // Text is the message catalogue.
@@ -93,7 +94,7 @@ var Text = Catalogue{
 		"· 取消讲座 L3\n" +
 		"· 导入 A12（下一行起粘贴群接龙）\n" +
 		"· 看活动：活动 / 讲座\n" +
-		"· 邀请码、进度报表与导出请使用管理后台或命令行 envoybot invite",
+		"· 管理后台：回复“登录后台”获取一次性登录链接（邀请码、进度报表与导出）",
 
 	RegisterMissing:  "注册还缺少：%s。\n请按这个格式发送：\n注册 张三 13812345678 古槐社区",
 	RegisterBadPhone: "手机号好像不对，请填写11位手机号，例如：\n注册 张三 13812345678 古槐社区",
@@ -200,11 +201,24 @@ var Text = Catalogue{
 	ProgressLines:      "活动：%s",
 	ProgressHours:      "志愿者%d人，已确认时长%s小时，已开展活动%d次",
 	ProgressNoPhase:    "不在活动阶段内",
-	ImportDone:         "已导入活动 %s 的接龙名单：",
+	ImportDone:         "已导入活动 %s 的接龙名单（共%d人）：",
 	ImportNone:         "没有读到接龙名单。请在“导入 A12”的下一行起粘贴，例如：\n导入 A12\n#接龙\n1. 张三\n2. 李四 13812345678",
 	ImportAdded:        "报名成功：%s",
 	ImportWaitlisted:   "候补：%s",
 	ImportKnown:        "已在名单中：%s",
 	ImportMiss:         "未找到（请先注册）：%s",
+	ImportAmbiguous:    "同名多人，请在名字后补充手机号：%s",
+	PhoneTaken:         "这个手机号已被其他人注册。请用自己的手机号，如有疑问请联系社区使者。",
+	SignupBadPhone:     "手机号好像不对，请填写11位手机号，例如：\n报名 %s 张三 13812345678",
+	TeamByName:         "请用队伍编号加入，例如：入队 T3（编号可向建队的使者询问）。没有找到“%s”这个编号。",
+	TeamExists:         "您已成立过队伍 %s %s，志愿者回复“入队 %s”即可加入。",
+	CheckinWhichOf:     "您现在有多个活动可签到：%s。请回复，例如：签到 %s",
+	CheckoutWhich:      "请告诉我活动编号，例如：签退 A12",
+	CheckoutWhichOf:    "您现在有多个活动可签退：%s。请回复，例如：签退 %s",
+	CheckoutConfirmed:  "活动 %s 的服务时长已确认（%s小时），无需再签退。",
+	NothingToDelete:    "您没有登记过姓名和手机号，无需注销。取消关注后也不会再收到通知。",
+	AdminOnly:          "管理后台只对管理员开放。",
+	AdminLink:          "管理后台登录链接（%[2]d分钟内有效，只能用一次，请勿转发）：\n%[1]s",
+	AdminLinkPath:      "管理后台登录链接（%[2]d分钟内有效，只能用一次，请勿转发）：\n在服务器地址后打开 %[1]s",
 	Deleted:            "您的姓名和手机号已删除，也不会再收到通知。已有的志愿服务记录以匿名方式保留。如需再次参加，重新注册即可。",
 }

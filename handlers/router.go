@@ -39,6 +39,9 @@ type Deps struct {
 	Campaign configs.Campaign
 	Rules    configs.Rules
 	Location *time.Location
+	// AdminURL is where admins reach the dashboard (configs admin.public_url),
+	// for login links sent in chat; "" gives a path only.
+	AdminURL string
 	Logger   *slog.Logger
 	Now      func() time.Time
 }
@@ -60,6 +63,7 @@ type Handlers struct {
 	campaign   configs.Campaign
 	rules      configs.Rules
 	loc        *time.Location
+	adminURL   string
 	log        *slog.Logger
 }
 
@@ -101,7 +105,7 @@ func NewRouter(d Deps) *Router {
 	h := &Handlers{
 		users: d.Store, profiles: d.Store, invites: d.Store, envoys: d.Store, activities: d.Store,
 		signups: d.Store, attendance: d.Store, lectures: d.Store, outbox: d.Store, schedule: d.Store,
-		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, log: log,
+		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
 	r.Handle(intent.Help, h.Help)
@@ -227,6 +231,9 @@ func (r *Router) text(ctx context.Context, m *bot.Message, text string, now time
 	if isMore(text) {
 		return r.h.More(ctx, &Request{Msg: m, User: u, Now: now})
 	}
+	if isAdminLogin(text) {
+		return r.h.AdminLink(ctx, &Request{Msg: m, User: u, Now: now})
+	}
 	req := &Request{Msg: m, User: u, Parse: intent.Parse(text, now.In(r.h.loc)), Now: now}
 	rt, ok := r.routes[req.Parse.Intent]
 	if !ok {
@@ -289,6 +296,15 @@ func commandWord(name string) string {
 		return "取消讲座"
 	}
 	return name
+}
+
+// isAdminLogin reports an admin asking for a dashboard login link.
+func isAdminLogin(text string) bool {
+	switch strings.Trim(intent.Normalize(text), " ,.!?。！？~") {
+	case "登录后台", "管理后台", "后台", "后台登录", "登录管理后台":
+		return true
+	}
+	return false
 }
 
 // isMore reports a request for the rest of a long list.

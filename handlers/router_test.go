@@ -33,6 +33,9 @@ func say(t *testing.T, r *handlers.Router, m *bot.Message) string {
 	if err != nil {
 		t.Fatalf("%v: %v", m, err)
 	}
+	if strings.Contains(reply.Text, "%!") {
+		t.Errorf("%v: a reply has a broken format verb: %q", m, reply.Text)
+	}
 	return reply.Text
 }
 

@@ -160,3 +160,11 @@ type Cache interface {
 	// Close releases the cache's resources.
 	Close() error
 }
+
+// AdminLinkKey is the cache key under which a one-time dashboard login
+// token sent in chat names the admin's OpenID: the chat writes it, the
+// dashboard consumes it once.
+func AdminLinkKey(token string) string { return "admin:link:" + token }
+
+// AdminLinkPath is the dashboard path a chat login link opens (?t=TOKEN).
+const AdminLinkPath = "/admin/login/link"

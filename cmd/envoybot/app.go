@@ -90,7 +90,7 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	router := handlers.NewRouter(handlers.Deps{
 		Store: st, Cache: cache, QR: a.api,
-		Campaign: cfg.Campaign, Rules: cfg.Rules, Location: cfg.Location(),
+		Campaign: cfg.Campaign, Rules: cfg.Rules, Location: cfg.Location(), AdminURL: cfg.Admin.PublicURL,
 		Logger: log, Now: now,
 	})
 	a.callback = bot.NewCallback(bot.Config{

@@ -124,6 +124,9 @@ func (r *running) post(t *testing.T, body string, safe bool) string {
 	if err != nil {
 		t.Fatalf("reply: %v", err)
 	}
+	if strings.Contains(reply, "%!") {
+		t.Errorf("a reply has a broken format verb: %q", reply)
+	}
 	return reply
 }
 

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -37,6 +38,8 @@ type server struct {
 	now   func() time.Time
 	loc   *time.Location
 	pages pages
+	// trusted are the reverse proxies whose X-Forwarded-For is believed.
+	trusted []*net.IPNet
 }
 
 // New returns the dashboard's handler. It serves full paths under /admin/
@@ -53,7 +56,8 @@ func New(d Deps) http.Handler {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &server{st: d.Store, cache: d.Cache, cfg: d.Config, log: d.Log, now: d.Now, loc: d.Config.Location()}
+	s := &server{st: d.Store, cache: d.Cache, cfg: d.Config, log: d.Log, now: d.Now, loc: d.Config.Location(),
+		trusted: d.Config.Admin.ProxyNets()}
 	s.pages = mustParsePages()
 	return s.routes()
 }
@@ -66,6 +70,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /admin/static/", http.StripPrefix("/admin/static/", staticHandler(static)))
 	mux.HandleFunc("GET /admin/login", s.loginForm)
 	mux.HandleFunc("POST /admin/login", s.login)
+	mux.HandleFunc("GET "+store.AdminLinkPath, s.loginLink)
 
 	mux.Handle("GET /admin/{$}", s.authed(s.progressPage))
 	mux.Handle("GET /admin/charts", s.authed(s.chartsPage))

@@ -16,6 +16,8 @@ var adminRoutes = []struct{ method, path string }{
 	{"GET", "/admin/"}, {"GET", "/admin/charts"}, {"GET", "/admin/activities"}, {"GET", "/admin/lectures"},
 	{"GET", "/admin/volunteers"}, {"GET", "/admin/outbox"}, {"GET", "/admin/invites"}, {"GET", "/admin/hours?activity=A1"},
 	{"GET", "/admin/broadcast"}, {"GET", "/admin/no-such-page"},
+	{"GET", "/admin/export/progress.xlsx"}, {"GET", "/admin/export/records.xlsx"}, {"GET", "/admin/export/attendance.xlsx?activity=A1"},
+	{"HEAD", "/admin/"}, {"HEAD", "/admin/export/records.xlsx"},
 	{"POST", "/admin/invites"}, {"POST", "/admin/hours"}, {"POST", "/admin/broadcast"}, {"POST", "/admin/logout"},
 	{"PUT", "/admin/"}, {"DELETE", "/admin/invites"},
 }
@@ -27,7 +29,7 @@ func TestAuthentication(t *testing.T) {
 			for _, rt := range adminRoutes {
 				r := b.do(rt.method, rt.path, url.Values{"csrf": {"x"}})
 				switch {
-				case rt.method == "GET":
+				case rt.method == "GET" || rt.method == "HEAD":
 					if r.Code != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/admin/login?next=") {
 						t.Errorf("%s %s = %d %q, want a redirect to the login page", rt.method, rt.path, r.Code, r.Header.Get("Location"))
 					}

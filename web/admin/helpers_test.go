@@ -56,10 +56,11 @@ func testConfig(t *testing.T) *configs.Config {
 
 // env is a dashboard on a real store and cache.
 type env struct {
-	t   *testing.T
-	st  store.Store
-	cfg *configs.Config
-	h   http.Handler
+	t     *testing.T
+	st    store.Store
+	cfg   *configs.Config
+	h     http.Handler
+	cache store.Cache
 }
 
 // newEnv builds the dashboard on s with the test configuration.
@@ -72,8 +73,9 @@ func newEnv(t *testing.T, s store.Store) *env {
 // newEnvWith builds the dashboard on s with cfg.
 func newEnvWith(t *testing.T, s store.Store, cfg *configs.Config) *env {
 	t.Helper()
-	h := New(Deps{Store: s, Cache: storetest.OpenMemoryCache(t), Config: cfg, Now: func() time.Time { return testNow }})
-	return &env{t: t, st: s, cfg: cfg, h: h}
+	cache := storetest.OpenMemoryCache(t)
+	h := New(Deps{Store: s, Cache: cache, Config: cfg, Now: func() time.Time { return testNow }})
+	return &env{t: t, st: s, cfg: cfg, h: h, cache: cache}
 }
 
 // browser keeps cookies for one client address; it does not follow
@@ -82,6 +84,22 @@ type browser struct {
 	e       *env
 	ip      string
 	cookies map[string]*http.Cookie
+	headers []string // name, value pairs sent with every request
+}
+
+// withHeader sends name: value with every request of the browser.
+func (b *browser) withHeader(name, value string) *browser {
+	b.headers = append(b.headers, name, value)
+	return b
+}
+
+// formOf builds a form from name, value pairs.
+func formOf(pairs ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		v.Set(pairs[i], pairs[i+1])
+	}
+	return v
 }
 
 // browser returns a client from ip.
@@ -108,8 +126,10 @@ func (b *browser) do(method, target string, form url.Values, header ...string) r
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
+	for _, hs := range [][]string{b.headers, header} {
+		for i := 0; i+1 < len(hs); i += 2 {
+			req.Header.Set(hs[i], hs[i+1])
+		}
 	}
 	for _, c := range b.cookies {
 		req.AddCookie(c)

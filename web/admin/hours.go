@@ -27,8 +27,8 @@ type hoursView struct {
 func (s *server) hoursForm(w http.ResponseWriter, r *http.Request, ss *session) {
 	code := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("activity")))
 	p := page{Title: "确认时长", Nav: "activities"}
-	if n := r.URL.Query().Get("changed"); n != "" {
-		p.Flash = "已保存，更改了 " + n + " 条记录（已写入审计日志）。"
+	if n, err := strconv.Atoi(r.URL.Query().Get("changed")); err == nil && n >= 0 {
+		p.Flash = "已保存，更改了 " + strconv.Itoa(n) + " 条记录（已写入审计日志）。"
 	}
 	s.showHours(w, r, ss, code, "", p)
 }
@@ -75,6 +75,21 @@ func (s *server) confirmHours(w http.ResponseWriter, r *http.Request, ss *sessio
 		p.Error = "请填写确认或更正的原因，它会写入审计日志。"
 	case len([]rune(reason)) > maxReason:
 		p.Error = "原因请控制在 200 字以内。"
+	}
+	if p.Error == "" {
+		// Hours are service given: only once the activity has ended, and
+		// never more than its length.
+		switch a, err := s.st.FindActivityByCode(r.Context(), code); {
+		case store.ErrorCode(err) == store.ENOTFOUND:
+			p.Error = "未能保存：没有找到活动 " + code + "。"
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		case s.now().Before(a.EndsAt):
+			p.Error = "活动 " + a.Code + " 还没有结束，结束后才能确认时长。"
+		case minutes > int(a.EndsAt.Sub(a.StartsAt).Minutes()):
+			p.Error = "时长不能超过活动本身的 " + strconv.Itoa(int(a.EndsAt.Sub(a.StartsAt).Minutes())) + " 分钟。"
+		}
 	}
 	if p.Error != "" {
 		s.showHours(w, r, ss, code, reason, p)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"time"
 
 	"envoybot/store"
@@ -47,27 +48,52 @@ func (l lockout) locked(ctx context.Context, name, ip string) (time.Time, bool, 
 	return time.Time{}, false, nil
 }
 
-// fail counts a wrong password and locks what reached the limit.
-func (l lockout) fail(ctx context.Context, name, ip string) (time.Time, bool, error) {
-	until := l.now().Add(l.window)
-	locked := false
+// admit counts an attempt before its password is checked, so that
+// attempts sent in parallel cannot all pass a check made before any of
+// them failed. It refuses (ok false) once the name or the address went
+// past the limit; last is true for the attempt that reaches it.
+func (l lockout) admit(ctx context.Context, name, ip string) (until time.Time, ok, last bool, err error) {
+	if until, locked, err := l.locked(ctx, name, ip); err != nil || locked {
+		return until, false, false, err
+	}
+	until = l.now().Add(l.window)
 	for _, sub := range subjects(name, ip) {
 		n, err := l.cache.Incr(ctx, "admin:login:fail:"+sub, l.window)
 		if err != nil {
-			return time.Time{}, false, fmt.Errorf("admin: count login failure: %w", err)
+			return time.Time{}, false, false, fmt.Errorf("admin: count login attempt: %w", err)
 		}
-		if n < int64(l.max) {
-			continue
-		}
-		locked = true
-		if err := l.cache.Set(ctx, "admin:login:lock:"+sub, until.Format(time.RFC3339), l.window); err != nil {
-			return time.Time{}, false, fmt.Errorf("admin: lock login: %w", err)
-		}
-		if err := l.cache.Delete(ctx, "admin:login:fail:"+sub); err != nil {
-			return time.Time{}, false, fmt.Errorf("admin: lock login: %w", err)
+		switch {
+		case n > int64(l.max):
+			return until, false, false, l.lock(ctx, sub, until)
+		case n == int64(l.max):
+			last = true
 		}
 	}
-	return until, locked, nil
+	return until, true, last, nil
+}
+
+// fail locks what reached the limit with this wrong password.
+func (l lockout) fail(ctx context.Context, name, ip string, until time.Time) error {
+	for _, sub := range subjects(name, ip) {
+		v, ok, err := l.cache.Get(ctx, "admin:login:fail:"+sub)
+		if err != nil {
+			return fmt.Errorf("admin: read login failures: %w", err)
+		}
+		if n, _ := strconv.Atoi(v); ok && n >= l.max {
+			if err := l.lock(ctx, sub, until); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// lock refuses sub until then.
+func (l lockout) lock(ctx context.Context, sub string, until time.Time) error {
+	if err := l.cache.Set(ctx, "admin:login:lock:"+sub, until.Format(time.RFC3339), l.window); err != nil {
+		return fmt.Errorf("admin: lock login: %w", err)
+	}
+	return nil
 }
 
 // succeed forgets the account's failures; the address keeps its count, so

@@ -50,25 +50,25 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	password := r.PostFormValue("password")
 	v := loginView{Next: r.PostFormValue("next"), Name: name}
-	ip := clientIP(r)
+	ip := clientIP(r, s.trusted)
 	l := s.lockout()
 
-	if until, locked, err := l.locked(ctx, name, ip); err != nil {
+	until, ok, last, err := l.admit(ctx, name, ip)
+	if err != nil {
 		s.fail(w, r, err)
 		return
-	} else if locked {
+	} else if !ok {
 		v.Error = "登录失败次数过多，已暂时锁定，请于 " + until.In(s.loc).Format("15:04") + " 之后再试。"
 		s.renderLogin(w, r, http.StatusTooManyRequests, v)
 		return
 	}
-	if name == "" || password == "" || len(name) > 64 || len(password) > 72 || !checkPassword(s.cfg.AdminAccounts(), name, password) {
-		until, locked, err := l.fail(ctx, name, ip)
-		if err != nil {
+	if name == "" || password == "" || len(name) > 64 || len(password) > 72 || !s.checkPassword(name, password) {
+		if err := l.fail(ctx, name, ip, until); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		s.log.Warn("admin login failed", slog.String("name", name), slog.String("ip", ip), slog.Bool("locked", locked))
-		if locked {
+		s.log.Warn("admin login failed", slog.String("name", name), slog.String("ip", ip), slog.Bool("locked", last))
+		if last {
 			v.Error = "登录失败次数过多，已暂时锁定，请于 " + until.In(s.loc).Format("15:04") + " 之后再试。"
 			s.renderLogin(w, r, http.StatusTooManyRequests, v)
 			return
@@ -80,7 +80,12 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	if err := l.succeed(ctx, name); err != nil {
 		s.log.Warn("admin: reset login failures", slog.Any("error", err))
 	}
-	if err := s.createSession(ctx, w, name, ""); err != nil {
+	actor, err := s.accountUser(ctx, name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.createSession(ctx, w, name, actor, true); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -98,6 +103,17 @@ var dummyHash = sync.OnceValue(func() []byte {
 
 // PasswordCost is the bcrypt cost of new password hashes.
 const PasswordCost = 12
+
+// bcryptSlots bounds the password checks running at once: each costs a
+// quarter second of CPU.
+var bcryptSlots = make(chan struct{}, 4)
+
+// checkPassword checks a password, a few at a time.
+func (s *server) checkPassword(name, password string) bool {
+	bcryptSlots <- struct{}{}
+	defer func() { <-bcryptSlots }()
+	return checkPassword(s.cfg.AdminAccounts(), name, password)
+}
 
 // checkPassword reports whether password is that of the named account.
 func checkPassword(accounts []configs.AdminAccount, name, password string) bool {
@@ -120,14 +136,37 @@ func HashPassword(password string) (string, error) {
 	return string(h), err
 }
 
-// clientIP is the address the request came from. X-Forwarded-For is not
-// trusted: anyone can write it.
-func clientIP(r *http.Request) string {
+// clientIP is the address the request came from. X-Forwarded-For counts
+// only when the connection comes from a trusted proxy (admin.trusted_proxies);
+// then the rightmost address not itself a trusted proxy is the client.
+func clientIP(r *http.Request, trusted []*net.IPNet) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if !inNets(net.ParseIP(host), trusted) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		ip := net.ParseIP(strings.TrimSpace(hops[i]))
+		if ip == nil {
+			break
+		}
+		if !inNets(ip, trusted) {
+			return ip.String()
+		}
 	}
 	return host
+}
+
+func inNets(ip net.IP, nets []*net.IPNet) bool {
+	for _, n := range nets {
+		if ip != nil && n.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // safeNext keeps a post-login redirect inside the dashboard.

@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"envoybot/store"
 )
 
 // Cookie and form names.
@@ -27,11 +29,14 @@ const (
 // session is a logged-in admin as kept in the cache.
 type session struct {
 	Name string `json:"name"` // the account name shown and audited
-	// Actor is the admin's OpenID when they logged in from chat; "" for
-	// password accounts, which store methods record like the CLI.
-	Actor   string    `json:"actor,omitempty"`
-	CSRF    string    `json:"csrf"`
-	Created time.Time `json:"created"`
+	// Actor is the user the store records as acting (recorder of hours,
+	// issuer of invites): the admin's OpenID from chat, or for a password
+	// account its own user "admin:<name>".
+	Actor string `json:"actor,omitempty"`
+	// Password tells a password login from one by a chat link.
+	Password bool      `json:"password,omitempty"`
+	CSRF     string    `json:"csrf"`
+	Created  time.Time `json:"created"`
 }
 
 // newToken returns 32 random bytes, URL-safe.
@@ -51,9 +56,9 @@ func sessionKey(token string) string {
 }
 
 // createSession stores a new session and sets its cookie.
-func (s *server) createSession(ctx context.Context, w http.ResponseWriter, name, actor string) error {
+func (s *server) createSession(ctx context.Context, w http.ResponseWriter, name, actor string, password bool) error {
 	token := newToken()
-	ss := session{Name: name, Actor: actor, CSRF: newToken(), Created: s.now()}
+	ss := session{Name: name, Actor: actor, Password: password, CSRF: newToken(), Created: s.now()}
 	data, err := json.Marshal(ss)
 	if err != nil {
 		return err
@@ -93,7 +98,27 @@ func (s *server) currentSession(r *http.Request) (*session, string, error) {
 	if err := json.Unmarshal([]byte(v), &ss); err != nil {
 		return nil, "", nil
 	}
+	if !s.stillAdmin(r.Context(), &ss) {
+		_ = s.cache.Delete(r.Context(), sessionKey(c.Value))
+		return nil, "", nil
+	}
 	return &ss, c.Value, nil
+}
+
+// stillAdmin re-checks a session's admin on every request: a password
+// account must still be configured, an admin from chat must still hold
+// the role. A removed account or a revoked role ends its sessions at once.
+func (s *server) stillAdmin(ctx context.Context, ss *session) bool {
+	if ss.Password {
+		for _, a := range s.cfg.AdminAccounts() {
+			if a.Name == ss.Name {
+				return true
+			}
+		}
+		return false
+	}
+	u, err := s.st.FindUserByOpenID(ctx, ss.Actor)
+	return err == nil && u.Role == store.RoleAdmin && u.AnonymisedAt.IsZero()
 }
 
 // authedHandler is a page that needs a session.
