@@ -51,7 +51,7 @@ func TestBrowser(t *testing.T) {
 	// envoybot with no configuration: development token, dashboard account
 	// admin / envoybotdev, the simulator on.
 	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, cst)}
-	cfg := loadConfig(t, map[string]string{"ENVOYBOT_DATA_DIR": t.TempDir()})
+	cfg := loadConfig(t, map[string]string{"ENVOYBOT_DATA_DIR": t.TempDir(), "ENVOYBOT_CONFIG": campaignNow(t)})
 	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clk.Now)
 	if err != nil {
 		t.Fatal(err)
@@ -276,4 +276,25 @@ func seedStory(t *testing.T, r *running, clk *clock) {
 	tr.say("志愿者", "o-v2", "签退 A1", "签退成功")
 	tr.say("使者", "o-envoy", "确认时长 A1", "张三 2小时")
 	clk.Set(time.Date(2026, 12, 6, 10, 0, 0, 0, cst))
+}
+
+// campaignNow writes a configuration whose campaign is the shipped one moved
+// seven years on (2026-03 … 2028-12), so that the test's dates fall inside
+// it and the progress page shows phases and deadlines still to come.
+func campaignNow(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../../configs/campaign.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.NewReplacer("2019-", "2026-", "2020-", "2027-", "2021-", "2028-").Replace(string(data))
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "campaign.yaml"), []byte(moved), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "envoybot.yaml")
+	if err := os.WriteFile(cfg, []byte("campaign_file: campaign.yaml\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
