@@ -117,7 +117,7 @@ func (h *Handlers) checkin(ctx context.Context, req *Request, code string, pos *
 	if req.Now.Before(opens) || req.Now.After(a.EndsAt) {
 		return bot.Reply{Text: fmt.Sprintf(Text.CheckinWindow, a.Code, when(opens, time.Time{}, h.loc), clock(a.EndsAt, h.loc))}, nil
 	}
-	if seated, err := h.isSeated(ctx, a.Code, req.Msg.OpenID); err != nil {
+	if seated, err := h.isSeated(ctx, a, req.Msg.OpenID); err != nil {
 		return bot.Reply{}, err
 	} else if !seated {
 		return bot.Reply{Text: fmt.Sprintf(Text.CheckinNotSignedUp, a.Code, a.Code)}, nil
@@ -168,13 +168,15 @@ func (h *Handlers) currentActivity(ctx context.Context, req *Request, checkout b
 	return "", bot.Reply{Text: Text.CheckinWhich}, nil
 }
 
-func (h *Handlers) isSeated(ctx context.Context, code, openID string) (bool, error) {
-	ss, err := h.signups.ListActivitySignups(ctx, code)
+// isSeated reports whether openID holds a seat on a, reading the user's
+// few sign-ups rather than the activity's many.
+func (h *Handlers) isSeated(ctx context.Context, a *store.Activity, openID string) (bool, error) {
+	ss, err := h.signups.ListUserSignups(ctx, openID, a.StartsAt)
 	if err != nil {
 		return false, fmt.Errorf("list sign-ups: %w", err)
 	}
 	for _, s := range ss {
-		if s.OpenID == openID && s.Status == store.SignupSeated {
+		if s.Activity != nil && s.Activity.Code == a.Code && s.Status == store.SignupSeated {
 			return true, nil
 		}
 	}

@@ -73,7 +73,8 @@ type Registration struct {
 // UserService keeps WeChat users and their profiles.
 type UserService interface {
 	// TouchUser creates the user as a resident when unknown and records the
-	// interaction time; it returns the current user.
+	// interaction time, to the minute (TouchGrain): a user who wrote less
+	// than that ago is read, not written. It returns the current user.
 	TouchUser(ctx context.Context, openID string, at time.Time) (*User, error)
 	// FindUserByOpenID returns ENOTFOUND when the user is unknown.
 	FindUserByOpenID(ctx context.Context, openID string) (*User, error)
@@ -168,3 +169,15 @@ func AdminLinkKey(token string) string { return "admin:link:" + token }
 
 // AdminLinkPath is the dashboard path a chat login link opens (?t=TOKEN).
 const AdminLinkPath = "/admin/login/link"
+
+// TouchGrain is how finely interaction times are kept: the 48-hour window
+// for customer-service messages needs no more, and a chat message from
+// someone who wrote a moment ago then costs a read instead of a write.
+const TouchGrain = time.Minute
+
+// RecentlyTouched reports whether u's recorded interaction is within
+// TouchGrain before at, so that TouchUser need not write.
+func RecentlyTouched(u *User, at time.Time) bool {
+	d := at.Sub(u.LastInteractionAt)
+	return !u.LastInteractionAt.IsZero() && d >= 0 && d < TouchGrain
+}

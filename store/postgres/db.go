@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -43,6 +44,11 @@ var _ store.Store = (*DB)(nil)
 // lock, so the migrations run once.
 func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
+	if err == nil && !strings.Contains(url, "pool_max_conns") {
+		// pgx's default (the CPU count, at least 4) queues chat replies
+		// behind each other under load; the URL can still set it.
+		cfg.MaxConns = 16
+	}
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", store.Errorf(store.EINVALID, "bad database url: %v", err))
 	}

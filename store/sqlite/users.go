@@ -18,6 +18,9 @@ const userColumns = `u.id, u.openid, u.role, u.real_name, u.mobile, COALESCE(c.n
 // TouchUser creates the user as a following resident when unknown and
 // records the interaction time, which never moves backwards.
 func (db *DB) TouchUser(ctx context.Context, openID string, at time.Time) (*store.User, error) {
+	if u, err := findUserByOpenID(ctx, db.read, openID); err == nil && store.RecentlyTouched(u, at) {
+		return u, nil // a read, not a write, for a user who wrote a moment ago
+	}
 	var u *store.User
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := checkOpenID(openID); err != nil {

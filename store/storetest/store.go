@@ -113,6 +113,15 @@ func runUserConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		assertTime(t, "CreatedAt", again.CreatedAt, base)
 	})
 
+	t.Run("interactions are kept to the minute", func(t *testing.T) {
+		s := open(t)
+		mustTouch(t, s, "o-1", base)
+		soon := mustTouch(t, s, "o-1", base.Add(30*time.Second))
+		assertTime(t, "LastInteractionAt within the minute", soon.LastInteractionAt, base)
+		later := mustTouch(t, s, "o-1", base.Add(store.TouchGrain))
+		assertTime(t, "LastInteractionAt a minute on", later.LastInteractionAt, base.Add(store.TouchGrain))
+	})
+
 	t.Run("unknown user is not found", func(t *testing.T) {
 		_, err := open(t).FindUserByOpenID(t.Context(), "o-nobody")
 		if store.ErrorCode(err) != store.ENOTFOUND {
