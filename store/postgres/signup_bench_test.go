@@ -1,97 +1,10 @@
 package postgres_test
 
 import (
-	"fmt"
-	"sync/atomic"
 	"testing"
-	"time"
 
-	"envoybot/store"
 	"envoybot/store/storetest"
 )
 
-// BenchmarkSignUp measures the sign-up transaction (seat or wait-list,
-// atomically) on PostgreSQL (skipped unless ENVOYBOT_TEST_DATABASE_URL is set): a registered volunteer's first
-// sign-up, a repeated one (WeChat retries, impatient users), and first
-// sign-ups from every core at once on one activity.
-func BenchmarkSignUp(b *testing.B) {
-	for _, bc := range []struct {
-		name string
-		run  func(b *testing.B, s store.Store, code string, users []string)
-	}{
-		{"new", benchSignUpNew},
-		{"again", benchSignUpAgain},
-		{"parallel", benchSignUpParallel},
-	} {
-		b.Run(bc.name, func(b *testing.B) {
-			s := storetest.OpenPostgres(b)
-			code, users := signUpFixture(b, s, b.N)
-			b.ReportAllocs()
-			b.ResetTimer()
-			bc.run(b, s, code, users)
-		})
-	}
-}
-
-var signUpAt = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-
-// signUpFixture is an activity with room for everyone and n registered
-// volunteers.
-func signUpFixture(b *testing.B, s store.Store, n int) (string, []string) {
-	ctx := b.Context()
-	reg := store.Registration{OpenID: "o-envoy", Name: "李使者", Phone: "13900000001", Community: "古槐社区"}
-	if _, _, err := s.RegisterVolunteer(ctx, reg, signUpAt); err != nil {
-		b.Fatal(err)
-	}
-	a, err := s.CreateActivity(ctx, store.NewActivity{
-		EnvoyOpenID: "o-envoy", Title: "敬老院包饺子", Category: "关爱困难群体", ServiceType: "文体活动",
-		StartsAt: signUpAt.Add(72 * time.Hour), EndsAt: signUpAt.Add(74 * time.Hour),
-		Place: "古槐社区敬老院", Community: "古槐社区", Quota: 1_000_000,
-	}, signUpAt)
-	if err != nil {
-		b.Fatal(err)
-	}
-	users := make([]string, n)
-	for i := range users {
-		users[i] = fmt.Sprintf("o-bench-%07d", i)
-		reg := store.Registration{OpenID: users[i], Name: "张三", Phone: fmt.Sprintf("139%08d", i), Community: "古槐社区"}
-		if _, _, err := s.RegisterVolunteer(ctx, reg, signUpAt); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return a.Code, users
-}
-
-func benchSignUpNew(b *testing.B, s store.Store, code string, users []string) {
-	for i := range b.N {
-		if _, created, err := s.SignUp(b.Context(), code, users[i], store.SourceChat, signUpAt); err != nil || !created {
-			b.Fatalf("SignUp(%s) = %v, %v", users[i], created, err)
-		}
-	}
-}
-
-func benchSignUpAgain(b *testing.B, s store.Store, code string, users []string) {
-	b.StopTimer()
-	if _, _, err := s.SignUp(b.Context(), code, users[0], store.SourceChat, signUpAt); err != nil {
-		b.Fatal(err)
-	}
-	b.StartTimer()
-	for range b.N {
-		if _, created, err := s.SignUp(b.Context(), code, users[0], store.SourceChat, signUpAt); err != nil || created {
-			b.Fatalf("SignUp again = %v, %v", created, err)
-		}
-	}
-}
-
-func benchSignUpParallel(b *testing.B, s store.Store, code string, users []string) {
-	var next atomic.Int64
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			u := users[next.Add(1)-1]
-			if _, created, err := s.SignUp(b.Context(), code, u, store.SourceChat, signUpAt); err != nil || !created {
-				b.Errorf("SignUp(%s) = %v, %v", u, created, err)
-				return
-			}
-		}
-	})
-}
+// BenchmarkSignUp measures the sign-up transaction on PostgreSQL (skipped unless ENVOYBOT_TEST_DATABASE_URL is set).
+func BenchmarkSignUp(b *testing.B) { storetest.BenchSignUp(b, storetest.OpenPostgres) }
