@@ -37,7 +37,7 @@ func TestConfusedUsersGetTheRightReply(t *testing.T) {
 		act := code.FindString(say(t, r, text("o-envoy", "发布活动 敬老院包饺子 12月5日 14:00-16:00 古槐社区敬老院 关爱困难群体 名额30")))
 		say(t, r, text("o-zhang", "注册 张三 13812345678 古槐社区"))
 		for i := 0; i < 25; i++ {
-			say(t, r, text("o-envoy", fmt.Sprintf("发布活动 第%d期读书会 12月%d日 9:00-10:00 古槐社区图书室 时代新风", i, 6+i%20)))
+			say(t, r, text("o-envoy", fmt.Sprintf("发布活动 读书会%d 12月%d日 9:00-10:00 古槐社区图书室 时代新风", i, 6+i%20)))
 		}
 		for _, tc := range []struct{ name, who, msg, want string }{
 			{"a mobile someone else registered", "o-li", "注册 李四 13812345678 古槐社区", "已被其他人注册"},

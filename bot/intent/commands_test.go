@@ -344,6 +344,8 @@ func TestParseCommands(t *testing.T) {
 		{"deregister my account politely", "注销 我的账号，谢谢", Result{Intent: DeleteAccount}},
 
 		// found by QA with messages nobody had tried
+		{"qa: a title ending in a digit keeps the date and time", "发布活动 读书会3 12月5日 14:00-16:00 古槐社区图书室 时代新风",
+			Result{Intent: PublishActivity, Title: "读书会3", Start: dec5at14, End: dec5at16, Place: "古槐社区图书室", Community: "古槐社区", Category: "时代新风"}},
 		{"qa: bare phone label does not swallow the community", "注册 张三丰 手机号 13812345678 古槐社区", Result{Intent: Register, Name: "张三丰", Phone: "13812345678", Community: gh}},
 		{"qa: 住 labels the community", "报名A12，我叫李秀英，电话13912345678，住古槐社区",
 			Result{Intent: Signup, Activity: "A12", Name: "李秀英", Phone: "13912345678", Community: gh}},

@@ -350,7 +350,17 @@ func civilDate(y, m, d int) (time.Time, bool) {
 // "14:00-16:00"). An end without its own period takes the start's.
 func extractClock(text string, w *when) (h, m, eh, em int, hasClock, hasEnd bool, rest string) {
 	loc := reClockAt.FindStringSubmatchIndex(text)
-	if loc == nil || loc[0] > 0 && isDigit(text[loc[0]-1]) {
+	if loc == nil {
+		return 0, 0, 0, 0, false, false, text
+	}
+	// The match may start with the blanks before the clock; what must not
+	// touch it is a digit right before its first character ("13:00" read
+	// as "3:00"), not one a space away ("读书会3 9:00").
+	start := loc[0]
+	for start < loc[1] && text[start] == ' ' {
+		start++
+	}
+	if start > 0 && start == loc[0] && isDigit(text[start-1]) {
 		return 0, 0, 0, 0, false, false, text
 	}
 	w.found = true
