@@ -43,7 +43,10 @@ type Config struct {
 	// deployments (and tests) can share one Redis database.
 	RedisPrefix string `yaml:"redis_prefix"`
 	LogLevel    string `yaml:"log_level"` // debug|info|warn|error
-	TimeZone    string `yaml:"time_zone"` // IANA name, e.g. Asia/Shanghai
+	// PprofAddr, when set, serves Go's profiler (net/http/pprof) there;
+	// keep it on localhost.
+	PprofAddr string `yaml:"pprof_addr"`
+	TimeZone  string `yaml:"time_zone"` // IANA name, e.g. Asia/Shanghai
 	// CampaignFile names a campaign YAML that replaces the built-in one.
 	CampaignFile string    `yaml:"campaign_file"`
 	WeChat       WeChat    `yaml:"wechat"`
@@ -97,6 +100,7 @@ var envVars = []struct {
 	{"ENVOYBOT_DATABASE_URL", "database_url", func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
 	{"ENVOYBOT_REDIS_URL", "redis_url", func(c *Config, v string) error { c.RedisURL = v; return nil }},
 	{"ENVOYBOT_REDIS_PREFIX", "redis_prefix", func(c *Config, v string) error { c.RedisPrefix = v; return nil }},
+	{"ENVOYBOT_PPROF_ADDR", "pprof_addr", func(c *Config, v string) error { c.PprofAddr = v; return nil }},
 	{"ENVOYBOT_LOG_LEVEL", "log_level", func(c *Config, v string) error { c.LogLevel = v; return nil }},
 	{"ENVOYBOT_WECHAT_APPID", "wechat.app_id", func(c *Config, v string) error { c.WeChat.AppID = v; return nil }},
 	{"ENVOYBOT_WECHAT_SECRET", "wechat.secret", func(c *Config, v string) error { c.WeChat.Secret = v; return nil }},

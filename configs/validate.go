@@ -47,6 +47,11 @@ func (c *Config) validateServer() error {
 	if err := checkAddr(c.Addr); err != nil {
 		return c.keyErr("addr", "%s", err)
 	}
+	if c.PprofAddr != "" {
+		if err := checkAddr(c.PprofAddr); err != nil {
+			return c.keyErr("pprof_addr", "%s", err)
+		}
+	}
 	if c.DataDir == "" {
 		return c.keyErr("data_dir", "must name a directory for the embedded database")
 	}
