@@ -28,10 +28,33 @@ const (
 )
 
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
+	switch os.Getenv(childEnv) {
+	case "1":
 		os.Exit(drainChild())
+	case "scheduler":
+		os.Exit(schedulerChild())
 	}
 	os.Exit(m.Run())
+}
+
+// killTick is the tick the killed scheduler replica claims.
+var killTick = time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+
+// schedulerChild is the replica TestKilledSchedulerReplica kills: it
+// claims the run of a slow job and never finishes it.
+func schedulerChild() int {
+	s, err := postgres.Open(context.Background(), os.Getenv(childDBEnv))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	job := Job{Name: "weekly-report", Run: func(ctx context.Context, _ time.Time) error {
+		time.Sleep(time.Hour) // killed long before
+		return nil
+	}}
+	sch := New(s, "child", 2*time.Second, time.UTC, slog.New(slog.DiscardHandler), time.Now)
+	sch.tryRun(job, killTick)
+	return 0
 }
 
 // acceptanceNotices is the dispatcher configuration of these tests: the
@@ -240,4 +263,70 @@ func TestThreeSchedulersFireEachTickOnce(t *testing.T) {
 		}
 	}
 	t.Logf("3 schedulers, %d ticks, each run once", len(runs))
+}
+
+func TestKilledSchedulerReplica(t *testing.T) {
+	url := storetest.PostgresSchemaURL(t)
+	s, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	child.Env = append(os.Environ(), childEnv+"=scheduler", childDBEnv+"="+url)
+	child.Stderr = os.Stderr
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the child holds the run, then kill it.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if time.Now().After(deadline) {
+			_ = child.Process.Kill()
+			t.Fatal("the child did not claim the run in 30 s")
+		}
+		holder, err := jobRunHolder(s, killTick)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if holder == "child" {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+	killed := time.Now()
+
+	var ran int
+	job := Job{Name: "weekly-report", Run: func(context.Context, time.Time) error { ran++; return nil }}
+	other := New(s, "survivor", 2*time.Second, time.UTC, slog.New(slog.DiscardHandler), time.Now)
+	for !other.tryRun(job, killTick) {
+		if time.Since(killed) > 10*time.Second {
+			t.Fatal("no takeover 10 s after the holder was killed (lease 2 s)")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("the replica holding the run was killed with SIGKILL; another took the run over %s later (lease 2 s) and ran it %d time(s)",
+		time.Since(killed).Round(100*time.Millisecond), ran)
+	if ran != 1 {
+		t.Errorf("the job ran %d times after the takeover, want 1", ran)
+	}
+}
+
+// jobRunHolder tells whether another replica holds job_runs' row of
+// weekly-report at tick ("child"), or nobody claimed it yet ("").
+func jobRunHolder(s store.Store, tick time.Time) (string, error) {
+	// FinishJobRun by a stranger is ECONFLICT while another replica holds
+	// the run, ENOTFOUND when nobody claimed it.
+	err := s.FinishJobRun(context.Background(), "weekly-report", tick, "stranger", "", time.Now())
+	switch store.ErrorCode(err) {
+	case store.ECONFLICT:
+		return "child", nil
+	case store.ENOTFOUND:
+		return "", nil
+	}
+	return "", err
 }
