@@ -152,6 +152,10 @@ func TestActions(t *testing.T) {
 			if r := b.post("/admin/broadcast", "/admin/broadcast", form()); !strings.Contains(r.Body, "已加入发件箱：3 条") {
 				t.Fatalf("a new broadcast is sent again:\n%s", r.Body)
 			}
+			page := b.do("GET", "/admin/outbox", nil).Body
+			if !strings.Contains(page, "<td>群发通知</td>") || !strings.Contains(page, ">待发送</td>") || strings.Contains(page, ">broadcast<") {
+				t.Errorf("the outbox page does not name kinds and statuses in Chinese:\n%.2000s", page)
+			}
 		})
 	})
 }

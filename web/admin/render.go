@@ -43,10 +43,14 @@ func mustParsePages() pages {
 
 // funcs are the helpers templates use.
 var funcs = template.FuncMap{
-	"hours": func(minutes int) string { return formatHours(minutes) },
-	"mask":  store.MaskPhone,
-	"pct":   func(n, of int) string { return percent(n, of) },
-	"join":  joinOr,
+	"hours":   func(minutes int) string { return formatHours(minutes) },
+	"mask":    store.MaskPhone,
+	"pct":     func(n, of int) string { return percent(n, of) },
+	"join":    joinOr,
+	"kind":    kindText,
+	"status":  statusText,
+	"channel": channelText,
+	"errtext": errorText,
 	"short": func(s string, n int) string {
 		r := []rune(s)
 		if len(r) <= n {
