@@ -2,24 +2,14 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"flag"
 	"fmt"
 	"io"
-	"math/big"
 	"time"
 
 	"envoybot/configs"
 	"envoybot/store"
 )
-
-// inviteAlphabet leaves out look-alikes (0/O, 1/I/L) so codes read aloud
-// or copied from paper work.
-const inviteAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-// inviteCodeLength gives 31^8 ≈ 8.5e11 codes: with 5 wrong tries an hour,
-// guessing one is hopeless.
-const inviteCodeLength = 8
 
 // runInvite issues a one-time invite code and prints it.
 func runInvite(ctx context.Context, cfg *configs.Config, args []string, stdout, stderr io.Writer, now func() time.Time) int {
@@ -77,30 +67,11 @@ func runInvite(ctx context.Context, cfg *configs.Config, args []string, stdout, 
 	return 0
 }
 
-// createInvite stores inv under a fresh code, drawing again on the rare
-// clash, and returns the code.
+// createInvite issues inv under a fresh code and returns the code.
 func createInvite(ctx context.Context, st store.InviteService, inv store.NewInvite, at time.Time) (string, error) {
-	for try := 0; ; try++ {
-		inv.Code = newInviteCode()
-		created, err := st.CreateInvite(ctx, inv, at)
-		if store.ErrorCode(err) == store.ECONFLICT && try < 5 {
-			continue
-		}
-		if err != nil {
-			return "", err
-		}
-		return created.Code, nil
+	created, err := store.IssueInvite(ctx, st, inv, at)
+	if err != nil {
+		return "", err
 	}
-}
-
-func newInviteCode() string {
-	b := make([]byte, inviteCodeLength)
-	for i := range b {
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(inviteAlphabet))))
-		if err != nil {
-			panic("envoybot: crypto/rand failed: " + err.Error())
-		}
-		b[i] = inviteAlphabet[n.Int64()]
-	}
-	return string(b)
+	return created.Code, nil
 }

@@ -65,15 +65,9 @@ func (s *server) accountUser(ctx context.Context, name string) (string, error) {
 		return openID, nil
 	}
 	now := s.now()
-	inv := store.NewInvite{Role: store.RoleAdmin, Name: name, ExpiresAt: now.Add(time.Minute)}
-	for try := 0; ; try++ {
-		inv.Code = newInviteCode()
-		if _, err := s.st.CreateInvite(ctx, inv, now); store.ErrorCode(err) == store.ECONFLICT && try < 5 {
-			continue
-		} else if err != nil {
-			return "", fmt.Errorf("admin: account user: %w", err)
-		}
-		break
+	inv, err := store.IssueInvite(ctx, s.st, store.NewInvite{Role: store.RoleAdmin, Name: name, ExpiresAt: now.Add(time.Minute)}, now)
+	if err != nil {
+		return "", fmt.Errorf("admin: account user: %w", err)
 	}
 	if _, _, err := s.st.RedeemInvite(ctx, openID, inv.Code, now, 1<<30, time.Minute); err != nil {
 		return "", fmt.Errorf("admin: account user: %w", err)

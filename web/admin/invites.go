@@ -1,9 +1,7 @@
 package admin
 
 import (
-	"crypto/rand"
 	"log/slog"
-	"math/big"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,12 +9,6 @@ import (
 
 	"envoybot/store"
 )
-
-// inviteAlphabet leaves out look-alikes (0/O, 1/I/L), as the CLI does.
-const inviteAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-// inviteCodeLength matches the CLI's codes.
-const inviteCodeLength = 8
 
 // inviteView is the invite form and, after issuing, the new code.
 type inviteView struct {
@@ -62,14 +54,7 @@ func (s *server) issueInvite(w http.ResponseWriter, r *http.Request, ss *session
 	if inv.Role == store.RoleEnvoy {
 		inv.EnvoyLevel, inv.EnvoyKind = v.Level, v.Kind
 	}
-	for try := 0; ; try++ {
-		inv.Code = newInviteCode()
-		v.Issued, err = s.st.CreateInvite(r.Context(), inv, now)
-		if store.ErrorCode(err) == store.ECONFLICT && try < 5 {
-			continue
-		}
-		break
-	}
+	v.Issued, err = store.IssueInvite(r.Context(), s.st, inv, now)
 	if store.ErrorCode(err) == store.EINVALID {
 		s.renderAuthed(w, r, ss, "invites", page{Title: "邀请码", Data: v, Error: "无法签发：" + store.ErrorMessage(err)})
 		return
@@ -80,17 +65,4 @@ func (s *server) issueInvite(w http.ResponseWriter, r *http.Request, ss *session
 	v.Expires = s.localTime(v.Issued.ExpiresAt)
 	s.log.Info("admin issued an invite", slog.String("admin", ss.Name), slog.String("role", v.Role), slog.String("for", v.Name))
 	s.renderAuthed(w, r, ss, "invites", page{Title: "邀请码", Data: v, Flash: "邀请码已生成。"})
-}
-
-// newInviteCode returns a random code from inviteAlphabet.
-func newInviteCode() string {
-	b := make([]byte, inviteCodeLength)
-	for i := range b {
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(inviteAlphabet))))
-		if err != nil {
-			panic("admin: crypto/rand failed: " + err.Error())
-		}
-		b[i] = inviteAlphabet[n.Int64()]
-	}
-	return string(b)
 }
