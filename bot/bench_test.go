@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"envoybot/bot"
-	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 	"envoybot/store/memory"
 )
 
@@ -34,11 +34,11 @@ func benchmarkCallback(b *testing.B, safe bool) {
 	}, bot.HandlerFunc(func(_ context.Context, m *bot.Message) (bot.Reply, error) {
 		return bot.Reply{Text: "收到：" + m.Text}, nil
 	}), bot.Deps{Cache: cache, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	s := wechattest.Signer{Token: testToken, AppID: testAppID, AESKey: testAESKey}
+	s := wxsign.Signer{Token: testToken, AppID: testAppID, AESKey: testAESKey}
 
 	reqs := make([]*http.Request, b.N)
 	for i := range reqs {
-		reqs[i] = s.Post("/wechat", s.TextXML("o-bench", "报名 A12", wechattest.NextMsgID()), safe)
+		reqs[i] = s.Post("/wechat", s.TextXML("o-bench", "报名 A12", wxsign.NextMsgID()), safe)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

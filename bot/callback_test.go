@@ -20,6 +20,7 @@ import (
 	"envoybot/bot"
 	"envoybot/bot/wechattest"
 	"envoybot/bot/wxapi"
+	"envoybot/bot/wxsign"
 	"envoybot/store"
 	"envoybot/store/memory"
 	"envoybot/store/storetest"
@@ -52,7 +53,7 @@ func (s *syncBuffer) String() string {
 // fixture is a callback served over real HTTP, with a recording handler.
 type fixture struct {
 	url    string
-	signer wechattest.Signer
+	signer wxsign.Signer
 	logs   *syncBuffer
 	calls  atomic.Int64
 	seen   chan *bot.Message
@@ -100,7 +101,7 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { _ = cb.Wait(context.Background()) })
 	f.url = srv.URL + "/wechat"
-	f.signer = wechattest.Signer{Token: cfg.Token, AppID: cfg.AppID, AESKey: cfg.AESKey, Now: o.now}
+	f.signer = wxsign.Signer{Token: cfg.Token, AppID: cfg.AppID, AESKey: cfg.AESKey, Now: o.now}
 	return f
 }
 
@@ -186,7 +187,7 @@ func TestRepliesInPlainAndSafeMode(t *testing.T) {
 	f := newFixture(t, fixtureOpts{})
 	for _, safe := range []bool{false, true} {
 		t.Run(fmt.Sprintf("safe=%v", safe), func(t *testing.T) {
-			got := f.roundTrip(t, f.signer.TextXML("user-a", "帮助", wechattest.NextMsgID()), safe)
+			got := f.roundTrip(t, f.signer.TextXML("user-a", "帮助", wxsign.NextMsgID()), safe)
 			if got != "收到：帮助" {
 				t.Errorf("reply = %q", got)
 			}
@@ -197,7 +198,7 @@ func TestRepliesInPlainAndSafeMode(t *testing.T) {
 func TestEmptyReplyIsSuccessInEveryMode(t *testing.T) {
 	f := newFixture(t, fixtureOpts{reply: func(*bot.Message) (bot.Reply, error) { return bot.Reply{}, nil }})
 	for _, safe := range []bool{false, true} {
-		resp := do(t, f.signer.Post(f.url, f.signer.TextXML("u", "x", wechattest.NextMsgID()), safe))
+		resp := do(t, f.signer.Post(f.url, f.signer.TextXML("u", "x", wxsign.NextMsgID()), safe))
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != 200 || string(body) != "success" {
@@ -209,11 +210,11 @@ func TestEmptyReplyIsSuccessInEveryMode(t *testing.T) {
 func TestRejections(t *testing.T) {
 	const secret = "SECRET-BODY-MARKER"
 	f := newFixture(t, fixtureOpts{})
-	text := f.signer.TextXML("user-r", secret, wechattest.NextMsgID())
+	text := f.signer.TextXML("user-r", secret, wxsign.NextMsgID())
 	now := time.Now().Unix()
 
-	reused := wechattest.Nonce()
-	first := do(t, f.signer.PostWith(f.url, f.signer.TextXML("user-r", "first", wechattest.NextMsgID()), false, fmt.Sprint(now), reused))
+	reused := wxsign.Nonce()
+	first := do(t, f.signer.PostWith(f.url, f.signer.TextXML("user-r", "first", wxsign.NextMsgID()), false, fmt.Sprint(now), reused))
 	first.Body.Close()
 	if first.StatusCode != 200 {
 		t.Fatalf("first use of the nonce = %d", first.StatusCode)
@@ -238,8 +239,8 @@ func TestRejections(t *testing.T) {
 		{"bad signature", wrong.Post(f.url, text, false), 403},
 		{"bad msg_signature in safe mode", badMsgSig, 403},
 		{"no signature at all", unsigned, 403},
-		{"stale timestamp", f.signer.PostWith(f.url, text, false, fmt.Sprint(now-301), wechattest.Nonce()), 403},
-		{"timestamp from the future", f.signer.PostWith(f.url, text, false, fmt.Sprint(now+400), wechattest.Nonce()), 403},
+		{"stale timestamp", f.signer.PostWith(f.url, text, false, fmt.Sprint(now-301), wxsign.Nonce()), 403},
+		{"timestamp from the future", f.signer.PostWith(f.url, text, false, fmt.Sprint(now+400), wxsign.Nonce()), 403},
 		{"reused nonce", f.signer.PostWith(f.url, text, false, fmt.Sprint(now), reused), 403},
 		{"1 MiB body", f.signer.Post(f.url, "<xml>"+strings.Repeat(secret, (1<<20)/len(secret))+"</xml>", false), 413},
 		{"garbage XML", f.signer.Post(f.url, "<xml><Content>"+secret+"</Cont", false), 400},
@@ -276,7 +277,7 @@ func TestRetriesGetTheSameReplyAndOneEffect(t *testing.T) {
 		for _, concurrent := range []bool{false, true} {
 			t.Run(fmt.Sprintf("concurrent=%v", concurrent), func(t *testing.T) {
 				effects.Store(0)
-				msg := f.signer.TextXML("user-dup", "报名", wechattest.NextMsgID())
+				msg := f.signer.TextXML("user-dup", "报名", wxsign.NextMsgID())
 				replies := make([]string, 3)
 				var wg sync.WaitGroup
 				for i := range replies {
@@ -340,7 +341,7 @@ func TestSlowHandlerRepliesByCustomerServiceMessage(t *testing.T) {
 	})
 	for _, safe := range []bool{false, true} {
 		start := time.Now()
-		got := f.roundTrip(t, f.signer.TextXML("user-slow", "我的时长", wechattest.NextMsgID()), safe)
+		got := f.roundTrip(t, f.signer.TextXML("user-slow", "我的时长", wxsign.NextMsgID()), safe)
 		if elapsed := time.Since(start); got != "" || elapsed > 1500*time.Millisecond {
 			t.Errorf("safe=%v: answer %q after %s, want success at the 1s deadline", safe, got, elapsed)
 		}
@@ -361,7 +362,7 @@ func TestHandlerFailureGetsBusyReply(t *testing.T) {
 		return bot.Reply{}, fmt.Errorf("database down")
 	}})
 	for _, text := range []string{"error", "panic"} {
-		if got := f.roundTrip(t, f.signer.TextXML("u", text, wechattest.NextMsgID()), false); got != "系统繁忙，请稍后再试。" {
+		if got := f.roundTrip(t, f.signer.TextXML("u", text, wxsign.NextMsgID()), false); got != "系统繁忙，请稍后再试。" {
 			t.Errorf("%s: reply %q", text, got)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"envoybot/bot"
-	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 )
 
 // brokenCache fails every call, as a Redis that is down does.
@@ -62,7 +62,7 @@ func TestCacheDownRetriesStillHaveOneEffect(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		return bot.Reply{Text: "好的：" + m.Text}, nil
 	}})
-	msg := f.signer.TextXML("user-down", "报名 A1", wechattest.NextMsgID())
+	msg := f.signer.TextXML("user-down", "报名 A1", wxsign.NextMsgID())
 	replies := make([]string, 3)
 	var wg sync.WaitGroup
 	for i := range replies {
@@ -83,7 +83,7 @@ func TestCacheDownRetriesStillHaveOneEffect(t *testing.T) {
 func TestHungCacheStillAnswersInTime(t *testing.T) {
 	f := newFixture(t, fixtureOpts{cache: hungCache{}, cfg: func(c *bot.Config) { c.ReplyDeadline = time.Second }})
 	start := time.Now()
-	got := f.roundTrip(t, f.signer.TextXML("user-hung", "帮助", wechattest.NextMsgID()), true)
+	got := f.roundTrip(t, f.signer.TextXML("user-hung", "帮助", wxsign.NextMsgID()), true)
 	if elapsed := time.Since(start); elapsed > 1500*time.Millisecond {
 		t.Errorf("answered after %s with a hung cache, want within the 1s deadline", elapsed)
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"envoybot/bot"
-	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 	"envoybot/store/memory"
 )
 
@@ -19,7 +19,7 @@ import (
 // in plain and safe mode: it must never panic, and must answer either a
 // readable reply or a 4xx.
 func FuzzCallback(f *testing.F) {
-	s := wechattest.Signer{Token: testToken, AppID: testAppID, AESKey: testAESKey}
+	s := wxsign.Signer{Token: testToken, AppID: testAppID, AESKey: testAESKey}
 	f.Add(s.TextXML("o-1", "帮助", 1), false)
 	f.Add(s.TextXML("o-1", "注册 张三 13812345678 古槐社区", 2), true)
 	f.Add(s.EventXML("o-1", "subscribe", "qrscene_checkin:A1", 1700000000, ""), false)

@@ -79,6 +79,12 @@ func (h *Handlers) Scan(ctx context.Context, req *Request) (bot.Reply, error) {
 // the envoy just published, or checks the sender in to the activity whose
 // check-in window is open now.
 func (h *Handlers) Location(ctx context.Context, req *Request) (bot.Reply, error) {
+	if !req.Msg.HasPosition {
+		return bot.Reply{Text: Text.Location}, nil
+	}
+	if err := h.users.SetLastLocation(ctx, req.Msg.OpenID, req.Msg.Lat, req.Msg.Lng, req.Now); err != nil {
+		return bot.Reply{}, err
+	}
 	pos := &store.Position{Lat: req.Msg.Lat, Lng: req.Msg.Lng}
 	if code := h.followUp(ctx, "venue", req.Msg.OpenID); code != "" {
 		if err := h.activities.SetActivityVenue(ctx, code, pos.Lat, pos.Lng, h.rules.VenueRadiusM); err != nil {

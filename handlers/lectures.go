@@ -112,15 +112,15 @@ func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply,
 	}
 	l, err := h.lectures.CreateLecture(ctx, store.NewLecture{
 		EnvoyOpenID: req.Msg.OpenID, Title: p.Title, Community: community, Place: p.Place,
-		Recurrence: p.Description, Occurrences: occurrences,
+		Recurrence: recurrence(p.Recurrence), Occurrences: occurrences,
 	}, req.Now)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("create lecture: %w", err)
 	}
 	h.log.Info("lecture published", slog.String("lecture", l.Code), slog.String("envoy", req.Msg.OpenID))
 	rule := "单次讲座"
-	if l.Recurrence != "" {
-		rule = "周期：" + l.Recurrence
+	if !l.Recurrence.IsZero() {
+		rule = "周期：" + l.Recurrence.String()
 	}
 	sessions := make([]string, 0, len(occurrences))
 	for _, t := range occurrences {
@@ -187,4 +187,12 @@ func (h *Handlers) CancelLecture(ctx context.Context, req *Request) (bot.Reply, 
 		h.notify(ctx, req.Now, ns...)
 	}
 	return bot.Reply{Text: fmt.Sprintf(Text.LectureCancelled, l.Code, l.Title, len(ns))}, nil
+}
+
+// recurrence is the parsed rule, none for a one-off lecture.
+func recurrence(r *store.Recurrence) store.Recurrence {
+	if r == nil {
+		return store.Recurrence{}
+	}
+	return *r
 }

@@ -67,14 +67,21 @@ type Handlers struct {
 	log        *slog.Logger
 }
 
+// Middleware wraps a handler, as a role check does.
+type Middleware func(IntentHandler) IntentHandler
+
+// route is how one kind of message is handled.
 type route struct {
 	handle IntentHandler
-	// roles may use the intent; nil means anyone.
-	roles []store.Role
+	// passive routes are what WeChat reports on the user's behalf (an
+	// unfollow, the position it sends while the chat is open): not an
+	// interaction, so the sender is not touched and Request.User is nil.
+	passive bool
 }
 
-// Router is the bot.Handler of envoybot: it records who wrote, parses text
-// and runs the intent's handler after its role check.
+// Router is the bot.Handler of envoybot: it records who wrote once, at
+// the entry, turns the message into a route key (the parsed intent of a
+// text or menu click, an event, a message kind) and runs that route.
 type Router struct {
 	h      *Handlers
 	users  store.UserService
@@ -83,14 +90,20 @@ type Router struct {
 	routes map[string]route
 }
 
-// Who may use an intent beyond anyone.
+// Who may use an intent beyond anyone: role checks as middleware,
+// declared with the route.
 var (
-	envoysOrAdmins  = []store.Role{store.RoleEnvoy, store.RoleAdmin}
-	onlyEnvoys      = []store.Role{store.RoleEnvoy}
-	registeredUsers = []store.Role{store.RoleVolunteer, store.RoleEnvoy, store.RoleAdmin}
+	envoysOrAdmins  = allow(store.RoleEnvoy, store.RoleAdmin)
+	onlyEnvoys      = allow(store.RoleEnvoy)
+	registeredUsers = allow(store.RoleVolunteer, store.RoleEnvoy, store.RoleAdmin)
 )
 
-// NewRouter returns the router with every intent registered.
+// Route keys of what is not text: events and message kinds.
+func eventKey(event string) string { return "event:" + event }
+func kindKey(kind string) string   { return "kind:" + kind }
+
+// NewRouter returns the router with every intent, event and message kind
+// registered.
 func NewRouter(d Deps) *Router {
 	if d.Now == nil {
 		d.Now = time.Now
@@ -121,139 +134,93 @@ func NewRouter(d Deps) *Router {
 	r.Handle(intent.Unsubscribe, h.Unsubscribe)
 	r.Handle(intent.Activities, h.Activities)
 	r.Handle(intent.Bind, h.Bind)
-	r.Handle(intent.TeamJoin, h.TeamJoin, registeredUsers...)
+	r.Handle(intent.More, h.More)
+	r.Handle(intent.AdminLogin, h.AdminLink)
+	r.Handle(intent.Unknown, h.Unknown)
+	r.Handle(intent.TeamJoin, registeredUsers(h.TeamJoin))
 	r.Handle(intent.DeleteAccount, h.DeleteAccount)
-	r.Handle(intent.ContactPoint, h.ContactPoint, onlyEnvoys...)
-	r.Handle(intent.TeamCreate, h.TeamCreate, onlyEnvoys...)
-	r.Handle(intent.Brand, h.Brand, onlyEnvoys...)
-	r.Handle(intent.Progress, h.Progress, onlyEnvoys...)
-	r.Handle(intent.PublishActivity, h.PublishActivity, onlyEnvoys...)
-	r.Handle(intent.PublishLecture, h.PublishLecture, onlyEnvoys...)
-	r.Handle(intent.ActivityCheckin, h.ActivityCheckin, envoysOrAdmins...)
-	r.Handle(intent.ConfirmHours, h.ConfirmHours, envoysOrAdmins...)
-	r.Handle(intent.Import, h.Import, envoysOrAdmins...)
-	r.Handle(intent.CancelLecture, h.CancelLecture, envoysOrAdmins...)
+	r.Handle(intent.ContactPoint, onlyEnvoys(h.ContactPoint))
+	r.Handle(intent.TeamCreate, onlyEnvoys(h.TeamCreate))
+	r.Handle(intent.Brand, onlyEnvoys(h.Brand))
+	r.Handle(intent.Progress, onlyEnvoys(h.Progress))
+	r.Handle(intent.PublishActivity, onlyEnvoys(h.PublishActivity))
+	r.Handle(intent.PublishLecture, onlyEnvoys(h.PublishLecture))
+	r.Handle(intent.ActivityCheckin, envoysOrAdmins(h.ActivityCheckin))
+	r.Handle(intent.ConfirmHours, envoysOrAdmins(h.ConfirmHours))
+	r.Handle(intent.Import, envoysOrAdmins(h.Import))
+	r.Handle(intent.CancelLecture, envoysOrAdmins(h.CancelLecture))
+
+	r.Handle(eventKey(bot.EventSubscribe), h.Followed)
+	r.HandlePassive(eventKey(bot.EventUnsubscribe), h.Unfollowed)
+	r.HandlePassive(eventKey(bot.EventLocation), h.ReportedLocation)
+	r.Handle(eventKey(bot.EventScan), h.Scan)
+	r.Handle(eventKey(bot.EventClick), h.MenuUnknown) // a click with a known key is routed as its text
+	r.Handle(kindKey(bot.KindLocation), h.Location)
+	r.Handle(kindKey(bot.KindImage), h.Image)
 	return r
 }
 
-// Handle registers h for an intent, allowed to the given roles (anyone
-// when none are given), replacing any handler before it.
-func (r *Router) Handle(name string, h IntentHandler, roles ...store.Role) {
-	r.routes[name] = route{handle: h, roles: roles}
+// Handle registers h under key (an intent name, or an event's or message
+// kind's key), replacing any handler before it.
+func (r *Router) Handle(key string, h IntentHandler) {
+	r.routes[key] = route{handle: h}
+}
+
+// HandlePassive registers h for what WeChat reports without the user
+// acting: the sender is not recorded as interacting.
+func (r *Router) HandlePassive(key string, h IntentHandler) {
+	r.routes[key] = route{handle: h, passive: true}
 }
 
 // HandleMessage implements bot.Handler.
 func (r *Router) HandleMessage(ctx context.Context, m *bot.Message) (bot.Reply, error) {
-	now := r.now()
-	switch m.Kind {
-	case bot.KindEvent:
-		return r.event(ctx, m, now)
-	case bot.KindText:
-		return r.text(ctx, m, m.Text, now)
+	req := &Request{Msg: m, Now: r.now()}
+	key := kindKey(m.Kind)
+	switch {
+	case m.Kind == bot.KindText || (m.Kind == bot.KindEvent && m.Event == bot.EventClick && m.Text != ""):
+		req.Parse = intent.Parse(m.Text, req.Now.In(r.h.loc))
+		key = req.Parse.Intent
+	case m.Kind == bot.KindEvent:
+		key = eventKey(m.Event)
 	}
-	u, err := r.users.TouchUser(ctx, m.OpenID, now)
-	if err != nil {
-		return bot.Reply{}, fmt.Errorf("handlers: touch user: %w", err)
+	rt, ok := r.routes[key]
+	switch {
+	case !ok && m.Kind == bot.KindEvent:
+		return bot.Reply{}, nil // events we do not use want no reply
+	case !ok && req.Parse.Intent != "":
+		rt = route{handle: func(context.Context, *Request) (bot.Reply, error) { return bot.Reply{Text: Text.NotYet}, nil }}
+	case !ok:
+		rt = route{handle: func(context.Context, *Request) (bot.Reply, error) { return bot.Reply{Text: Text.Unsupported}, nil }}
 	}
-	req := &Request{Msg: m, User: u, Now: now}
-	switch m.Kind {
-	case bot.KindLocation:
-		if !m.HasPosition {
-			return bot.Reply{Text: Text.Location}, nil
-		}
-		if err := r.users.SetLastLocation(ctx, m.OpenID, m.Lat, m.Lng, now); err != nil {
-			return bot.Reply{}, err
-		}
-		return r.h.Location(ctx, req)
-	case bot.KindImage:
-		return r.h.Image(ctx, req)
-	default:
-		return bot.Reply{Text: Text.Unsupported}, nil
-	}
-}
-
-func (r *Router) event(ctx context.Context, m *bot.Message, now time.Time) (bot.Reply, error) {
-	switch m.Event {
-	case bot.EventSubscribe:
-		if err := r.users.SetFollowing(ctx, m.OpenID, true, now); err != nil {
-			return bot.Reply{}, err
-		}
-		u, err := r.users.TouchUser(ctx, m.OpenID, now)
+	if !rt.passive {
+		u, err := r.users.TouchUser(ctx, m.OpenID, req.Now)
 		if err != nil {
-			return bot.Reply{}, err
+			return bot.Reply{}, fmt.Errorf("handlers: touch user: %w", err)
 		}
-		if m.Scene != "" {
-			return r.h.Scan(ctx, &Request{Msg: m, User: u, Now: now})
-		}
-		if u.Registered() {
-			return bot.Reply{Text: Text.WelcomeBack}, nil
-		}
-		return bot.Reply{Text: Text.Welcome}, nil
-	case bot.EventUnsubscribe:
-		// Unfollowing stops every notice: the flag is checked before any
-		// send, and lecture subscriptions end too.
-		if err := r.users.SetFollowing(ctx, m.OpenID, false, now); err != nil {
-			return bot.Reply{}, err
-		}
-		_, err := r.h.lectures.Unsubscribe(ctx, m.OpenID, "", now)
-		return bot.Reply{}, err
-	case bot.EventLocation:
-		// Reported by WeChat on its own while the chat is open: not an
-		// interaction of the user's, and it wants no reply.
-		if !m.HasPosition {
-			return bot.Reply{}, nil
-		}
-		return bot.Reply{}, r.users.SetLastLocation(ctx, m.OpenID, m.Lat, m.Lng, now)
-	case bot.EventClick:
-		if m.Text == "" {
-			if _, err := r.users.TouchUser(ctx, m.OpenID, now); err != nil {
-				return bot.Reply{}, err
-			}
-			return bot.Reply{Text: Text.MenuUnknown}, nil
-		}
-		return r.text(ctx, m, m.Text, now)
-	case bot.EventScan:
-		u, err := r.users.TouchUser(ctx, m.OpenID, now)
-		if err != nil {
-			return bot.Reply{}, err
-		}
-		return r.h.Scan(ctx, &Request{Msg: m, User: u, Now: now})
-	default:
-		return bot.Reply{}, nil
-	}
-}
-
-func (r *Router) text(ctx context.Context, m *bot.Message, text string, now time.Time) (bot.Reply, error) {
-	u, err := r.users.TouchUser(ctx, m.OpenID, now)
-	if err != nil {
-		return bot.Reply{}, fmt.Errorf("handlers: touch user: %w", err)
-	}
-	if isMore(text) {
-		return r.h.More(ctx, &Request{Msg: m, User: u, Now: now})
-	}
-	if isAdminLogin(text) {
-		return r.h.AdminLink(ctx, &Request{Msg: m, User: u, Now: now})
-	}
-	req := &Request{Msg: m, User: u, Parse: intent.Parse(text, now.In(r.h.loc)), Now: now}
-	rt, ok := r.routes[req.Parse.Intent]
-	if !ok {
-		if req.Parse.Intent == intent.Unknown {
-			return bot.Reply{Text: Text.Unknown}, nil
-		}
-		return bot.Reply{Text: Text.NotYet}, nil
-	}
-	if len(rt.roles) > 0 && !hasRole(u, rt.roles) {
-		return r.refuse(req, rt.roles), nil
+		req.User = u
 	}
 	reply, err := rt.handle(ctx, req)
 	if err != nil {
-		return bot.Reply{}, fmt.Errorf("handlers: %s: %w", req.Parse.Intent, err)
+		return bot.Reply{}, fmt.Errorf("handlers: %s: %w", key, err)
 	}
 	return reply, nil
 }
 
+// allow is middleware that lets only the given roles through and
+// politely tells anyone else who may use the intent.
+func allow(roles ...store.Role) Middleware {
+	return func(next IntentHandler) IntentHandler {
+		return func(ctx context.Context, req *Request) (bot.Reply, error) {
+			if !hasRole(req.User, roles) {
+				return refuse(req, roles), nil
+			}
+			return next(ctx, req)
+		}
+	}
+}
+
 // refuse says politely who may use the intent.
-func (r *Router) refuse(req *Request, roles []store.Role) bot.Reply {
+func refuse(req *Request, roles []store.Role) bot.Reply {
 	for _, role := range roles {
 		if role == store.RoleVolunteer {
 			return bot.Reply{Text: Text.NeedRegister}
@@ -296,22 +263,4 @@ func commandWord(name string) string {
 		return "取消讲座"
 	}
 	return name
-}
-
-// isAdminLogin reports an admin asking for a dashboard login link.
-func isAdminLogin(text string) bool {
-	switch strings.Trim(intent.Normalize(text), " ,.!?。！？~") {
-	case "登录后台", "管理后台", "后台", "后台登录", "登录管理后台":
-		return true
-	}
-	return false
-}
-
-// isMore reports a request for the rest of a long list.
-func isMore(text string) bool {
-	switch strings.Trim(intent.Normalize(text), " ,.!?。！？~") {
-	case "更多", "下一页", "继续", "查看更多", "more", "More", "MORE":
-		return true
-	}
-	return false
 }

@@ -16,7 +16,7 @@ import (
 	"envoybot/configs"
 	"envoybot/store"
 	"envoybot/store/memory"
-	"envoybot/store/postgres"
+	"envoybot/store/sqlstore"
 	"envoybot/store/storetest"
 )
 
@@ -43,7 +43,7 @@ var killTick = time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 // schedulerChild is the replica TestKilledSchedulerReplica kills: it
 // claims the run of a slow job and never finishes it.
 func schedulerChild() int {
-	s, err := postgres.Open(context.Background(), os.Getenv(childDBEnv))
+	s, err := sqlstore.OpenPostgres(context.Background(), os.Getenv(childDBEnv))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -148,7 +148,7 @@ func TestTenThousandNoticesByThreeDispatchers(t *testing.T) {
 // draining the outbox of the PostgreSQL schema it is given.
 func drainChild() int {
 	ctx := context.Background()
-	s, err := postgres.Open(ctx, os.Getenv(childDBEnv))
+	s, err := sqlstore.OpenPostgres(ctx, os.Getenv(childDBEnv))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -166,7 +166,7 @@ func drainChild() int {
 
 func TestKilledDispatcherLosesNothing(t *testing.T) {
 	url := storetest.PostgresSchemaURL(t)
-	s, err := postgres.Open(context.Background(), url)
+	s, err := sqlstore.OpenPostgres(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestThreeSchedulersFireEachTickOnce(t *testing.T) {
 
 func TestKilledSchedulerReplica(t *testing.T) {
 	url := storetest.PostgresSchemaURL(t)
-	s, err := postgres.Open(context.Background(), url)
+	s, err := sqlstore.OpenPostgres(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"envoybot/bot/wxapi"
 	"envoybot/configs"
 	"envoybot/store"
-	"envoybot/store/postgres"
+	"envoybot/store/sqlstore"
 	"envoybot/store/storetest"
 )
 
@@ -28,7 +28,7 @@ import (
 func BenchmarkLectureFanOut100k(b *testing.B) {
 	ctx := context.Background()
 	url := storetest.PostgresSchemaURL(b)
-	s, err := postgres.Open(ctx, url)
+	s, err := sqlstore.OpenPostgres(ctx, url)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func BenchmarkLectureFanOut100k(b *testing.B) {
 	}
 	_, _ = conn.Exec(ctx, `ANALYZE`)
 	if _, err := s.CreateLecture(ctx, store.NewLecture{EnvoyOpenID: "o-envoy", Title: "法律知识讲座", Community: "古槐社区",
-		Place: "活动室", Recurrence: "每周六 09:30", Occurrences: []time.Time{session}}, now.Add(-48*time.Hour)); err != nil {
+		Place: "活动室", Recurrence: store.Recurrence{Every: store.RecurWeekly, Weekday: time.Saturday, Hour: 9, Minute: 30}, Occurrences: []time.Time{session}}, now.Add(-48*time.Hour)); err != nil {
 		b.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)

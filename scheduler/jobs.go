@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"envoybot/bot/intent"
 	"envoybot/configs"
 	"envoybot/store"
 )
@@ -162,11 +161,7 @@ func (j *Jobs) expandLectures(ctx context.Context, now time.Time) error {
 		return fmt.Errorf("scheduler: expand lectures: %w", err)
 	}
 	for _, l := range ls {
-		starts, err := intent.Occurrences(l.Recurrence, now, now.Add(j.Sched.LectureHorizon))
-		if err != nil {
-			j.Log.Warn("recurrence not understood", slog.String("lecture", l.Code), slog.String("rule", l.Recurrence))
-			continue
-		}
+		starts := l.Recurrence.Occurrences(now, now.Add(j.Sched.LectureHorizon), j.Loc, 0)
 		if len(starts) == 0 {
 			continue
 		}

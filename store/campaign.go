@@ -299,8 +299,8 @@ type Lecture struct {
 	EnvoyID     int64
 	EnvoyOpenID string
 	Place       string
-	// Recurrence is the rule as typed (每月第一个周六 9:30), "" for one-off.
-	Recurrence    string
+	// Recurrence is the rule of a recurring lecture, zero for a one-off.
+	Recurrence    Recurrence
 	FirstStartsAt time.Time
 	CancelledAt   time.Time
 	CreatedAt     time.Time
@@ -319,7 +319,7 @@ type NewLecture struct {
 	Title       string
 	Community   string
 	Place       string
-	Recurrence  string
+	Recurrence  Recurrence
 	Occurrences []time.Time
 }
 

@@ -1,6 +1,7 @@
 // Package store holds envoybot's domain types and the interfaces that the
-// persistence backends implement. It imports no adapter: store/postgres and
-// store/sqlite implement Store, store/redis and store/memory implement Cache.
+// persistence backends implement. It imports no adapter: store/sqlstore
+// implements Store on SQLite and PostgreSQL, store/redis and store/memory
+// implement Cache.
 package store
 
 import (

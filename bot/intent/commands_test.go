@@ -393,7 +393,7 @@ func TestParseCommands(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Parse(tt.text, fixedNow)
-			if !reflect.DeepEqual(got, tt.want) {
+			if !reflect.DeepEqual(got, withRecurrence(t, tt.want)) {
 				t.Errorf("Parse(%q)\n got %+v\nwant %+v", tt.text, got, tt.want)
 			}
 		})

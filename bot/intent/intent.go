@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"envoybot/store"
 )
 
 // Intent names. They are the "intent" values of a Result and the keys the
@@ -42,6 +44,8 @@ const (
 	Progress        = "progress"
 	CancelLecture   = "cancel_lecture"
 	DeleteAccount   = "delete_account"
+	More            = "more"        // the rest of a long list
+	AdminLogin      = "admin_login" // a one-time dashboard login link
 	Unknown         = "unknown"
 )
 
@@ -52,7 +56,15 @@ var All = []string{
 	Lectures, Subscribe, Unsubscribe, Activities, Bind, ContactPoint,
 	TeamCreate, TeamJoin, PublishActivity, PublishLecture, ActivityCheckin,
 	ConfirmHours, Brand, Import, Progress, CancelLecture, DeleteAccount,
-	Unknown,
+	More, AdminLogin, Unknown,
+}
+
+// wholeMessages are intents that only a whole message (less politeness
+// and punctuation) means: "更多" inside a sentence is no request for the
+// next page.
+var wholeMessages = map[string]string{
+	"更多": More, "下一页": More, "继续": More, "查看更多": More, "more": More, "More": More, "MORE": More,
+	"登录后台": AdminLogin, "管理后台": AdminLogin, "后台": AdminLogin, "后台登录": AdminLogin, "登录管理后台": AdminLogin,
 }
 
 // Field names used in Result.Missing; they equal the JSON names of the fields.
@@ -104,9 +116,12 @@ type Result struct {
 	Quota       int      `json:"quota,omitempty"`
 	Occurrences []string `json:"occurrences,omitempty"`
 	Description string   `json:"description,omitempty"`
-	Names       []string `json:"names,omitempty"`
-	Missing     []string `json:"missing,omitempty"` // field names a half-understood command lacks, e.g. ["phone"]
-	Problem     string   `json:"problem,omitempty"` // machine-readable reason when a field is present but wrong, e.g. "bad_phone"
+	// Recurrence is a recurring lecture's rule, structurally (the
+	// description says it in words).
+	Recurrence *store.Recurrence `json:"recurrence,omitempty"`
+	Names      []string          `json:"names,omitempty"`
+	Missing    []string          `json:"missing,omitempty"` // field names a half-understood command lacks, e.g. ["phone"]
+	Problem    string            `json:"problem,omitempty"` // machine-readable reason when a field is present but wrong, e.g. "bad_phone"
 }
 
 // command is one row of the keyword table: the words that start the command
@@ -181,7 +196,9 @@ func buildKeywordIndex(cmds []command, words func(*command) []string) []keywordE
 }
 
 // Parse turns one chat message into a Result. It never panics and always
-// returns one of All as Intent. now anchors relative dates ("明天下午3点").
+// returns one of All as Intent. now anchors relative dates ("明天下午3点"),
+// and its location (the campaign's time zone, from configuration) is where
+// every date is read.
 func Parse(text string, now time.Time) Result {
 	body := Normalize(text)
 	if rest, ok := strings.CutPrefix(body, "+1"); ok && (rest == "" || !isDigit(rest[0])) {
@@ -190,7 +207,13 @@ func Parse(text string, now time.Time) Result {
 	if isQuestionMarks(body) {
 		return Result{Intent: Help}
 	}
+	if in, ok := wholeMessages[strings.Trim(body, " ,.!?。！？~")]; ok {
+		return Result{Intent: in}
+	}
 	body, greeted := stripPoliteness(body)
+	if in, ok := wholeMessages[strings.Trim(body, " ,.!?。！？~")]; ok {
+		return Result{Intent: in}
+	}
 	if body == "" {
 		if greeted {
 			return Result{Intent: Help}

@@ -221,5 +221,8 @@ func parsePublishLecture(rest string, now time.Time) (Result, bool) {
 	if w.rule == "" && w.hasStart {
 		r.Occurrences = []string{r.Start}
 	}
+	if !w.recurrence.IsZero() {
+		r.Recurrence = &w.recurrence
+	}
 	return r, true
 }

@@ -5,23 +5,16 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"envoybot/store"
 )
 
-// shanghai is the campaign's time zone; every date people type is read in
-// it. The fixed +08:00 fallback serves hosts without tzdata (China has had
-// no daylight saving since 1991, so the two agree).
-var shanghai = loadShanghai()
-
-func loadShanghai() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}
-
-// formatTime writes a time the way Result carries it: RFC3339, +08:00.
+// formatTime writes a time the way Result carries it: RFC3339 in the
+// campaign's time zone (+08:00). Every date people type is read in the
+// location of the now Parse is given, which the caller takes from the
+// configuration (time_zone).
 func formatTime(t time.Time) string {
-	return t.In(shanghai).Format(time.RFC3339)
+	return t.Format(time.RFC3339)
 }
 
 // Building blocks of the date and time expressions. N is a small number in
@@ -55,47 +48,43 @@ type when struct {
 	start, end  time.Time
 	hasStart    bool
 	hasEnd      bool
-	problem     string      // ProblemNoTime or ProblemBadTime
-	rule        string      // a recurrence normalised, without its time: 每周六
+	problem     string // ProblemNoTime or ProblemBadTime
+	rule        string // a recurrence normalised, without its time: 每周六
+	recurrence  store.Recurrence
 	clock       string      // the time of day, 09:30
 	occurrences []time.Time // for a recurrence: the next three
 }
-
-// recurrence decides whether a day belongs to a rule.
-type recurrence func(d time.Time) bool
 
 // extractWhen finds the date, time (or time range) and, when recurring is
 // allowed, the recurrence rule in text, resolves them against now in
 // Asia/Shanghai, and returns text with them blanked out.
 func extractWhen(text string, now time.Time, recurring bool) (when, string) {
-	now = now.In(shanghai)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, shanghai)
+	loc := now.Location()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	text = strings.NewReplacer("今晚", "今天晚上", "明晚", "明天晚上").Replace(text)
 	var w when
 
-	var rule recurrence
+	var rule store.Recurrence
 	if recurring {
 		rule, text = extractRule(text, &w)
 	}
 	var day func(clock time.Duration, hasClock bool) (time.Time, bool)
-	if rule == nil {
+	if rule.IsZero() {
 		day, text = extractDate(text, today, now, &w)
 	}
 	h, m, eh, em, hasClock, hasEnd, text := extractClock(text, &w)
 
 	switch {
 	case w.problem != "":
-	case rule != nil:
+	case !rule.IsZero():
 		if !hasClock {
 			w.problem = ProblemNoTime
 			break
 		}
 		w.clock = fmt.Sprintf("%02d:%02d", h, m)
-		for d := today; len(w.occurrences) < 3 && d.Before(today.AddDate(3, 0, 0)); d = d.AddDate(0, 0, 1) {
-			if t := atClock(d, h, m); rule(d) && t.After(now) {
-				w.occurrences = append(w.occurrences, t)
-			}
-		}
+		rule.Hour, rule.Minute = h, m
+		w.recurrence = rule
+		w.occurrences = rule.Occurrences(now, today.AddDate(3, 0, 0), loc, 3)
 		if len(w.occurrences) == 0 {
 			w.problem = ProblemBadTime
 			break
@@ -131,7 +120,7 @@ func extractWhen(text string, now time.Time, recurring bool) (when, string) {
 
 // atClock is day d at h:m in Shanghai.
 func atClock(d time.Time, h, m int) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, shanghai)
+	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, d.Location())
 }
 
 // blank replaces text[loc[0]:loc[1]] by a space, so words on either side
@@ -139,8 +128,6 @@ func atClock(d time.Time, h, m int) time.Time {
 func blank(text string, loc []int) string {
 	return text[:loc[0]] + " " + text[loc[1]:]
 }
-
-var weekdayNames = [7]string{"日", "一", "二", "三", "四", "五", "六"}
 
 // weekdayOf reads the weekday after 周/星期/礼拜.
 func weekdayOf(s string) time.Weekday {
@@ -155,45 +142,33 @@ func weekdayOf(s string) time.Weekday {
 }
 
 // extractRule finds a recurrence: 每周六, 每月1日, 每月第一个周六,
-// 每月最后一个周五, 每天.
-func extractRule(text string, w *when) (recurrence, string) {
+// 每月最后一个周五, 每天. Its time of day is read later.
+func extractRule(text string, w *when) (store.Recurrence, string) {
+	var r store.Recurrence
 	if m := reMonthNth.FindStringSubmatchIndex(text); m != nil {
-		wd := weekdayOf(text[m[6]:m[7]])
-		w.found = true
-		if m[4] >= 0 {
-			w.rule = "每月最后一个周" + weekdayNames[wd]
-			return func(d time.Time) bool {
-				return d.Weekday() == wd && d.AddDate(0, 0, 7).Month() != d.Month()
-			}, blank(text, m)
+		r.Every, r.Weekday, r.Nth = store.RecurMonthly, weekdayOf(text[m[6]:m[7]]), -1
+		if m[4] < 0 {
+			r.Nth, _ = parseNumber(text[m[2]:m[3]])
 		}
-		n, _ := parseNumber(text[m[2]:m[3]])
-		w.rule = "每月第" + []string{"", "一", "二", "三", "四"}[n] + "个周" + weekdayNames[wd]
-		return func(d time.Time) bool {
-			return d.Weekday() == wd && (d.Day()-1)/7+1 == n
-		}, blank(text, m)
-	}
-	if m := reMonthDay.FindStringSubmatchIndex(text); m != nil {
+		text = blank(text, m)
+	} else if m := reMonthDay.FindStringSubmatchIndex(text); m != nil {
 		n, ok := parseNumber(text[m[2]:m[3]])
 		w.found = true
 		if !ok || n < 1 || n > 31 {
 			w.problem = ProblemBadTime
-			return nil, blank(text, m)
+			return r, blank(text, m)
 		}
-		w.rule = fmt.Sprintf("每月%d日", n)
-		return func(d time.Time) bool { return d.Day() == n }, blank(text, m)
+		r.Every, r.MonthDay, text = store.RecurMonthly, n, blank(text, m)
+	} else if m := reWeekly.FindStringSubmatchIndex(text); m != nil {
+		r.Every, r.Weekday, text = store.RecurWeekly, weekdayOf(text[m[2]:m[3]]), blank(text, m)
+	} else if m := reDaily.FindStringIndex(text); m != nil {
+		r.Every, text = store.RecurDaily, blank(text, m)
 	}
-	if m := reWeekly.FindStringSubmatchIndex(text); m != nil {
-		wd := weekdayOf(text[m[2]:m[3]])
+	if !r.IsZero() {
 		w.found = true
-		w.rule = "每周" + weekdayNames[wd]
-		return func(d time.Time) bool { return d.Weekday() == wd }, blank(text, m)
+		w.rule = r.Days()
 	}
-	if m := reDaily.FindStringIndex(text); m != nil {
-		w.found = true
-		w.rule = "每天"
-		return func(time.Time) bool { return true }, blank(text, m)
-	}
-	return nil, text
+	return r, text
 }
 
 // dateMatch is one candidate date expression: where it stands and how to
@@ -212,14 +187,14 @@ func extractDate(text string, today, now time.Time, w *when) (func(time.Duration
 		mo, _ := parseNumber(text[m[4]:m[5]])
 		d, _ := parseNumber(text[m[6]:m[7]])
 		found = append(found, dateMatch{m[:2], func(time.Duration, bool) (time.Time, bool) {
-			return civilDate(y, mo, d)
+			return civilDate(today.Location(), y, mo, d)
 		}})
 	}
 	monthDay := func(mo, d int) func(time.Duration, bool) (time.Time, bool) {
 		return func(time.Duration, bool) (time.Time, bool) {
-			t, ok := civilDate(today.Year(), mo, d)
+			t, ok := civilDate(today.Location(), today.Year(), mo, d)
 			if ok && t.Before(today) {
-				t, ok = civilDate(today.Year()+1, mo, d)
+				t, ok = civilDate(today.Location(), today.Year()+1, mo, d)
 			}
 			return t, ok
 		}
@@ -336,13 +311,13 @@ func standsAlone(text string, from, to int) bool {
 	return !strings.HasPrefix(after, "点") && !strings.HasPrefix(after, "时") && !strings.HasPrefix(after, "小时")
 }
 
-// civilDate is y-m-d at midnight in Shanghai, refusing dates that do not
-// exist (2月30日).
-func civilDate(y, m, d int) (time.Time, bool) {
+// civilDate is y-m-d at midnight in loc, refusing dates that do not exist
+// (2月30日).
+func civilDate(loc *time.Location, y, m, d int) (time.Time, bool) {
 	if m < 1 || m > 12 || d < 1 || d > 31 {
 		return time.Time{}, false
 	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, shanghai)
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc)
 	return t, t.Day() == d
 }
 

@@ -1,7 +1,7 @@
-// Package wechattest plays WeChat for tests and tools: a fake WeChat API
-// server that records every call and can inject errors and delays, and a
-// Signer that builds signed (and encrypted) callback requests the way
-// WeChat's servers do and checks the replies.
+// Package wechattest plays the WeChat API for tests: a fake server that
+// records every call and can inject errors and delays. It is test-only
+// and never linked into envoybot; requests that play WeChat's servers
+// come from package wxsign.
 package wechattest
 
 import (

@@ -14,16 +14,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"envoybot/bot"
-	"envoybot/bot/wechattest"
 	"envoybot/bot/wxapi"
+	"envoybot/bot/wxsign"
 	"envoybot/configs"
 	"envoybot/handlers"
 	"envoybot/scheduler"
 	"envoybot/store"
 	"envoybot/store/memory"
-	"envoybot/store/postgres"
 	rediscache "envoybot/store/redis"
-	"envoybot/store/sqlite"
+	"envoybot/store/sqlstore"
 	"envoybot/web/admin"
 	"envoybot/web/devchat"
 )
@@ -51,9 +50,9 @@ type app struct {
 // either way its migrations run first.
 func openStore(ctx context.Context, cfg *configs.Config) (store.Store, error) {
 	if cfg.Embedded() {
-		return sqlite.Open(ctx, cfg.SQLitePath())
+		return sqlstore.OpenSQLite(ctx, cfg.SQLitePath())
 	}
-	return postgres.Open(ctx, cfg.DatabaseURL)
+	return sqlstore.OpenPostgres(ctx, cfg.DatabaseURL)
 }
 
 // openCache opens Redis when configured, else an in-process cache.
@@ -119,7 +118,7 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 		// The simulator signs with the development credentials: it exists
 		// only while they are in use, never in a configured deployment.
 		dc := devchat.New(devchat.Deps{
-			Signer:   wechattest.Signer{Token: wc.Token, AppID: wc.AppID, AESKey: wc.AESKey, Now: now},
+			Signer:   wxsign.Signer{Token: wc.Token, AppID: wc.AppID, AESKey: wc.AESKey, Now: now},
 			Target:   a.callback,
 			Invite:   a.devInvite,
 			MenuKeys: wc.MenuKeys,

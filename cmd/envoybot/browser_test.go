@@ -20,7 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
-	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 	"envoybot/configs"
 	"envoybot/store"
 	"envoybot/web/xlsx"
@@ -58,7 +58,7 @@ func TestBrowser(t *testing.T) {
 	}
 	srv := httptest.NewServer(a.handler)
 	r := &running{app: a, url: srv.URL, cfg: cfg,
-		signer: wechattest.Signer{Token: configs.DevToken, AppID: configs.DevAppID, AESKey: configs.DevAESKey, Now: clk.Now}}
+		signer: wxsign.Signer{Token: configs.DevToken, AppID: configs.DevAppID, AESKey: configs.DevAESKey, Now: clk.Now}}
 	t.Cleanup(func() { srv.Close(); r.stop(t) })
 	seedStory(t, r, clk)
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 	"envoybot/store"
 	"envoybot/store/storetest"
 )
@@ -103,7 +104,7 @@ func runDrill(t *testing.T, stop, start string) {
 				}
 				res := drillResult{at: time.Since(began), openID: openID, signup: signup}
 				t0 := time.Now()
-				resp, err := client.Do(r.signer.Post(r.url+"/wechat", r.signer.TextXML(openID, text, wechattest.NextMsgID()), i%3 == 0))
+				resp, err := client.Do(r.signer.Post(r.url+"/wechat", r.signer.TextXML(openID, text, wxsign.NextMsgID()), i%3 == 0))
 				if err == nil {
 					res.reply, err = r.signer.ReadReply(resp, i%3 == 0)
 				}

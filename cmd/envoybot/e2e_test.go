@@ -17,6 +17,7 @@ import (
 
 	"envoybot/bot/intent"
 	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 	"envoybot/configs"
 	"envoybot/store"
 	"envoybot/store/storetest"
@@ -54,7 +55,7 @@ var deployments = []deployment{
 type running struct {
 	app    *app
 	url    string
-	signer wechattest.Signer
+	signer wxsign.Signer
 	api    *wechattest.FakeAPI
 	cfg    *configs.Config
 }
@@ -92,7 +93,7 @@ func startAt(t *testing.T, env map[string]string, api *wechattest.FakeAPI, now f
 	srv := httptest.NewServer(a.handler)
 	wc := effectiveWeChat(cfg)
 	r := &running{app: a, url: srv.URL, api: api, cfg: cfg,
-		signer: wechattest.Signer{Token: wc.Token, AppID: wc.AppID, AESKey: wc.AESKey, Now: now}}
+		signer: wxsign.Signer{Token: wc.Token, AppID: wc.AppID, AESKey: wc.AESKey, Now: now}}
 	t.Cleanup(func() { srv.Close(); r.stop(t) })
 	return r
 }
@@ -111,7 +112,7 @@ func (r *running) stop(t *testing.T) {
 
 func (r *running) say(t *testing.T, openID, text string, safe bool) string {
 	t.Helper()
-	return r.post(t, r.signer.TextXML(openID, text, wechattest.NextMsgID()), safe)
+	return r.post(t, r.signer.TextXML(openID, text, wxsign.NextMsgID()), safe)
 }
 
 func (r *running) post(t *testing.T, body string, safe bool) string {
@@ -181,7 +182,7 @@ func TestEndToEnd(t *testing.T) {
 				r = r2
 			})
 			t.Run("the same MsgId three times at once has one effect", func(t *testing.T) {
-				msg := r.signer.TextXML("o-li", "注册 李四 13912345678 太白湖社区", wechattest.NextMsgID())
+				msg := r.signer.TextXML("o-li", "注册 李四 13912345678 太白湖社区", wxsign.NextMsgID())
 				replies := make([]string, 3)
 				var wg sync.WaitGroup
 				for i := range replies {
@@ -282,7 +283,7 @@ func TestDevelopmentDefaultsServePlainAndSafeMode(t *testing.T) {
 	}
 	srv := httptest.NewServer(a.handler)
 	r := &running{app: a, url: srv.URL, cfg: cfg,
-		signer: wechattest.Signer{Token: configs.DevToken, AppID: configs.DevAppID, AESKey: configs.DevAESKey}}
+		signer: wxsign.Signer{Token: configs.DevToken, AppID: configs.DevAppID, AESKey: configs.DevAESKey}}
 	t.Cleanup(func() { srv.Close(); r.stop(t) })
 	for _, safe := range []bool{false, true} {
 		if got := r.say(t, "o-dev", "帮助", safe); !strings.Contains(got, "注册") {

@@ -52,12 +52,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "help", "--help", "-h":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "parse":
-		loc, err := time.LoadLocation("Asia/Shanghai")
-		if err != nil {
-			loc = time.FixedZone("CST", 8*3600)
-		}
-		return runParse(args, stdin, stdout, stderr, loc)
 	case "admin":
 		if len(args) == 0 || args[0] != "passwd" {
 			fmt.Fprintln(stderr, "usage: envoybot admin passwd NAME   (the password is read from stdin)")
@@ -65,7 +59,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		cfg, _ := configs.Load(getenv) // optional: only used to point out an existing account
 		return runAdminPasswd(args[1:], stdin, stdout, stderr, cfg)
-	case "serve", "migrate", "invite", "jobs", "menu":
+	case "serve", "migrate", "invite", "jobs", "menu", "parse":
 	default:
 		fmt.Fprintf(stderr, "envoybot: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -76,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	}
 	switch cmd {
+	case "parse":
+		return runParse(args, stdin, stdout, stderr, cfg.Location())
 	case "migrate":
 		return runMigrate(ctx, cfg, stdout, stderr)
 	case "invite":

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 	"envoybot/store"
 )
 
@@ -57,7 +58,7 @@ func (tr transcript) event(who, openID, event, key, extra string, want ...string
 
 func (tr transcript) location(who, openID string, lat, lng float64, want ...string) string {
 	tr.t.Helper()
-	reply := tr.r.post(tr.t, tr.r.signer.LocationXML(openID, lat, lng, "古槐社区敬老院", wechattest.NextMsgID()), true)
+	reply := tr.r.post(tr.t, tr.r.signer.LocationXML(openID, lat, lng, "古槐社区敬老院", wxsign.NextMsgID()), true)
 	tr.t.Logf("%s> [位置 %.4f,%.4f]\nbot> %s\n", who, lat, lng, reply)
 	for _, w := range want {
 		if !strings.Contains(reply, w) {
@@ -185,7 +186,7 @@ func TestConcurrentSignupsAndRetries(t *testing.T) {
 			const n = 50
 			msgs := make([]string, n)
 			for i := range msgs {
-				msgs[i] = r.signer.TextXML(fmt.Sprintf("o-c%02d", i), fmt.Sprintf("报名 %s 志愿者%s 139%08d", act, string(rune('甲'+i)), i), wechattest.NextMsgID())
+				msgs[i] = r.signer.TextXML(fmt.Sprintf("o-c%02d", i), fmt.Sprintf("报名 %s 志愿者%s 139%08d", act, string(rune('甲'+i)), i), wxsign.NextMsgID())
 			}
 			send := func() []string {
 				replies := make([]string, n)

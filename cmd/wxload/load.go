@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 )
 
 // options are wxload's flags.
@@ -45,7 +45,7 @@ const busyText = "系统繁忙"
 // loader sends messages and checks replies.
 type loader struct {
 	o      options
-	signer wechattest.Signer
+	signer wxsign.Signer
 	client *http.Client
 	users  []string
 	picker picker
@@ -83,7 +83,7 @@ type outcome struct {
 // send posts text from openID and checks the reply; kind names the message
 // for the checks and the summary.
 func (l *loader) send(ctx context.Context, kind, openID, text string) outcome {
-	req := l.signer.Post(l.o.URL, l.signer.TextXML(openID, text, wechattest.NextMsgID()), l.o.Safe)
+	req := l.signer.Post(l.o.URL, l.signer.TextXML(openID, text, wxsign.NextMsgID()), l.o.Safe)
 	req = req.WithContext(ctx)
 	start := time.Now()
 	out := l.do(req, kind, text)

@@ -33,7 +33,7 @@ import (
 	"syscall"
 	"time"
 
-	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 	"envoybot/configs"
 )
 
@@ -126,6 +126,6 @@ func serveEchoFixture(ctx context.Context, addr, token, appID, aesKey string, st
 }
 
 // signer is the Signer for o.
-func (o *options) signer() wechattest.Signer {
-	return wechattest.Signer{Token: o.Token, AppID: o.AppID, AESKey: o.AESKey}
+func (o *options) signer() wxsign.Signer {
+	return wxsign.Signer{Token: o.Token, AppID: o.AppID, AESKey: o.AESKey}
 }

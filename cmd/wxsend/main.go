@@ -19,7 +19,7 @@ import (
 	"strings"
 	"time"
 
-	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 	"envoybot/configs"
 )
 
@@ -45,7 +45,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	s := wechattest.Signer{Token: *token, AppID: *appID, AESKey: *aesKey}
+	s := wxsign.Signer{Token: *token, AppID: *appID, AESKey: *aesKey}
 	client := &http.Client{Timeout: 10 * time.Second}
 	var req *http.Request
 	switch {
@@ -59,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		if *msgID == 0 {
-			*msgID = wechattest.NextMsgID()
+			*msgID = wxsign.NextMsgID()
 		}
 		req = s.Post(*url, s.TextXML(*from, strings.Join(fs.Args(), " "), *msgID), *safe)
 	}

@@ -12,7 +12,7 @@ import (
 func newLecture(envoy, community string, times ...time.Time) store.NewLecture {
 	return store.NewLecture{
 		EnvoyOpenID: envoy, Title: "法律知识讲座", Community: community,
-		Place: "活动室", Recurrence: "每月第一个周六 9:30", Occurrences: times,
+		Place: "活动室", Recurrence: firstSaturday, Occurrences: times,
 	}
 }
 
@@ -25,7 +25,7 @@ func runLectureConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			t.Fatalf("CreateLecture: %v", err)
 		}
 		if l.ID == 0 || l.Code != "L1" || l.Title != "法律知识讲座" || l.Community != "古槐社区" || l.EnvoyID != envoy.ID ||
-			l.EnvoyOpenID != "o-envoy" || l.Place != "活动室" || l.Recurrence != "每月第一个周六 9:30" || !l.CancelledAt.IsZero() {
+			l.EnvoyOpenID != "o-envoy" || l.Place != "活动室" || l.Recurrence != firstSaturday || !l.CancelledAt.IsZero() {
 			t.Fatalf("CreateLecture = %+v", l)
 		}
 		assertTime(t, "FirstStartsAt", l.FirstStartsAt, later)
@@ -174,3 +174,7 @@ func assertSubscriptions(t *testing.T, s store.Store, openID string, want ...str
 		t.Fatalf("ListSubscriptions = %q, want %q", got, want)
 	}
 }
+
+// firstSaturday is the rule of the suite's recurring lectures: 每月第一个周六
+// 09:30.
+var firstSaturday = store.Recurrence{Every: store.RecurMonthly, Nth: 1, Weekday: time.Saturday, Hour: 9, Minute: 30}

@@ -23,9 +23,8 @@ import (
 
 	"envoybot/store"
 	"envoybot/store/memory"
-	"envoybot/store/postgres"
 	"envoybot/store/redis"
-	"envoybot/store/sqlite"
+	"envoybot/store/sqlstore"
 )
 
 // Environment variables naming the test servers.
@@ -52,23 +51,8 @@ func OpenSQLite(tb testing.TB) store.Store {
 func NewSQLiteReopener(tb testing.TB) Reopener {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "data", "envoybot.db")
-	return func(tb testing.TB) store.Store {
-		tb.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
-		defer cancel()
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
-			tb.Fatalf("open sqlite %s: %v", path, err)
-		}
-		auditReaders.Store(store.Store(db), sqliteAuditReader(path))
-		rawReaders.Store(store.Store(db), sqliteRawReader(path))
-		tb.Cleanup(func() {
-			auditReaders.Delete(store.Store(db))
-			rawReaders.Delete(store.Store(db))
-			db.Close()
-		})
-		return db
-	}
+	return reopener(rawDB{driver: "sqlite", dsn: path + "?_pragma=busy_timeout(10000)"},
+		func(ctx context.Context) (*sqlstore.DB, error) { return sqlstore.OpenSQLite(ctx, path) })
 }
 
 // OpenPostgres returns a store on a fresh schema of the database at
@@ -84,19 +68,24 @@ func OpenPostgres(tb testing.TB) store.Store {
 func NewPostgresReopener(tb testing.TB) Reopener {
 	tb.Helper()
 	schemaURL := PostgresSchemaURL(tb)
+	return reopener(rawDB{driver: "pgx", dsn: schemaURL},
+		func(ctx context.Context) (*sqlstore.DB, error) { return sqlstore.OpenPostgres(ctx, schemaURL) })
+}
+
+// reopener returns a Reopener that opens the store with open, registers
+// raw as the way to its tables and closes it at cleanup.
+func reopener(raw rawDB, open func(ctx context.Context) (*sqlstore.DB, error)) Reopener {
 	return func(tb testing.TB) store.Store {
 		tb.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 		defer cancel()
-		db, err := postgres.Open(ctx, schemaURL)
+		db, err := open(ctx)
 		if err != nil {
-			tb.Fatalf("open postgres: %v", err)
+			tb.Fatalf("open %s store: %v", raw.driver, err)
 		}
-		auditReaders.Store(store.Store(db), postgresAuditReader(schemaURL))
-		rawReaders.Store(store.Store(db), postgresRawReader(schemaURL))
+		rawDBs.Store(store.Store(db), raw)
 		tb.Cleanup(func() {
-			auditReaders.Delete(store.Store(db))
-			rawReaders.Delete(store.Store(db))
+			rawDBs.Delete(store.Store(db))
 			db.Close()
 		})
 		return db

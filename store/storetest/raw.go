@@ -3,14 +3,102 @@ package storetest
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
 	"envoybot/store"
 )
+
+// rawDB is how the suite reaches the tables of a store it opened, on a
+// connection of its own, to read what no store interface exposes (attempts,
+// job runs, the hours audit) and to set up states no store method makes.
+// Statements use $n placeholders, which both engines read.
+type rawDB struct {
+	driver string // "sqlite" or "pgx"
+	dsn    string
+}
+
+// rawDBs maps each store opened by this package to its rawDB.
+var rawDBs sync.Map // store.Store → rawDB
+
+// rawQuery runs query on s's database and scans every row with scan; the
+// calling test skips when s was not opened by this package.
+func rawQuery[T any](t *testing.T, s store.Store, scan func(rows *sql.Rows) (T, error), query string, args ...any) []T {
+	t.Helper()
+	var list []T
+	err := withRawDB(t, s, func(ctx context.Context, db *sql.DB) error {
+		rows, err := db.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		list = []T{}
+		for rows.Next() {
+			v, err := scan(rows)
+			if err != nil {
+				return err
+			}
+			list = append(list, v)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return list
+}
+
+// rawExec runs statement on s's database directly.
+func rawExec(t *testing.T, s store.Store, statement string) {
+	t.Helper()
+	err := withRawDB(t, s, func(ctx context.Context, db *sql.DB) error {
+		_, err := db.ExecContext(ctx, statement)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", statement, err)
+	}
+}
+
+// withRawDB opens s's database for fn.
+func withRawDB(t *testing.T, s store.Store, fn func(ctx context.Context, db *sql.DB) error) error {
+	t.Helper()
+	r, ok := rawDBs.Load(s)
+	if !ok {
+		t.Skip("the tables of this store cannot be read directly")
+	}
+	db, err := sql.Open(r.(rawDB).driver, r.(rawDB).dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(t.Context(), db)
+}
+
+// rawTime scans a stored time (timestamptz or SQLite's text) into *t;
+// NULL is the zero time.
+type rawTime struct{ t *time.Time }
+
+// Scan implements sql.Scanner.
+func (r rawTime) Scan(src any) (err error) {
+	switch v := src.(type) {
+	case nil:
+		*r.t = time.Time{}
+	case time.Time:
+		*r.t = v.UTC()
+	case string:
+		*r.t, err = time.Parse(time.RFC3339Nano, v)
+	case []byte:
+		*r.t, err = time.Parse(time.RFC3339Nano, string(v))
+	default:
+		err = fmt.Errorf("time column: unexpected %T", src)
+	}
+	return err
+}
 
 // attemptEntry is one outbox_attempts row as the suite checks it.
 type attemptEntry struct {
@@ -19,6 +107,14 @@ type attemptEntry struct {
 	OK      bool
 	Error   string
 	Status  string
+}
+
+// noticeAttempts returns the recorded attempts of the notice, oldest first.
+func noticeAttempts(t *testing.T, s store.Store, noticeID int64) []attemptEntry {
+	t.Helper()
+	return rawQuery(t, s, func(rows *sql.Rows) (e attemptEntry, err error) {
+		return e, rows.Scan(rawTime{&e.At}, &e.Channel, &e.OK, &e.Error, &e.Status)
+	}, `SELECT at, channel, ok, error, status FROM outbox_attempts WHERE outbox_id = $1 ORDER BY id`, noticeID)
 }
 
 // jobRunEntry is one job_runs row as the suite checks it.
@@ -31,207 +127,30 @@ type jobRunEntry struct {
 	Error      string
 }
 
-// rawReader reads what no store interface exposes: the attempts of a
-// notice, oldest first, and the runs of a job, by tick. exec runs a
-// statement written for both dialects, to set up states no store method
-// makes (a cancelled activity or a single cancelled lecture session).
-type rawReader struct {
-	attempts func(ctx context.Context, noticeID int64) ([]attemptEntry, error)
-	jobRuns  func(ctx context.Context, job string) ([]jobRunEntry, error)
-	exec     func(ctx context.Context, statement string) error
-}
-
-// rawReaders maps each store opened by this package to its rawReader; the
-// suite reads the tables directly, on a connection of its own.
-var rawReaders sync.Map // store.Store → rawReader
-
-// sqliteRawReader reads the SQLite file at path.
-func sqliteRawReader(path string) rawReader {
-	open := func() (*sql.DB, error) { return sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)") }
-	parse := func(s sql.NullString) (time.Time, error) {
-		if !s.Valid {
-			return time.Time{}, nil
-		}
-		return time.Parse(time.RFC3339Nano, s.String)
-	}
-	return rawReader{
-		exec: func(ctx context.Context, statement string) error {
-			db, err := open()
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			_, err = db.ExecContext(ctx, statement)
-			return err
-		},
-		attempts: func(ctx context.Context, noticeID int64) ([]attemptEntry, error) {
-			db, err := open()
-			if err != nil {
-				return nil, err
-			}
-			defer db.Close()
-			rows, err := db.QueryContext(ctx, `
-				SELECT at, channel, ok, error, status FROM outbox_attempts
-				WHERE outbox_id = ? ORDER BY id`, noticeID)
-			if err != nil {
-				return nil, err
-			}
-			defer rows.Close()
-			entries := []attemptEntry{}
-			for rows.Next() {
-				var (
-					e  attemptEntry
-					at sql.NullString
-				)
-				if err := rows.Scan(&at, &e.Channel, &e.OK, &e.Error, &e.Status); err != nil {
-					return nil, err
-				}
-				if e.At, err = parse(at); err != nil {
-					return nil, err
-				}
-				entries = append(entries, e)
-			}
-			return entries, rows.Err()
-		},
-		jobRuns: func(ctx context.Context, job string) ([]jobRunEntry, error) {
-			db, err := open()
-			if err != nil {
-				return nil, err
-			}
-			defer db.Close()
-			rows, err := db.QueryContext(ctx, `
-				SELECT tick, replica, lease_until, started_at, finished_at, error FROM job_runs
-				WHERE job = ? ORDER BY tick`, job)
-			if err != nil {
-				return nil, err
-			}
-			defer rows.Close()
-			entries := []jobRunEntry{}
-			for rows.Next() {
-				var (
-					e                                   jobRunEntry
-					tick, leaseUntil, started, finished sql.NullString
-				)
-				if err := rows.Scan(&tick, &e.Replica, &leaseUntil, &started, &finished, &e.Error); err != nil {
-					return nil, err
-				}
-				for _, f := range []struct {
-					dst *time.Time
-					src sql.NullString
-				}{{&e.Tick, tick}, {&e.LeaseUntil, leaseUntil}, {&e.StartedAt, started}, {&e.FinishedAt, finished}} {
-					if *f.dst, err = parse(f.src); err != nil {
-						return nil, err
-					}
-				}
-				entries = append(entries, e)
-			}
-			return entries, rows.Err()
-		},
-	}
-}
-
-// postgresRawReader reads through the schema URL.
-func postgresRawReader(schemaURL string) rawReader {
-	return rawReader{
-		exec: func(ctx context.Context, statement string) error {
-			conn, err := pgx.Connect(ctx, schemaURL)
-			if err != nil {
-				return err
-			}
-			defer conn.Close(ctx)
-			_, err = conn.Exec(ctx, statement)
-			return err
-		},
-		attempts: func(ctx context.Context, noticeID int64) ([]attemptEntry, error) {
-			conn, err := pgx.Connect(ctx, schemaURL)
-			if err != nil {
-				return nil, err
-			}
-			defer conn.Close(ctx)
-			rows, err := conn.Query(ctx, `
-				SELECT at, channel, ok, error, status FROM outbox_attempts
-				WHERE outbox_id = $1 ORDER BY id`, noticeID)
-			if err != nil {
-				return nil, err
-			}
-			entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (attemptEntry, error) {
-				var e attemptEntry
-				err := row.Scan(&e.At, &e.Channel, &e.OK, &e.Error, &e.Status)
-				return e, err
-			})
-			if entries == nil {
-				entries = []attemptEntry{}
-			}
-			return entries, err
-		},
-		jobRuns: func(ctx context.Context, job string) ([]jobRunEntry, error) {
-			conn, err := pgx.Connect(ctx, schemaURL)
-			if err != nil {
-				return nil, err
-			}
-			defer conn.Close(ctx)
-			rows, err := conn.Query(ctx, `
-				SELECT tick, replica, lease_until, started_at, finished_at, error FROM job_runs
-				WHERE job = $1 ORDER BY tick`, job)
-			if err != nil {
-				return nil, err
-			}
-			entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (jobRunEntry, error) {
-				var (
-					e        jobRunEntry
-					finished *time.Time
-				)
-				err := row.Scan(&e.Tick, &e.Replica, &e.LeaseUntil, &e.StartedAt, &finished, &e.Error)
-				if finished != nil {
-					e.FinishedAt = *finished
-				}
-				return e, err
-			})
-			if entries == nil {
-				entries = []jobRunEntry{}
-			}
-			return entries, err
-		},
-	}
-}
-
-// rawReaderOf returns the raw reader of s; the calling test skips when s
-// was not opened by this package.
-func rawReaderOf(t *testing.T, s store.Store) rawReader {
-	t.Helper()
-	r, ok := rawReaders.Load(s)
-	if !ok {
-		t.Skip("the tables of this store cannot be read directly")
-	}
-	return r.(rawReader)
-}
-
-// noticeAttempts returns the recorded attempts of the notice, oldest first.
-func noticeAttempts(t *testing.T, s store.Store, noticeID int64) []attemptEntry {
-	t.Helper()
-	entries, err := rawReaderOf(t, s).attempts(t.Context(), noticeID)
-	if err != nil {
-		t.Fatalf("read outbox_attempts: %v", err)
-	}
-	return entries
-}
-
 // jobRuns returns the runs of job, by tick.
 func jobRuns(t *testing.T, s store.Store, job string) []jobRunEntry {
 	t.Helper()
-	entries, err := rawReaderOf(t, s).jobRuns(t.Context(), job)
-	if err != nil {
-		t.Fatalf("read job_runs: %v", err)
-	}
-	return entries
+	return rawQuery(t, s, func(rows *sql.Rows) (e jobRunEntry, err error) {
+		return e, rows.Scan(rawTime{&e.Tick}, &e.Replica, rawTime{&e.LeaseUntil}, rawTime{&e.StartedAt},
+			rawTime{&e.FinishedAt}, &e.Error)
+	}, `SELECT tick, replica, lease_until, started_at, finished_at, error FROM job_runs WHERE job = $1 ORDER BY tick`, job)
 }
 
-// rawExec runs statement on s's database directly.
-func rawExec(t *testing.T, s store.Store, statement string) {
+// auditEntry is one hours_audit row as the suite checks it.
+type auditEntry struct {
+	ActorID          int64 // 0 for NULL
+	At               time.Time
+	Reason           string
+	OldMins, NewMins int // -1 for NULL
+}
+
+// hoursAudit returns the audit rows of the attendance, oldest first.
+func hoursAudit(t *testing.T, s store.Store, attendanceID int64) []auditEntry {
 	t.Helper()
-	if err := rawReaderOf(t, s).exec(t.Context(), statement); err != nil {
-		t.Fatalf("%s: %v", statement, err)
-	}
+	return rawQuery(t, s, func(rows *sql.Rows) (e auditEntry, err error) {
+		return e, rows.Scan(&e.ActorID, rawTime{&e.At}, &e.Reason, &e.OldMins, &e.NewMins)
+	}, `SELECT COALESCE(actor_id, 0), at, reason, COALESCE(old_minutes, -1), COALESCE(new_minutes, -1)
+		FROM hours_audit WHERE attendance_id = $1 ORDER BY id`, attendanceID)
 }
 
 // cancelActivity cancels the activity, which no store method does yet.

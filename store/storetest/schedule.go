@@ -72,7 +72,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		mustEnvoy(t, s, "o-envoy")
 		mustCreateLecture(t, s, newLecture("o-envoy", "古槐社区", later)) // L1
 		oneOff := newLecture("o-envoy", "北关社区", later)
-		oneOff.Recurrence = ""
+		oneOff.Recurrence = store.Recurrence{}
 		mustCreateLecture(t, s, oneOff)                               // L2
 		mustCreateLecture(t, s, newLecture("o-envoy", "北关社区", later)) // L3
 		if _, err := s.CancelLecture(t.Context(), "L3", base); err != nil {
@@ -84,7 +84,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 		l := got[0]
 		if l.Code != "L1" || l.Title != "法律知识讲座" || l.Community != "古槐社区" || l.Place != "活动室" ||
-			l.EnvoyOpenID != "o-envoy" || l.Recurrence != "每月第一个周六 9:30" {
+			l.EnvoyOpenID != "o-envoy" || l.Recurrence != firstSaturday {
 			t.Fatalf("recurring lecture = %+v", l)
 		}
 		assertTime(t, "FirstStartsAt", l.FirstStartsAt, later)
@@ -164,7 +164,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 		l := got[0].Lecture
 		if l.Code != "L1" || l.Title != "法律知识讲座" || l.Community != "古槐社区" || l.Place != "活动室" ||
-			l.EnvoyOpenID != "o-envoy" || l.EnvoyID == 0 || l.Recurrence != "每月第一个周六 9:30" {
+			l.EnvoyOpenID != "o-envoy" || l.EnvoyID == 0 || l.Recurrence != firstSaturday {
 			t.Fatalf("occurrence lecture = %+v, want it filled in", l)
 		}
 		empty, err := s.ListOccurrencesBetween(t.Context(), to.Add(time.Hour), to.Add(2*time.Hour))

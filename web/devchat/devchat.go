@@ -27,7 +27,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 )
 
 // Path is where the simulator lives; mount the handler on Path and Path+"/".
@@ -44,7 +44,7 @@ var assets embed.FS
 type Deps struct {
 	// Signer signs (and encrypts) requests with the account's development
 	// Token, AppID and AESKey, exactly as the /wechat handler expects them.
-	Signer wechattest.Signer
+	Signer wxsign.Signer
 	// Target is the real /wechat handler, called in process; when nil,
 	// requests go over HTTP to TargetURL (e.g. http://127.0.0.1:8080/wechat).
 	Target    http.Handler

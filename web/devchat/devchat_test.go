@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"envoybot/bot"
-	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 	"envoybot/store/memory"
 	"envoybot/web/devchat"
 )
@@ -56,8 +56,8 @@ func echoTarget(t *testing.T) http.Handler {
 	return cb
 }
 
-func signer() wechattest.Signer {
-	return wechattest.Signer{Token: token, AppID: appID, AESKey: aesKey}
+func signer() wxsign.Signer {
+	return wxsign.Signer{Token: token, AppID: appID, AESKey: aesKey}
 }
 
 func newSimulator(t *testing.T, d devchat.Deps) *httptest.Server {

@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"envoybot/bot/wechattest"
+	"envoybot/bot/wxsign"
 )
 
 // Kinds of message the page sends.
@@ -104,12 +104,12 @@ func (h *Handler) messageXML(oid string, req SendRequest) (string, error) {
 		if len(text) > maxTextBytes {
 			return "", fmt.Errorf("message is %d bytes, WeChat allows %d", len(text), maxTextBytes)
 		}
-		return s.TextXML(oid, cdata(text), wechattest.NextMsgID()), nil
+		return s.TextXML(oid, cdata(text), wxsign.NextMsgID()), nil
 	case SendLocation:
 		if math.IsNaN(req.Lat) || math.IsNaN(req.Lng) || math.Abs(req.Lat) > 90 || math.Abs(req.Lng) > 180 {
 			return "", fmt.Errorf("location %v,%v is out of range", req.Lat, req.Lng)
 		}
-		return s.LocationXML(oid, req.Lat, req.Lng, cdata(limit(req.Label, 200)), wechattest.NextMsgID()), nil
+		return s.LocationXML(oid, req.Lat, req.Lng, cdata(limit(req.Label, 200)), wxsign.NextMsgID()), nil
 	case SendScan:
 		if req.Scene == "" {
 			return "", fmt.Errorf("scan needs a scene, e.g. checkin:A1")

@@ -1,0 +1,51 @@
+package handlers
+
+import (
+	"context"
+
+	"envoybot/bot"
+)
+
+// Followed answers a new or returning follower: the welcome, or the
+// check-in when they followed by scanning an activity's code.
+func (h *Handlers) Followed(ctx context.Context, req *Request) (bot.Reply, error) {
+	if err := h.users.SetFollowing(ctx, req.Msg.OpenID, true, req.Now); err != nil {
+		return bot.Reply{}, err
+	}
+	if req.Msg.Scene != "" {
+		return h.Scan(ctx, req)
+	}
+	if req.User.Registered() {
+		return bot.Reply{Text: Text.WelcomeBack}, nil
+	}
+	return bot.Reply{Text: Text.Welcome}, nil
+}
+
+// Unfollowed stops every notice: the flag is checked before any send, and
+// lecture subscriptions end too. It wants no reply.
+func (h *Handlers) Unfollowed(ctx context.Context, req *Request) (bot.Reply, error) {
+	if err := h.users.SetFollowing(ctx, req.Msg.OpenID, false, req.Now); err != nil {
+		return bot.Reply{}, err
+	}
+	_, err := h.lectures.Unsubscribe(ctx, req.Msg.OpenID, "", req.Now)
+	return bot.Reply{}, err
+}
+
+// ReportedLocation keeps the position WeChat reports on its own while the
+// chat is open; it wants no reply.
+func (h *Handlers) ReportedLocation(ctx context.Context, req *Request) (bot.Reply, error) {
+	if !req.Msg.HasPosition {
+		return bot.Reply{}, nil
+	}
+	return bot.Reply{}, h.users.SetLastLocation(ctx, req.Msg.OpenID, req.Msg.Lat, req.Msg.Lng, req.Now)
+}
+
+// MenuUnknown answers a menu click whose key names no command.
+func (h *Handlers) MenuUnknown(context.Context, *Request) (bot.Reply, error) {
+	return bot.Reply{Text: Text.MenuUnknown}, nil
+}
+
+// Unknown answers a message the parser did not understand.
+func (h *Handlers) Unknown(context.Context, *Request) (bot.Reply, error) {
+	return bot.Reply{Text: Text.Unknown}, nil
+}

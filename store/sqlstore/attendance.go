@@ -1,0 +1,235 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"envoybot/store"
+)
+
+// attendanceColumns selects an attendance with its activity code and
+// volunteer; attendanceFrom must follow.
+const attendanceColumns = `t.id, t.activity_id, a.code, t.user_id, u.openid, u.real_name,
+	t.check_in_at, t.check_in_lat, t.check_in_lng, t.check_out_at, t.check_out_lat, t.check_out_lng,
+	t.far_away, t.computed_minutes, t.confirmed_minutes, COALESCE(t.confirmed_by, 0), t.confirmed_at`
+
+// attendanceFrom joins what attendanceColumns reads.
+const attendanceFrom = ` FROM attendances t
+	JOIN activities a ON a.id = t.activity_id
+	JOIN users u ON u.id = t.user_id`
+
+// CheckIn records the first check-in of the user, created as a resident
+// when unknown. Signing up first is not required: the handler decides
+// whether walk-ins are welcome. A cancelled activity is EINVALID. The
+// activity is not locked: check-ins of one activity need not take turns,
+// and racing check-ins of one user meet in the unique key.
+func (db *DB) CheckIn(ctx context.Context, activityCode, openID string, at time.Time, pos *store.Position, farAway bool) (*store.Attendance, bool, error) {
+	var (
+		att   *store.Attendance
+		first bool
+	)
+	err := db.inTx(ctx, func(tx conn) error {
+		a, err := findActivityRef(ctx, tx, activityCode)
+		if err != nil {
+			return err
+		}
+		if a.status == store.ActivityCancelled {
+			return store.Errorf(store.EINVALID, "activity %s is cancelled", a.code)
+		}
+		userID, err := ensureUserID(ctx, tx, openID, at)
+		if err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, `
+			INSERT INTO attendances (activity_id, user_id, check_in_at, check_in_lat, check_in_lng,
+				far_away, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $3, $3)
+			ON CONFLICT (activity_id, user_id) DO NOTHING`,
+			a.id, userID, at, nullFloat(pos, true), nullFloat(pos, false), farAway)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		first = n == 1
+		att, err = findAttendance(ctx, tx, a.id, userID)
+		return err
+	})
+	if err != nil {
+		return nil, false, db.wrapError("check in", err)
+	}
+	return att, first, nil
+}
+
+// CheckOut records or replaces the check-out. FarAway stays set once a
+// check-in or any check-out was outside the venue radius. The activity is
+// not locked; the update locks the attendance row.
+func (db *DB) CheckOut(ctx context.Context, activityCode, openID string, at time.Time, pos *store.Position, farAway bool, computedMinutes int) (*store.Attendance, error) {
+	if err := store.ValidateMinutes(computedMinutes); err != nil {
+		return nil, db.wrapError("check out", err)
+	}
+	var att *store.Attendance
+	err := db.inTx(ctx, func(tx conn) error {
+		a, err := findActivityRef(ctx, tx, activityCode)
+		if err != nil {
+			return err
+		}
+		var userID int64
+		err = tx.row(ctx, `
+			UPDATE attendances SET
+				check_out_at = $1, check_out_lat = $2, check_out_lng = $3,
+				far_away = far_away OR $4, computed_minutes = $5, updated_at = $1
+			WHERE activity_id = $6 AND user_id = (SELECT id FROM users WHERE openid = $7)
+			RETURNING user_id`,
+			at, nullFloat(pos, true), nullFloat(pos, false), farAway, computedMinutes,
+			a.id, openID).Scan(&userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.Errorf(store.ENOTFOUND, store.MsgNotCheckedIn)
+		} else if err != nil {
+			return err
+		}
+		att, err = findAttendance(ctx, tx, a.id, userID)
+		return err
+	})
+	if err != nil {
+		return nil, db.wrapError("check out", err)
+	}
+	return att, nil
+}
+
+// ListAttendance returns the activity's attendance in check-in order.
+func (db *DB) ListAttendance(ctx context.Context, activityCode string) ([]*store.Attendance, error) {
+	q := db.reader()
+	a, err := findActivityRef(ctx, q, activityCode)
+	if err != nil {
+		return nil, db.wrapError("list attendance", err)
+	}
+	rows, err := q.query(ctx, `
+		SELECT `+attendanceColumns+attendanceFrom+`
+		WHERE t.activity_id = $1
+		ORDER BY t.check_in_at, t.id`, a.id)
+	list, err := collect(rows, err, scanAttendance)
+	if err != nil {
+		return nil, db.wrapError("list attendance", err)
+	}
+	return list, nil
+}
+
+// ConfirmHours sets confirmed minutes and appends one hours_audit row per
+// attendance whose confirmed minutes change; an empty actor is the CLI.
+// Any attendance not of the activity, or negative minutes, rolls all back.
+// The activity is locked (lockActivity), so confirmations of one activity
+// take turns, and each attendance row is read FOR UPDATE on PostgreSQL, so
+// the audited old minutes are the ones replaced.
+func (db *DB) ConfirmHours(ctx context.Context, activityCode, actorOpenID string, changes []store.HoursChange, reason string, at time.Time) (int, error) {
+	for _, c := range changes {
+		if err := c.Validate(); err != nil {
+			return 0, db.wrapError("confirm hours", err)
+		}
+	}
+	changed := 0
+	err := db.inTx(ctx, func(tx conn) error {
+		a, err := lockActivity(ctx, tx, activityCode)
+		if err != nil {
+			return err
+		}
+		var actorID any // NULL for the CLI
+		if actorOpenID != "" {
+			if actorID, err = findUserID(ctx, tx, actorOpenID); err != nil {
+				return err
+			}
+		}
+		for _, c := range changes {
+			var old sql.NullInt64
+			err := tx.row(ctx, `
+				SELECT confirmed_minutes FROM attendances WHERE id = $1 AND activity_id = $2`+tx.d.forUpdate,
+				c.AttendanceID, a.id).Scan(&old)
+			if errors.Is(err, sql.ErrNoRows) {
+				return store.Errorf(store.EINVALID, "attendance %d is not of activity %s", c.AttendanceID, a.code)
+			} else if err != nil {
+				return err
+			}
+			if old.Valid && old.Int64 == int64(c.Minutes) {
+				continue
+			}
+			if _, err := tx.exec(ctx, `
+				UPDATE attendances SET confirmed_minutes = $1, confirmed_by = $2, confirmed_at = $3, updated_at = $3
+				WHERE id = $4`, c.Minutes, actorID, at, c.AttendanceID); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `
+				INSERT INTO hours_audit (attendance_id, actor_id, at, reason, old_minutes, new_minutes)
+				VALUES ($1, $2, $3, $4, $5, $6)`,
+				c.AttendanceID, actorID, at, reason, old, c.Minutes); err != nil {
+				return err
+			}
+			changed++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, db.wrapError("confirm hours", err)
+	}
+	return changed, nil
+}
+
+// UserHours sums the user's confirmed minutes by activity line, in code
+// point order of the line; none for an unknown user. SUM of the integer
+// minutes is a bigint on PostgreSQL, no cast needed.
+func (db *DB) UserHours(ctx context.Context, openID string) ([]store.LineHours, error) {
+	rows, err := db.reader().query(ctx, `
+		SELECT a.category, SUM(t.confirmed_minutes), COUNT(DISTINCT a.id)
+		FROM attendances t
+		JOIN activities a ON a.id = t.activity_id
+		JOIN users u ON u.id = t.user_id
+		WHERE u.openid = $1 AND t.confirmed_minutes IS NOT NULL
+		GROUP BY a.category
+		ORDER BY `+db.d.codePointOrder("a.category"), openID)
+	hours, err := collect(rows, err, func(row rowScanner) (store.LineHours, error) {
+		var h store.LineHours
+		err := row.Scan(&h.Category, &h.Minutes, &h.Activities)
+		return h, err
+	})
+	if err != nil {
+		return nil, db.wrapError("user hours", err)
+	}
+	return hours, nil
+}
+
+// findActivityRef reads what attendance needs of the activity without
+// locking it (lockActivity does the same read under the lock).
+func findActivityRef(ctx context.Context, q conn, code string) (lockedActivity, error) {
+	var a lockedActivity
+	err := q.row(ctx, `SELECT id, code, status, quota FROM activities WHERE code = $1`,
+		store.NormaliseCode(code)).Scan(&a.id, &a.code, &a.status, &a.quota)
+	return a, err
+}
+
+// findAttendance reads the user's attendance at the activity.
+func findAttendance(ctx context.Context, q conn, activityID, userID int64) (*store.Attendance, error) {
+	return scanAttendance(q.row(ctx, `
+		SELECT `+attendanceColumns+attendanceFrom+`
+		WHERE t.activity_id = $1 AND t.user_id = $2`, activityID, userID))
+}
+
+// scanAttendance reads the attendanceColumns of one row.
+func scanAttendance(row rowScanner) (*store.Attendance, error) {
+	var (
+		att                          store.Attendance
+		inLat, inLng, outLat, outLng sql.NullFloat64
+		computed, confirmed          sql.NullInt64
+	)
+	err := row.Scan(&att.ID, &att.ActivityID, &att.ActivityCode, &att.UserID, &att.OpenID, &att.Name,
+		timeColumn{&att.CheckInAt}, &inLat, &inLng, timeColumn{&att.CheckOutAt}, &outLat, &outLng,
+		&att.FarAway, &computed, &confirmed, &att.ConfirmedBy, timeColumn{&att.ConfirmedAt})
+	if err != nil {
+		return nil, err
+	}
+	att.CheckInPos, att.CheckOutPos = position(inLat, inLng), position(outLat, outLng)
+	att.ComputedMinutes, att.ConfirmedMinutes = minutes(computed), minutes(confirmed)
+	return &att, nil
+}

@@ -1,0 +1,88 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"envoybot/store"
+)
+
+// Short-code prefixes, one counter each in code_counters.
+const (
+	prefixActivity = "A"
+	prefixTeam     = "T"
+	prefixLecture  = "L"
+)
+
+// nextCode hands out the next short code of prefix (A1, A2, ...) inside
+// the creating transaction. The upsert locks the counter row until commit
+// (SQLite's writer is alone anyway), so racing creators get distinct
+// numbers; a rolled-back creation only skips one.
+func nextCode(ctx context.Context, tx conn, prefix string) (string, error) {
+	var n int64
+	err := tx.row(ctx, `
+		INSERT INTO code_counters (prefix, last_value) VALUES ($1, 1)
+		ON CONFLICT (prefix) DO UPDATE SET last_value = code_counters.last_value + 1
+		RETURNING last_value`, prefix).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("next %s code: %w", prefix, err)
+	}
+	return fmt.Sprintf("%s%d", prefix, n), nil
+}
+
+// findUserID returns the id of a known user, ENOTFOUND otherwise.
+func findUserID(ctx context.Context, q conn, openID string) (int64, error) {
+	var id int64
+	err := q.row(ctx, `SELECT id FROM users WHERE openid = $1`, openID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, store.Errorf(store.ENOTFOUND, "unknown user")
+	}
+	return id, err
+}
+
+// ensureUserID returns the user's id, creating an unknown user as a
+// following resident as TouchUser does, but without recording an
+// interaction: an import is not the volunteer writing to the account.
+func ensureUserID(ctx context.Context, tx conn, openID string, at time.Time) (int64, error) {
+	if err := store.ValidateOpenID(openID); err != nil {
+		return 0, err
+	}
+	if _, err := tx.exec(ctx, `
+		INSERT INTO users (openid, following, created_at, updated_at)
+		VALUES ($1, TRUE, $2, $2)
+		ON CONFLICT (openid) DO NOTHING`,
+		openID, at); err != nil {
+		return 0, err
+	}
+	return findUserID(ctx, tx, openID)
+}
+
+// nullFloat is a nullable coordinate as a parameter.
+func nullFloat(p *store.Position, lat bool) any {
+	if p == nil {
+		return nil
+	}
+	if lat {
+		return p.Lat
+	}
+	return p.Lng
+}
+
+// position is a scanned nullable coordinate pair.
+func position(lat, lng sql.NullFloat64) *store.Position {
+	if !lat.Valid || !lng.Valid {
+		return nil
+	}
+	return &store.Position{Lat: lat.Float64, Lng: lng.Float64}
+}
+
+// minutes is a scanned nullable minute count, -1 for NULL.
+func minutes(n sql.NullInt64) int {
+	if !n.Valid {
+		return -1
+	}
+	return int(n.Int64)
+}

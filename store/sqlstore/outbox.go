@@ -1,0 +1,447 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"envoybot/store"
+)
+
+// analyzeAfter is the fan-out after which EnqueueNotices refreshes the
+// outbox statistics on PostgreSQL. Until autovacuum catches up (a minute
+// or more) the planner believes few notices are pending and claims by
+// sorting every due row (about 20 ms a batch with 100,000 due) instead of
+// walking outbox_claimable_idx in id order (well under 1 ms); ANALYZE
+// takes about 50 ms. SQLite's claim names the index (INDEXED BY) instead.
+const analyzeAfter = 10000
+
+// noticeColumns selects an outbox row o with its recipient as users u
+// knows them (an unknown recipient is not following); noticeFrom must
+// follow, or another row source o with noticeRecipient.
+const noticeColumns = `o.id, o.dedup_key, o.kind, o.subject, o.recipient_openid, o.payload, o.status,
+	o.attempts, o.next_attempt_at, o.channel, o.last_error, o.created_at, o.sent_at,
+	COALESCE(u.following, FALSE), u.anonymised_at, u.last_interaction_at`
+
+// noticeRecipient joins the recipient of the outbox rows o.
+const noticeRecipient = ` LEFT JOIN users u ON u.openid = o.recipient_openid`
+
+// noticeFrom joins what noticeColumns reads.
+const noticeFrom = ` FROM outbox o` + noticeRecipient
+
+// noticeDue selects the outbox rows a claim at $3 may take: pending ones
+// whose next attempt is due and claimed ones whose lease ran out. Its
+// status term matches outbox_claimable_idx, a partial index in id order.
+const noticeDue = `status IN ('pending', 'sending')
+	AND ((status = 'pending' AND next_attempt_at <= $3)
+		OR (status = 'sending' AND claimed_until < $3))`
+
+// noticeClaim is what a claim by replica $1 until $2 at $3 sets.
+const noticeClaim = `status = 'sending', claimed_by = $1, claimed_until = $2,
+	attempts = attempts + 1, updated_at = $3`
+
+// EnqueueNotices writes the notices in one transaction, with multi-row
+// INSERT … ON CONFLICT (dedup_key) DO NOTHING (bulkInsert), skipping keys
+// already present (in the outbox or earlier in ns). A notice is due at
+// NotBefore when that is after at, else at once. A notice without a key,
+// kind or recipient is EINVALID and nothing is written.
+func (db *DB) EnqueueNotices(ctx context.Context, ns []store.NewNotice, at time.Time) (int, error) {
+	const width = 6 // parameters of one notice; $1 is at, shared
+	args := make([]any, 0, len(ns)*width)
+	for _, n := range ns {
+		if err := n.Validate(); err != nil {
+			return 0, db.wrapError("enqueue notices", err)
+		}
+		payload, err := json.Marshal(noticePayload{Text: n.Text, Fields: n.Fields})
+		if err != nil {
+			return 0, db.wrapError("enqueue notices", fmt.Errorf("encode notice %q: %w", n.Key, err))
+		}
+		args = append(args, n.Key, n.Kind, n.Subject, n.OpenID, string(payload), firstAttempt(n, at))
+	}
+	if len(ns) == 0 {
+		return 0, nil
+	}
+	insert := func(rows int) string {
+		return `INSERT INTO outbox (dedup_key, kind, subject, recipient_openid, payload,
+				next_attempt_at, created_at, updated_at)
+			VALUES ` + placeholderRows(rows, width, 2, ", $1, $1") + `
+			ON CONFLICT (dedup_key) DO NOTHING`
+	}
+	var added int
+	err := db.inTx(ctx, func(tx conn) error {
+		var err error
+		added, err = bulkInsert(ctx, tx, insert, width, []any{at}, args)
+		return err
+	})
+	if err != nil {
+		return 0, db.wrapError("enqueue notices", err)
+	}
+	if db.d.pg && added >= analyzeAfter {
+		// Best effort: the notices are committed whatever ANALYZE does.
+		_, _ = db.write.ExecContext(ctx, `ANALYZE outbox`)
+	}
+	return added, nil
+}
+
+// ClaimNotices leases up to limit due notices to replica, lowest id first,
+// and counts the claim as an attempt: Attempts is the number of the attempt
+// the dispatcher is about to make, so a notice whose dispatcher died
+// mid-send counts too.
+//
+// On PostgreSQL one statement picks the due rows FOR UPDATE SKIP LOCKED,
+// so concurrent claimers pass each other's rows (a row another claimer
+// committed meanwhile is re-checked and no longer due), updates them and
+// reads them back with their recipients. SQLite's single writer serialises
+// claimers; the UPDATE walks outbox_claimable_idx in id order (left to
+// itself, SQLite would gather every due row through the status index and
+// sort them all, some 35 ms a batch with 100,000 due) and a second
+// statement reads the claimed rows back, since RETURNING cannot join.
+func (db *DB) ClaimNotices(ctx context.Context, replica string, at time.Time, limit int, lease time.Duration) ([]*store.Notice, error) {
+	if err := store.ValidateClaim(replica, limit, lease); err != nil {
+		return nil, db.wrapError("claim notices", err)
+	}
+	var notices []*store.Notice
+	err := db.inTx(ctx, func(tx conn) error {
+		args := []any{replica, at.Add(lease), at, limit}
+		if tx.d.pg {
+			var err error
+			notices, err = queryNotices(ctx, tx, `
+				WITH due AS MATERIALIZED (
+					SELECT id FROM outbox WHERE `+noticeDue+`
+					ORDER BY id LIMIT $4
+					FOR UPDATE SKIP LOCKED),
+				claimed AS (
+					UPDATE outbox SET `+noticeClaim+`
+					FROM due WHERE outbox.id = due.id
+					RETURNING outbox.*)
+				SELECT `+noticeColumns+` FROM claimed o`+noticeRecipient+`
+				ORDER BY o.id`, args...)
+			return err
+		}
+		rows, err := tx.query(ctx, `
+			UPDATE outbox SET `+noticeClaim+`
+			WHERE id IN (
+				SELECT id FROM outbox INDEXED BY outbox_claimable_idx WHERE `+noticeDue+`
+				ORDER BY id LIMIT $4)
+			RETURNING id`, args...)
+		ids, err := collect(rows, err, func(row rowScanner) (int64, error) {
+			var id int64
+			err := row.Scan(&id)
+			return id, err
+		})
+		if err != nil {
+			return err
+		}
+		idList, err := json.Marshal(ids)
+		if err != nil {
+			return err
+		}
+		notices, err = queryNotices(ctx, tx, `
+			SELECT `+noticeColumns+noticeFrom+`
+			WHERE o.id IN (SELECT value FROM json_each($1))
+			ORDER BY o.id`, string(idList))
+		return err
+	})
+	if err != nil {
+		return nil, db.wrapError("claim notices", err)
+	}
+	return notices, nil
+}
+
+// CompleteNotice records the attempt and its outcome when replica still
+// holds the claim (status sending, claimed by it), even after its lease ran
+// out as long as nobody took the notice over. A pending outcome without a
+// next attempt time is due again at once. An unknown id is ENOTFOUND.
+func (db *DB) CompleteNotice(ctx context.Context, id int64, replica string, o store.NoticeOutcome, at time.Time) error {
+	if err := o.Validate(); err != nil {
+		return db.wrapError("complete notice", err)
+	}
+	var next, sentAt time.Time // the zero time is NULL: kept as they are
+	if o.Status == store.NoticePending {
+		next = o.NextAttemptAt
+		if next.IsZero() {
+			next = at
+		}
+	}
+	if o.Status == store.NoticeSent {
+		sentAt = at
+	}
+	err := db.inTx(ctx, func(tx conn) error {
+		err := tx.mustAffect(ctx, `
+			UPDATE outbox SET status = $1, channel = $2, last_error = $3,
+				sent_at = COALESCE($4, sent_at), next_attempt_at = COALESCE($5, next_attempt_at),
+				claimed_by = '', claimed_until = NULL, updated_at = $6
+			WHERE id = $7 AND status = 'sending' AND claimed_by = $8`,
+			o.Status, o.Channel, o.Error, sentAt, next, at, id, replica)
+		if errors.Is(err, sql.ErrNoRows) {
+			return leaseConflict(ctx, tx, id, replica)
+		} else if err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `
+			INSERT INTO outbox_attempts (outbox_id, at, channel, ok, error, status)
+			VALUES ($1, $2, $3, $4, $5, $6)`,
+			id, at, o.Channel, o.Status == store.NoticeSent, o.Error, o.Status)
+		return err
+	})
+	return db.wrapError("complete notice", err)
+}
+
+// leaseConflict explains why replica could not complete notice id:
+// ENOTFOUND when there is no such notice, else ECONFLICT.
+func leaseConflict(ctx context.Context, q conn, id int64, replica string) error {
+	var status, holder string
+	if err := q.row(ctx, `SELECT status, claimed_by FROM outbox WHERE id = $1`, id).
+		Scan(&status, &holder); err != nil {
+		return err
+	}
+	return store.Errorf(store.ECONFLICT, "notice %d is %s, claimed by %q, not by %q", id, status, holder, replica)
+}
+
+// DropPendingNotices marks the pending notices of kind and subject
+// undeliverable with reason; claimed ones are being sent already and are
+// left to their dispatcher.
+func (db *DB) DropPendingNotices(ctx context.Context, kind, subject, reason string, at time.Time) (int, error) {
+	n, err := db.dropNotices(ctx, `kind = $3 AND subject = $4`, reason, at, kind, subject)
+	if err != nil {
+		return 0, db.wrapError("drop pending notices", err)
+	}
+	return n, nil
+}
+
+// DropPendingNoticesTo marks the pending notices of kind to openID
+// undeliverable with reason; claimed or finished ones are left alone.
+func (db *DB) DropPendingNoticesTo(ctx context.Context, kind, openID, reason string, at time.Time) (int, error) {
+	n, err := db.dropNotices(ctx, `kind = $3 AND recipient_openid = $4`, reason, at, kind, openID)
+	if err != nil {
+		return 0, db.wrapError("drop pending notices to", err)
+	}
+	return n, nil
+}
+
+// dropNotices marks the pending notices matching where ($3 and on)
+// undeliverable with reason at at, and counts them.
+func (db *DB) dropNotices(ctx context.Context, where, reason string, at time.Time, args ...any) (int, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx conn) error {
+		res, err := tx.exec(ctx, `
+			UPDATE outbox SET status = 'undeliverable', last_error = $1, updated_at = $2
+			WHERE status = 'pending' AND `+where, append([]any{reason, at}, args...)...)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// NoticeRecipients returns the distinct openids sent, or being sent, a
+// notice of kind and subject, in byte (code point) order.
+func (db *DB) NoticeRecipients(ctx context.Context, kind, subject string) ([]string, error) {
+	rows, err := db.reader().query(ctx, `
+		SELECT recipient_openid FROM outbox
+		WHERE kind = $1 AND subject = $2 AND status IN ('sent', 'sending')
+		GROUP BY recipient_openid
+		ORDER BY `+db.d.codePointOrder("recipient_openid"), kind, subject)
+	openIDs, err := collect(rows, err, func(row rowScanner) (string, error) {
+		var openID string
+		err := row.Scan(&openID)
+		return openID, err
+	})
+	if err != nil {
+		return nil, db.wrapError("notice recipients", err)
+	}
+	return openIDs, nil
+}
+
+// NoticeCounts counts notices by status and undeliverable ones by reason;
+// a status no notice has is absent.
+func (db *DB) NoticeCounts(ctx context.Context) (map[string]int, error) {
+	type count struct {
+		key string
+		n   int
+	}
+	rows, err := db.reader().query(ctx, `
+		SELECT status, COUNT(*) FROM outbox GROUP BY status
+		UNION ALL
+		SELECT 'undeliverable:' || last_error, COUNT(*) FROM outbox
+		WHERE status = 'undeliverable' GROUP BY last_error`)
+	list, err := collect(rows, err, func(row rowScanner) (count, error) {
+		var c count
+		err := row.Scan(&c.key, &c.n)
+		return c, err
+	})
+	if err != nil {
+		return nil, db.wrapError("notice counts", err)
+	}
+	counts := make(map[string]int, len(list))
+	for _, c := range list {
+		counts[c.key] = c.n
+	}
+	return counts, nil
+}
+
+// ListNotices returns notices of kind (all when empty), the last enqueued
+// first; a limit of 0 or less means no limit.
+func (db *DB) ListNotices(ctx context.Context, kind string, limit int) ([]*store.Notice, error) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	query := `SELECT ` + noticeColumns + noticeFrom
+	if kind != "" {
+		query += ` WHERE o.kind = ` + arg(kind)
+	}
+	query += ` ORDER BY o.id DESC`
+	if limit > 0 {
+		query += ` LIMIT ` + arg(limit)
+	}
+	notices, err := queryNotices(ctx, db.reader(), query, args...)
+	if err != nil {
+		return nil, db.wrapError("list notices", err)
+	}
+	return notices, nil
+}
+
+// queryNotices runs a query of noticeColumns and reads every row.
+func queryNotices(ctx context.Context, q conn, query string, args ...any) ([]*store.Notice, error) {
+	rows, err := q.query(ctx, query, args...)
+	return collect(rows, err, scanNotice)
+}
+
+// scanNotice reads the noticeColumns of one row.
+func scanNotice(row rowScanner) (*store.Notice, error) {
+	var (
+		n            store.Notice
+		payload      string // TEXT on SQLite, jsonb on PostgreSQL
+		anonymisedAt time.Time
+	)
+	err := row.Scan(&n.ID, &n.Key, &n.Kind, &n.Subject, &n.OpenID, &payload, &n.Status,
+		&n.Attempts, timeColumn{&n.NextAttemptAt}, &n.Channel, &n.LastError,
+		timeColumn{&n.CreatedAt}, timeColumn{&n.SentAt},
+		&n.Following, timeColumn{&anonymisedAt}, timeColumn{&n.LastInteractionAt})
+	if err != nil {
+		return nil, err
+	}
+	n.Anonymised = !anonymisedAt.IsZero()
+	return &n, decodePayload(&n, payload)
+}
+
+// noticePayload is how a notice's text and template fields are kept in
+// outbox.payload.
+type noticePayload struct {
+	Text   string            `json:"text"`
+	Fields map[string]string `json:"fields,omitempty"`
+}
+
+// decodePayload fills in the notice's text and fields, never leaving
+// Fields nil.
+func decodePayload(n *store.Notice, payload string) error {
+	var p noticePayload
+	if err := json.Unmarshal([]byte(payload), &p); err != nil {
+		return fmt.Errorf("decode notice %d payload: %w", n.ID, err)
+	}
+	n.Text, n.Fields = p.Text, p.Fields
+	if n.Fields == nil {
+		n.Fields = map[string]string{}
+	}
+	return nil
+}
+
+// firstAttempt is when a new notice is first due.
+func firstAttempt(n store.NewNotice, at time.Time) time.Time {
+	if n.NotBefore.After(at) {
+		return n.NotBefore
+	}
+	return at
+}
+
+// bulkRows is how many rows of width parameters one multi-row INSERT
+// carries. PostgreSQL takes 500 (3,000 parameters for a notice, far below
+// its 65,535), where the server's work dominates. SQLite looks every $n up
+// by name in a list, when parsing and again when binding, so a statement
+// costs the square of its parameters: about 100 a statement is fastest.
+func (d *dialect) bulkRows(width int) int {
+	if d.pg {
+		return 500
+	}
+	return max(1, 100/width)
+}
+
+// bulkInsert runs insert(n), an INSERT of n rows given by placeholderRows,
+// over args, width parameters a row, in chunks of bulkRows rows: the
+// parameters shared by every row come first ($1 on), then one chunk of
+// args. The full chunks run one statement, prepared once (on SQLite its
+// parsing would otherwise cost as much as the inserts); the last, shorter
+// chunk runs unprepared. It returns how many rows were inserted.
+func bulkInsert(ctx context.Context, tx conn, insert func(rows int) string, width int, shared, args []any) (int, error) {
+	rows := tx.d.bulkRows(width)
+	var (
+		full  *sql.Stmt // the statement of a full chunk, prepared at its first use
+		added int64
+	)
+	for chunk := range slices.Chunk(args, rows*width) {
+		chunkArgs := append(slices.Clip(shared), chunk...)
+		var (
+			res sql.Result
+			err error
+		)
+		if len(chunk) < rows*width {
+			res, err = tx.exec(ctx, insert(len(chunk)/width), chunkArgs...)
+		} else {
+			if full == nil {
+				if full, err = tx.x.(preparer).PrepareContext(ctx, insert(rows)); err != nil {
+					return 0, err
+				}
+				defer full.Close()
+			}
+			res, err = full.ExecContext(ctx, tx.d.args(chunkArgs)...)
+		}
+		if err != nil {
+			return 0, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		added += n
+	}
+	return int(added), nil
+}
+
+// preparer is what *sql.DB and *sql.Tx offer beyond execer.
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// placeholderRows writes the VALUES of a multi-row INSERT: rows tuples of
+// width parameters each, numbered on from first, each tuple ending in
+// shared (say ", $1", a parameter every row repeats).
+func placeholderRows(rows, width, first int, shared string) string {
+	var b strings.Builder
+	b.Grow(rows * (width*7 + len(shared) + 4))
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range width {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(first + r*width + c))
+		}
+		b.WriteString(shared)
+		b.WriteByte(')')
+	}
+	return b.String()
+}

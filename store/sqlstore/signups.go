@@ -1,0 +1,232 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"envoybot/store"
+)
+
+// signupColumns selects a sign-up with its activity code, the volunteer
+// and the wait-list position, counted from arrival order; signupFrom must
+// follow.
+const signupColumns = `s.id, s.activity_id, a.code, s.user_id, u.openid, u.real_name, u.mobile, s.status,
+	CASE s.status WHEN 'waitlisted' THEN (
+		SELECT COUNT(*) FROM signups w
+		WHERE w.activity_id = s.activity_id AND w.status = 'waitlisted' AND w.arrival_order <= s.arrival_order
+	) ELSE 0 END,
+	s.source, s.created_at`
+
+// signupFrom joins what signupColumns reads.
+const signupFrom = ` FROM signups s
+	JOIN activities a ON a.id = s.activity_id
+	JOIN users u ON u.id = s.user_id`
+
+// SignUp seats or wait-lists the user. The activity is locked first
+// (lockActivity), so sign-ups of one activity run one after another: each
+// counts seats and takes the next arrival order after the previous one
+// committed.
+func (db *DB) SignUp(ctx context.Context, activityCode, openID, source string, at time.Time) (*store.Signup, bool, error) {
+	source, err := store.SignupSource(source)
+	if err != nil {
+		return nil, false, db.wrapError("sign up", err)
+	}
+	var (
+		s       *store.Signup
+		created bool
+	)
+	err = db.inTx(ctx, func(tx conn) error {
+		a, err := lockActivity(ctx, tx, activityCode)
+		if err != nil {
+			return err
+		}
+		if a.status != store.ActivityOpen {
+			return store.Errorf(store.EINVALID, "activity %s is %s, not open", a.code, a.status)
+		}
+		userID, err := ensureUserID(ctx, tx, openID, at)
+		if err != nil {
+			return err
+		}
+		var (
+			signupID int64
+			status   string
+		)
+		err = tx.row(ctx, `SELECT id, status FROM signups WHERE activity_id = $1 AND user_id = $2`,
+			a.id, userID).Scan(&signupID, &status)
+		switch {
+		case err == nil && status != store.SignupCancelled:
+			s, err = findSignup(ctx, tx, signupID)
+			return err
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		var seated, order int64
+		if err := tx.row(ctx, `
+			SELECT COUNT(*) FILTER (WHERE status = 'seated'), COALESCE(MAX(arrival_order), 0) + 1
+			FROM signups WHERE activity_id = $1`, a.id).Scan(&seated, &order); err != nil {
+			return err
+		}
+		status = store.SignupWaitlisted
+		if a.quota == 0 || seated < a.quota {
+			status = store.SignupSeated
+		}
+		if err := tx.row(ctx, `
+			INSERT INTO signups (activity_id, user_id, status, arrival_order, source, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6)
+			ON CONFLICT (activity_id, user_id) DO UPDATE SET
+				status = excluded.status, arrival_order = excluded.arrival_order, source = excluded.source,
+				created_at = excluded.created_at, updated_at = excluded.updated_at
+			RETURNING id`,
+			a.id, userID, status, order, source, at).Scan(&signupID); err != nil {
+			return err
+		}
+		created = true
+		s, err = findSignup(ctx, tx, signupID)
+		return err
+	})
+	if err != nil {
+		return nil, false, db.wrapError("sign up", err)
+	}
+	return s, created, nil
+}
+
+// CancelSignup cancels the user's sign-up and, when that freed a seat,
+// seats the longest-waiting volunteer in the same transaction, under the
+// same activity lock as SignUp.
+func (db *DB) CancelSignup(ctx context.Context, activityCode, openID string, at time.Time) (*store.Signup, *store.Signup, error) {
+	var cancelled, promoted *store.Signup
+	err := db.inTx(ctx, func(tx conn) error {
+		a, err := lockActivity(ctx, tx, activityCode)
+		if err != nil {
+			return err
+		}
+		var (
+			signupID int64
+			status   string
+		)
+		err = tx.row(ctx, `
+			SELECT s.id, s.status FROM signups s JOIN users u ON u.id = s.user_id
+			WHERE s.activity_id = $1 AND u.openid = $2`, a.id, openID).Scan(&signupID, &status)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && status == store.SignupCancelled) {
+			return store.Errorf(store.ENOTFOUND, store.MsgNotSignedUp)
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE signups SET status = 'cancelled', updated_at = $1 WHERE id = $2`,
+			at, signupID); err != nil {
+			return err
+		}
+		if cancelled, err = findSignup(ctx, tx, signupID); err != nil {
+			return err
+		}
+		if status != store.SignupSeated {
+			return nil
+		}
+		var nextID int64
+		err = tx.row(ctx, `
+			SELECT id FROM signups WHERE activity_id = $1 AND status = 'waitlisted'
+			ORDER BY arrival_order LIMIT 1`, a.id).Scan(&nextID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE signups SET status = 'seated', updated_at = $1 WHERE id = $2`,
+			at, nextID); err != nil {
+			return err
+		}
+		promoted, err = findSignup(ctx, tx, nextID)
+		return err
+	})
+	if err != nil {
+		return nil, nil, db.wrapError("cancel signup", err)
+	}
+	return cancelled, promoted, nil
+}
+
+// ListUserSignups returns the user's live sign-ups for activities ending
+// after from, soonest first, with Activity filled; none for an unknown user.
+func (db *DB) ListUserSignups(ctx context.Context, openID string, from time.Time) ([]*store.Signup, error) {
+	q := db.reader()
+	rows, err := q.query(ctx, `
+		SELECT `+signupColumns+`, `+activityColumns+signupFrom+`
+		JOIN communities c ON c.id = a.community_id
+		JOIN users e ON e.id = a.envoy_id
+		WHERE u.openid = $1 AND s.status IN ('seated', 'waitlisted') AND a.ends_at > $2
+		ORDER BY a.starts_at, a.id`, openID, from)
+	signups, err := collect(rows, err, func(row rowScanner) (*store.Signup, error) {
+		var s store.Signup
+		a, err := scanActivity(prefixedScanner{row: row, prefix: signupFields(&s)})
+		s.Activity = a
+		return &s, err
+	})
+	if err != nil {
+		return nil, db.wrapError("list user signups", err)
+	}
+	return signups, nil
+}
+
+// ListActivitySignups returns the seated in arrival order, then the
+// wait-listed in queue order; cancelled sign-ups are left out.
+func (db *DB) ListActivitySignups(ctx context.Context, activityCode string) ([]*store.Signup, error) {
+	signups, err := listActivitySignups(ctx, db.reader(), store.NormaliseCode(activityCode))
+	if err != nil {
+		return nil, db.wrapError("list activity signups", err)
+	}
+	return signups, nil
+}
+
+// listActivitySignups reads the live sign-ups of the activity, which must
+// exist.
+func listActivitySignups(ctx context.Context, q conn, code string) ([]*store.Signup, error) {
+	var activityID int64
+	if err := q.row(ctx, `SELECT id FROM activities WHERE code = $1`, code).Scan(&activityID); err != nil {
+		return nil, err
+	}
+	rows, err := q.query(ctx, `
+		SELECT `+signupColumns+signupFrom+`
+		WHERE s.activity_id = $1 AND s.status IN ('seated', 'waitlisted')
+		ORDER BY CASE s.status WHEN 'seated' THEN 0 ELSE 1 END, s.arrival_order`, activityID)
+	return collect(rows, err, scanSignup)
+}
+
+// lockedActivity is what sign-up changes need of the activity they lock.
+type lockedActivity struct {
+	id     int64
+	code   string
+	status string
+	quota  int64
+}
+
+// lockActivity reads the activity for a sign-up or attendance change and
+// locks its row until the transaction ends (FOR UPDATE on PostgreSQL; on
+// SQLite the write transaction already excludes every other writer),
+// serialising every such change of one activity.
+func lockActivity(ctx context.Context, tx conn, code string) (lockedActivity, error) {
+	var a lockedActivity
+	err := tx.row(ctx, `SELECT id, code, status, quota FROM activities WHERE code = $1`+tx.d.forUpdate,
+		store.NormaliseCode(code)).Scan(&a.id, &a.code, &a.status, &a.quota)
+	return a, err
+}
+
+// findSignup reads one sign-up by id.
+func findSignup(ctx context.Context, q conn, id int64) (*store.Signup, error) {
+	return scanSignup(q.row(ctx, `SELECT `+signupColumns+signupFrom+` WHERE s.id = $1`, id))
+}
+
+// scanSignup reads the signupColumns of one row.
+func scanSignup(row rowScanner) (*store.Signup, error) {
+	var s store.Signup
+	if err := row.Scan(signupFields(&s)...); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// signupFields are the scan destinations of signupColumns.
+func signupFields(s *store.Signup) []any {
+	return []any{&s.ID, &s.ActivityID, &s.ActivityCode, &s.UserID, &s.OpenID, &s.Name, &s.Phone,
+		&s.Status, &s.Position, &s.Source, timeColumn{&s.CreatedAt}}
+}
