@@ -190,16 +190,22 @@ const (
 	SourceImport = "import"
 )
 
-// Signup is one volunteer's place on one activity.
-type Signup struct {
+// Participant is what a sign-up and an attendance share: one volunteer
+// at one activity. ID is the sign-up's or the attendance's own.
+type Participant struct {
 	ID           int64
 	ActivityID   int64
 	ActivityCode string
 	UserID       int64
 	OpenID       string
 	Name         string
-	Phone        string
-	Status       string
+}
+
+// Signup is one volunteer's place on one activity.
+type Signup struct {
+	Participant
+	Phone  string
+	Status string
 	// Position is the 1-based place on the wait-list; 0 when seated.
 	Position  int
 	Source    string
@@ -235,16 +241,11 @@ type Position struct {
 
 // Attendance is a volunteer's presence at an activity.
 type Attendance struct {
-	ID           int64
-	ActivityID   int64
-	ActivityCode string
-	UserID       int64
-	OpenID       string
-	Name         string
-	CheckInAt    time.Time
-	CheckInPos   *Position
-	CheckOutAt   time.Time // zero until checked out
-	CheckOutPos  *Position
+	Participant
+	CheckInAt   time.Time
+	CheckInPos  *Position
+	CheckOutAt  time.Time // zero until checked out
+	CheckOutPos *Position
 	// FarAway flags a check-in or check-out reported outside the venue
 	// radius: accepted, but shown to the envoy.
 	FarAway bool

@@ -35,24 +35,21 @@ func Errorf(code, format string, args ...any) *Error {
 
 // ErrorCode returns the code of the first domain error in err's chain,
 // EINTERNAL for any other non-nil error and "" for nil.
-func ErrorCode(err error) string {
-	var e *Error
-	if err == nil {
-		return ""
-	} else if errors.As(err, &e) {
-		return e.Code
-	}
-	return EINTERNAL
-}
+func ErrorCode(err error) string { return domainError(err).Code }
 
 // ErrorMessage returns the message of the first domain error in err's chain,
 // or a generic text for any other error.
-func ErrorMessage(err error) string {
+func ErrorMessage(err error) string { return domainError(err).Message }
+
+// domainError is the first domain error in err's chain, an internal one
+// for any other error, and an empty one for nil.
+func domainError(err error) *Error {
 	var e *Error
-	if err == nil {
-		return ""
-	} else if errors.As(err, &e) {
-		return e.Message
+	switch {
+	case err == nil:
+		return &Error{}
+	case errors.As(err, &e):
+		return e
 	}
-	return "internal error"
+	return &Error{Code: EINTERNAL, Message: "internal error"}
 }

@@ -58,17 +58,17 @@ type User struct {
 	UpdatedAt    time.Time
 }
 
-// Registered reports whether the user has given a name, mobile and community.
-func (u *User) Registered() bool {
-	return u.Name != "" && u.Phone != "" && u.Community != ""
-}
-
 // Registration is what `注册 姓名 手机号 社区` supplies.
 type Registration struct {
 	OpenID    string
 	Name      string
 	Phone     string
 	Community string
+}
+
+// Registered reports whether the user has given a name, mobile and community.
+func (u *User) Registered() bool {
+	return u.Name != "" && u.Phone != "" && u.Community != ""
 }
 
 // UserService keeps WeChat users and their profiles.

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"strings"
 	"time"
 
@@ -29,19 +28,10 @@ func (db *DB) CreateActivity(ctx context.Context, na store.NewActivity, at time.
 	if err := na.Validate(); err != nil {
 		return nil, db.wrapError("create activity", err)
 	}
-	var a *store.Activity
-	err := db.inTx(ctx, func(tx conn) error {
-		envoyID, err := findUserID(ctx, tx, na.EnvoyOpenID)
+	return write(ctx, db, "create activity", func(tx conn) (*store.Activity, error) {
+		envoyID, communityID, code, err := envoyRecord(ctx, tx, na.EnvoyOpenID, na.Community, prefixActivity, at)
 		if err != nil {
-			return err
-		}
-		communityID, err := ensureCommunity(ctx, tx, na.Community, at)
-		if err != nil {
-			return err
-		}
-		code, err := nextCode(ctx, tx, prefixActivity)
-		if err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := tx.exec(ctx, `
 			INSERT INTO activities (code, title, category, service_type, starts_at, ends_at, place,
@@ -49,52 +39,29 @@ func (db *DB) CreateActivity(ctx context.Context, na store.NewActivity, at time.
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
 			code, na.Title, na.Category, na.ServiceType, na.StartsAt, na.EndsAt,
 			na.Place, communityID, envoyID, na.Quota, at); err != nil {
-			return err
+			return nil, err
 		}
-		a, err = findActivity(ctx, tx, code)
-		return err
+		return findActivity(ctx, tx, code)
 	})
-	if err != nil {
-		return nil, db.wrapError("create activity", err)
-	}
-	return a, nil
 }
 
 // FindActivityByCode returns the activity with its sign-up counts.
 func (db *DB) FindActivityByCode(ctx context.Context, code string) (*store.Activity, error) {
-	a, err := findActivity(ctx, db.reader(), store.NormaliseCode(code))
-	if err != nil {
-		return nil, db.wrapError("find activity by code", err)
-	}
-	return a, nil
+	return read(db, "find activity by code", func(q conn) (*store.Activity, error) {
+		return findActivity(ctx, q, store.NormaliseCode(code))
+	})
 }
 
 // ListOpenActivities returns open activities starting after from, soonest
 // first, of the line and the community when given; a limit of 0 or less
 // means no limit.
 func (db *DB) ListOpenActivities(ctx context.Context, from time.Time, category, community string, limit int) ([]*store.Activity, error) {
-	args := []any{from}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	query := `SELECT ` + activityColumns + activityFrom + ` WHERE a.status = 'open' AND a.starts_at > $1`
-	if category = strings.TrimSpace(category); category != "" {
-		query += ` AND a.category = ` + arg(category)
-	}
-	if community = strings.TrimSpace(community); community != "" {
-		query += ` AND c.name = ` + arg(community)
-	}
-	query += ` ORDER BY a.starts_at, a.id`
-	if limit > 0 {
-		query += ` LIMIT ` + arg(limit)
-	}
-	rows, err := db.reader().query(ctx, query, args...)
-	activities, err := collect(rows, err, scanActivity)
-	if err != nil {
-		return nil, db.wrapError("list open activities", err)
-	}
-	return activities, nil
+	q := filter{conds: []string{"a.status = 'open'"}}
+	q.where("a.starts_at", ">", from)
+	q.equal("a.category", category)
+	q.equal("c.name", community)
+	query := `SELECT ` + activityColumns + activityFrom + q.clause() + ` ORDER BY a.starts_at, a.id` + q.limit(limit)
+	return readAll(ctx, db, "list open activities", scanActivity, query, q.args...)
 }
 
 // SetActivityVenue sets the venue coordinates and check-in radius.
@@ -121,17 +88,14 @@ func (db *DB) SetActivityQR(ctx context.Context, code, url string) error {
 
 // MarkActivityHeld records the envoy's 活动签到. The first time is kept and
 // a later photo replaces an earlier one; a cancelled activity is EINVALID.
-// The activity is locked (lockActivity), so a cancellation cannot slip in
+// The activity is locked (activityRef), so a cancellation cannot slip in
 // between the check and the update.
 func (db *DB) MarkActivityHeld(ctx context.Context, code string, at time.Time, photoMediaID string) (*store.Activity, error) {
 	var a *store.Activity
 	err := db.inTx(ctx, func(tx conn) error {
-		locked, err := lockActivity(ctx, tx, code)
+		locked, err := activityRef(ctx, tx, code, true, true)
 		if err != nil {
 			return err
-		}
-		if locked.status == store.ActivityCancelled {
-			return store.Errorf(store.EINVALID, "activity %s is cancelled", locked.code)
 		}
 		if _, err := tx.exec(ctx, `
 			UPDATE activities SET

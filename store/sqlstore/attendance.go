@@ -31,31 +31,22 @@ func (db *DB) CheckIn(ctx context.Context, activityCode, openID string, at time.
 		first bool
 	)
 	err := db.inTx(ctx, func(tx conn) error {
-		a, err := findActivityRef(ctx, tx, activityCode)
+		a, err := activityRef(ctx, tx, activityCode, false, true)
 		if err != nil {
 			return err
-		}
-		if a.status == store.ActivityCancelled {
-			return store.Errorf(store.EINVALID, "activity %s is cancelled", a.code)
 		}
 		userID, err := ensureUserID(ctx, tx, openID, at)
 		if err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `
+		if first, err = inserted(tx.exec(ctx, `
 			INSERT INTO attendances (activity_id, user_id, check_in_at, check_in_lat, check_in_lng,
 				far_away, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $3, $3)
 			ON CONFLICT (activity_id, user_id) DO NOTHING`,
-			a.id, userID, at, nullFloat(pos, true), nullFloat(pos, false), farAway)
-		if err != nil {
+			a.id, userID, at, nullFloat(pos, true), nullFloat(pos, false), farAway)); err != nil {
 			return err
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		first = n == 1
 		att, err = findAttendance(ctx, tx, a.id, userID)
 		return err
 	})
@@ -74,7 +65,7 @@ func (db *DB) CheckOut(ctx context.Context, activityCode, openID string, at time
 	}
 	var att *store.Attendance
 	err := db.inTx(ctx, func(tx conn) error {
-		a, err := findActivityRef(ctx, tx, activityCode)
+		a, err := activityRef(ctx, tx, activityCode, false, false)
 		if err != nil {
 			return err
 		}
@@ -104,7 +95,7 @@ func (db *DB) CheckOut(ctx context.Context, activityCode, openID string, at time
 // ListAttendance returns the activity's attendance in check-in order.
 func (db *DB) ListAttendance(ctx context.Context, activityCode string) ([]*store.Attendance, error) {
 	q := db.reader()
-	a, err := findActivityRef(ctx, q, activityCode)
+	a, err := activityRef(ctx, q, activityCode, false, false)
 	if err != nil {
 		return nil, db.wrapError("list attendance", err)
 	}
@@ -122,7 +113,7 @@ func (db *DB) ListAttendance(ctx context.Context, activityCode string) ([]*store
 // ConfirmHours sets confirmed minutes and appends one hours_audit row per
 // attendance whose confirmed minutes change; an empty actor is the CLI.
 // Any attendance not of the activity, or negative minutes, rolls all back.
-// The activity is locked (lockActivity), so confirmations of one activity
+// The activity is locked (activityRef), so confirmations of one activity
 // take turns, and each attendance row is read FOR UPDATE on PostgreSQL, so
 // the audited old minutes are the ones replaced.
 func (db *DB) ConfirmHours(ctx context.Context, activityCode, actorOpenID string, changes []store.HoursChange, reason string, at time.Time) (int, error) {
@@ -133,7 +124,7 @@ func (db *DB) ConfirmHours(ctx context.Context, activityCode, actorOpenID string
 	}
 	changed := 0
 	err := db.inTx(ctx, func(tx conn) error {
-		a, err := lockActivity(ctx, tx, activityCode)
+		a, err := activityRef(ctx, tx, activityCode, true, false)
 		if err != nil {
 			return err
 		}
@@ -198,15 +189,6 @@ func (db *DB) UserHours(ctx context.Context, openID string) ([]store.LineHours, 
 		return nil, db.wrapError("user hours", err)
 	}
 	return hours, nil
-}
-
-// findActivityRef reads what attendance needs of the activity without
-// locking it (lockActivity does the same read under the lock).
-func findActivityRef(ctx context.Context, q conn, code string) (lockedActivity, error) {
-	var a lockedActivity
-	err := q.row(ctx, `SELECT id, code, status, quota FROM activities WHERE code = $1`,
-		store.NormaliseCode(code)).Scan(&a.id, &a.code, &a.status, &a.quota)
-	return a, err
 }
 
 // findAttendance reads the user's attendance at the activity.

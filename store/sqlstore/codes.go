@@ -60,6 +60,21 @@ func ensureUserID(ctx context.Context, tx conn, openID string, at time.Time) (in
 	return findUserID(ctx, tx, openID)
 }
 
+// envoyRecord returns what a new contact point, team, brand, activity or
+// lecture belongs to: the ids of its envoy, who must exist, and of its
+// community, created when new; and its short code, the next of prefix
+// (none when prefix is empty).
+func envoyRecord(ctx context.Context, tx conn, envoyOpenID, community, prefix string, at time.Time) (envoyID, communityID int64, code string, err error) {
+	if envoyID, err = findUserID(ctx, tx, envoyOpenID); err != nil {
+		return 0, 0, "", err
+	}
+	if communityID, err = ensureCommunity(ctx, tx, community, at); err != nil || prefix == "" {
+		return envoyID, communityID, "", err
+	}
+	code, err = nextCode(ctx, tx, prefix)
+	return envoyID, communityID, code, err
+}
+
 // nullFloat is a nullable coordinate as a parameter.
 func nullFloat(p *store.Position, lat bool) any {
 	if p == nil {

@@ -5,41 +5,11 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"envoybot/store"
 )
-
-// dashboardQuery gathers the conditions of a query and their arguments,
-// so that an optional filter reaches the SQL only when it is set.
-type dashboardQuery struct {
-	conds []string
-	args  []any
-}
-
-// arg adds v as the next argument and returns its placeholder.
-func (q *dashboardQuery) arg(v any) string {
-	q.args = append(q.args, v)
-	return "$" + strconv.Itoa(len(q.args))
-}
-
-// where is the WHERE clause of the conditions, empty without any.
-func (q *dashboardQuery) where() string {
-	if len(q.conds) == 0 {
-		return ""
-	}
-	return "\n\t\tWHERE " + strings.Join(q.conds, "\n\t\t\tAND ")
-}
-
-// limit is the LIMIT clause of n, empty (no limit) when n is 0 or less.
-func (q *dashboardQuery) limit(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	return "\n\t\tLIMIT " + q.arg(n)
-}
 
 // EnvoyStandings returns every envoy not anonymised with their progress,
 // by name in code point order, from one snapshot.
@@ -163,57 +133,34 @@ const activityFigures = `
 // ListActivities returns the activities matching f, cancelled ones
 // included, newest start first, with their attendance figures.
 func (db *DB) ListActivities(ctx context.Context, f store.ActivityFilter) ([]store.ActivityRow, error) {
-	var q dashboardQuery
-	if category := strings.TrimSpace(f.Category); category != "" {
-		q.conds = append(q.conds, "a.category = "+q.arg(category))
-	}
-	if community := strings.TrimSpace(f.Community); community != "" {
-		q.conds = append(q.conds, "c.name = "+q.arg(community))
-	}
+	var q filter
+	q.equal("a.category", f.Category)
+	q.equal("c.name", f.Community)
 	if f.EnvoyID != 0 {
-		q.conds = append(q.conds, "a.envoy_id = "+q.arg(f.EnvoyID))
+		q.where("a.envoy_id", "=", f.EnvoyID)
 	}
-	if !f.From.IsZero() {
-		q.conds = append(q.conds, "a.starts_at >= "+q.arg(f.From))
-	}
-	if !f.To.IsZero() {
-		q.conds = append(q.conds, "a.starts_at < "+q.arg(f.To))
-	}
+	q.between("a.starts_at", f.From, f.To)
 	if f.Flagged {
 		q.conds = append(q.conds, "EXISTS (SELECT 1 FROM attendances t WHERE t.activity_id = a.id AND t.far_away)")
 	}
 	query := `
-		SELECT ` + activityFigures + `, ` + activityColumns + activityFrom + q.where() + `
+		SELECT ` + activityFigures + `, ` + activityColumns + activityFrom + q.clause() + `
 		ORDER BY a.starts_at DESC, a.id DESC` + q.limit(f.Limit)
-	rows, err := db.reader().query(ctx, query, q.args...)
-	list, err := collect(rows, err, func(row rowScanner) (store.ActivityRow, error) {
-		var (
-			r   store.ActivityRow
-			err error
-		)
+	return readAll(ctx, db, "list activities", func(row rowScanner) (r store.ActivityRow, err error) {
 		figures := []any{&r.Attended, &r.Flagged, &r.Confirmed}
 		r.Activity, err = scanActivity(prefixedScanner{row: row, prefix: figures})
 		return r, err
-	})
-	if err != nil {
-		return nil, db.wrapError("list activities", err)
-	}
-	return list, nil
+	}, query, q.args...)
 }
 
 // ListLectures returns lectures, cancelled ones included, newest first;
 // a limit of 0 or less means no limit.
 func (db *DB) ListLectures(ctx context.Context, limit int) ([]*store.Lecture, error) {
-	var q dashboardQuery
+	var q filter
 	query := `
 		SELECT ` + lectureColumns + lectureFrom + `
 		ORDER BY l.created_at DESC, l.id DESC` + q.limit(limit)
-	rows, err := db.reader().query(ctx, query, q.args...)
-	list, err := collect(rows, err, scanLecture)
-	if err != nil {
-		return nil, db.wrapError("list lectures", err)
-	}
-	return list, nil
+	return readAll(ctx, db, "list lectures", scanLecture, query, q.args...)
 }
 
 // ListLectureSessions returns every session of the lecture, soonest
@@ -251,10 +198,8 @@ func (db *DB) ListLectureSessions(ctx context.Context, code string) ([]*store.Le
 // case-sensitively on both engines (instr on SQLite, strpos on
 // PostgreSQL).
 func (db *DB) ListVolunteers(ctx context.Context, f store.VolunteerFilter) ([]store.VolunteerRow, error) {
-	q := dashboardQuery{conds: []string{"u.real_name <> ''", "u.mobile <> ''", "u.anonymised_at IS NULL"}}
-	if community := strings.TrimSpace(f.Community); community != "" {
-		q.conds = append(q.conds, "c.name = "+q.arg(community))
-	}
+	q := filter{conds: []string{"u.real_name <> ''", "u.mobile <> ''", "u.anonymised_at IS NULL"}}
+	q.equal("c.name", f.Community)
 	if part := strings.TrimSpace(f.Query); part != "" {
 		strpos := "instr"
 		if db.d.pg {
@@ -267,7 +212,7 @@ func (db *DB) ListVolunteers(ctx context.Context, f store.VolunteerFilter) ([]st
 			(SELECT COUNT(DISTINCT t.activity_id) FROM attendances t WHERE t.user_id = u.id),
 			(SELECT COALESCE(SUM(t.confirmed_minutes), 0) FROM attendances t WHERE t.user_id = u.id),
 			` + userColumns + `
-		FROM users u JOIN communities c ON c.id = u.community_id` + q.where() + `
+		FROM users u JOIN communities c ON c.id = u.community_id` + q.clause() + `
 		ORDER BY ` + db.d.codePointOrder("u.real_name") + `, u.id` + q.limit(f.Limit)
 	rows, err := db.reader().query(ctx, query, q.args...)
 	list, err := collect(rows, err, func(row rowScanner) (store.VolunteerRow, error) {
@@ -306,22 +251,12 @@ const recordFrom = ` FROM attendances t
 // volunteer name in code point order. A zero from or to leaves that end
 // open.
 func (db *DB) ServiceRecords(ctx context.Context, from, to time.Time) ([]store.ServiceRecord, error) {
-	q := dashboardQuery{conds: []string{"t.confirmed_minutes IS NOT NULL"}}
-	if !from.IsZero() {
-		q.conds = append(q.conds, "a.starts_at >= "+q.arg(from))
-	}
-	if !to.IsZero() {
-		q.conds = append(q.conds, "a.starts_at < "+q.arg(to))
-	}
+	q := filter{conds: []string{"t.confirmed_minutes IS NOT NULL"}}
+	q.between("a.starts_at", from, to)
 	query := `
-		SELECT ` + recordColumns + recordFrom + q.where() + `
+		SELECT ` + recordColumns + recordFrom + q.clause() + `
 		ORDER BY a.starts_at, ` + db.d.codePointOrder("u.real_name") + `, a.id, t.id`
-	rows, err := db.reader().query(ctx, query, q.args...)
-	list, err := collect(rows, err, scanRecord)
-	if err != nil {
-		return nil, db.wrapError("service records", err)
-	}
-	return list, nil
+	return readAll(ctx, db, "service records", scanRecord, query, q.args...)
 }
 
 // ActivityRecords returns the activity's attendance in check-in order,
@@ -331,7 +266,7 @@ func (db *DB) ServiceRecords(ctx context.Context, from, to time.Time) ([]store.S
 func (db *DB) ActivityRecords(ctx context.Context, code string) ([]store.ServiceRecord, error) {
 	var list []store.ServiceRecord
 	err := db.snapshot(ctx, func(q conn) error {
-		a, err := findActivityRef(ctx, q, code)
+		a, err := activityRef(ctx, q, code, false, false)
 		if err != nil {
 			return err
 		}

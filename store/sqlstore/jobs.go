@@ -23,19 +23,15 @@ func (db *DB) ClaimJobRun(ctx context.Context, job string, tick time.Time, repli
 	}
 	var claimed bool
 	err := db.inTx(ctx, func(tx conn) error {
-		res, err := tx.exec(ctx, `
+		var err error
+		claimed, err = inserted(tx.exec(ctx, `
 			INSERT INTO job_runs (job, tick, replica, lease_until, started_at)
 			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (job, tick) DO UPDATE SET
 				replica = excluded.replica, lease_until = excluded.lease_until,
 				started_at = excluded.started_at, error = ''
 			WHERE job_runs.finished_at IS NULL AND job_runs.lease_until < excluded.started_at`,
-			job, jobTick(tick), replica, at.Add(lease), at)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		claimed = n == 1
+			job, jobTick(tick), replica, at.Add(lease), at))
 		return err
 	})
 	if err != nil {

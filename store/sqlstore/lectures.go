@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -33,19 +32,10 @@ func (db *DB) CreateLecture(ctx context.Context, nl store.NewLecture, at time.Ti
 	if err := nl.Validate(); err != nil {
 		return nil, db.wrapError("create lecture", err)
 	}
-	var l *store.Lecture
-	err := db.inTx(ctx, func(tx conn) error {
-		envoyID, err := findUserID(ctx, tx, nl.EnvoyOpenID)
+	return write(ctx, db, "create lecture", func(tx conn) (*store.Lecture, error) {
+		envoyID, communityID, code, err := envoyRecord(ctx, tx, nl.EnvoyOpenID, nl.Community, prefixLecture, at)
 		if err != nil {
-			return err
-		}
-		communityID, err := ensureCommunity(ctx, tx, nl.Community, at)
-		if err != nil {
-			return err
-		}
-		code, err := nextCode(ctx, tx, prefixLecture)
-		if err != nil {
-			return err
+			return nil, err
 		}
 		var id int64
 		if err := tx.row(ctx, `
@@ -55,53 +45,31 @@ func (db *DB) CreateLecture(ctx context.Context, nl store.NewLecture, at time.Ti
 			RETURNING id`,
 			code, nl.Title, communityID, envoyID, nl.Place, nl.Recurrence.String(), store.MarshalRecurrence(nl.Recurrence),
 			nl.Occurrences[0], at).Scan(&id); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := insertOccurrences(ctx, tx, id, nl.Occurrences); err != nil {
-			return err
+			return nil, err
 		}
-		l, err = findLecture(ctx, tx, code)
-		return err
+		return findLecture(ctx, tx, code)
 	})
-	if err != nil {
-		return nil, db.wrapError("create lecture", err)
-	}
-	return l, nil
 }
 
 // FindLectureByCode returns ENOTFOUND for an unknown code (case-insensitive).
 func (db *DB) FindLectureByCode(ctx context.Context, code string) (*store.Lecture, error) {
-	l, err := findLecture(ctx, db.reader(), store.NormaliseCode(code))
-	if err != nil {
-		return nil, db.wrapError("find lecture by code", err)
-	}
-	return l, nil
+	return read(db, "find lecture by code", func(q conn) (*store.Lecture, error) {
+		return findLecture(ctx, q, store.NormaliseCode(code))
+	})
 }
 
 // ListUpcomingLectures returns live occurrences of live lectures starting
 // after from, of the community when given, soonest first; a limit of 0 or
 // less means no limit.
 func (db *DB) ListUpcomingLectures(ctx context.Context, community string, from time.Time, limit int) ([]*store.LectureOccurrence, error) {
-	args := []any{from}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	query := `SELECT ` + lectureOccurrenceColumns + lectureOccurrenceFrom + `
-		WHERE l.cancelled_at IS NULL AND o.cancelled_at IS NULL AND o.starts_at > $1`
-	if community = strings.TrimSpace(community); community != "" {
-		query += ` AND c.name = ` + arg(community)
-	}
-	query += ` ORDER BY o.starts_at, l.id`
-	if limit > 0 {
-		query += ` LIMIT ` + arg(limit)
-	}
-	rows, err := db.reader().query(ctx, query, args...)
-	list, err := collect(rows, err, scanLectureOccurrence)
-	if err != nil {
-		return nil, db.wrapError("list upcoming lectures", err)
-	}
-	return list, nil
+	q := filter{conds: []string{"l.cancelled_at IS NULL", "o.cancelled_at IS NULL"}}
+	q.where("o.starts_at", ">", from)
+	q.equal("c.name", community)
+	query := `SELECT ` + lectureOccurrenceColumns + lectureOccurrenceFrom + q.clause() + ` ORDER BY o.starts_at, l.id` + q.limit(limit)
+	return readAll(ctx, db, "list upcoming lectures", scanLectureOccurrence, query, q.args...)
 }
 
 // CancelLecture cancels the series and its occurrences starting after at;
@@ -110,28 +78,21 @@ func (db *DB) ListUpcomingLectures(ctx context.Context, community string, from t
 // AddLectureOccurrences either ran before or sees the cancellation.
 func (db *DB) CancelLecture(ctx context.Context, code string, at time.Time) (*store.Lecture, error) {
 	code = store.NormaliseCode(code)
-	var l *store.Lecture
-	err := db.inTx(ctx, func(tx conn) error {
+	return write(ctx, db, "cancel lecture", func(tx conn) (*store.Lecture, error) {
 		var id int64
 		if err := tx.row(ctx, `
 			UPDATE lectures SET cancelled_at = COALESCE(cancelled_at, $1), updated_at = $1
 			WHERE code = $2 RETURNING id`, at, code).Scan(&id); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := tx.exec(ctx, `
 			UPDATE lecture_occurrences SET cancelled_at = $1
 			WHERE lecture_id = $2 AND starts_at > $1 AND cancelled_at IS NULL`,
 			at, id); err != nil {
-			return err
+			return nil, err
 		}
-		var err error
-		l, err = findLecture(ctx, tx, code)
-		return err
+		return findLecture(ctx, tx, code)
 	})
-	if err != nil {
-		return nil, db.wrapError("cancel lecture", err)
-	}
-	return l, nil
 }
 
 // Subscribe turns on the community's lecture notices for the user; both
@@ -152,17 +113,12 @@ func (db *DB) Subscribe(ctx context.Context, openID, community string, at time.T
 		if err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `
+		created, err = inserted(tx.exec(ctx, `
 			INSERT INTO lecture_subscriptions (user_id, community_id, active, created_at, updated_at)
 			VALUES ($1, $2, TRUE, $3, $3)
 			ON CONFLICT (user_id, community_id) DO UPDATE SET active = TRUE, updated_at = excluded.updated_at
 			WHERE lecture_subscriptions.active = FALSE`,
-			userID, communityID, at)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		created = n == 1
+			userID, communityID, at))
 		return err
 	})
 	if err != nil {
@@ -200,21 +156,12 @@ func (db *DB) Unsubscribe(ctx context.Context, openID, community string, at time
 // ListSubscriptions returns the communities whose notices the user gets,
 // by name in code point order.
 func (db *DB) ListSubscriptions(ctx context.Context, openID string) ([]string, error) {
-	rows, err := db.reader().query(ctx, `
+	return readAll(ctx, db, "list subscriptions", scanString, `
 		SELECT c.name FROM lecture_subscriptions s
 		JOIN communities c ON c.id = s.community_id
 		JOIN users u ON u.id = s.user_id
 		WHERE u.openid = $1 AND s.active = TRUE
 		ORDER BY `+db.d.codePointOrder("c.name"), openID)
-	names, err := collect(rows, err, func(row rowScanner) (string, error) {
-		var name string
-		err := row.Scan(&name)
-		return name, err
-	})
-	if err != nil {
-		return nil, db.wrapError("list subscriptions", err)
-	}
-	return names, nil
 }
 
 // findLecture reads the lecture stored under code (already normalised).

@@ -245,20 +245,11 @@ func (db *DB) dropNotices(ctx context.Context, where, reason string, at time.Tim
 // NoticeRecipients returns the distinct openids sent, or being sent, a
 // notice of kind and subject, in byte (code point) order.
 func (db *DB) NoticeRecipients(ctx context.Context, kind, subject string) ([]string, error) {
-	rows, err := db.reader().query(ctx, `
+	return readAll(ctx, db, "notice recipients", scanString, `
 		SELECT recipient_openid FROM outbox
 		WHERE kind = $1 AND subject = $2 AND status IN ('sent', 'sending')
 		GROUP BY recipient_openid
 		ORDER BY `+db.d.codePointOrder("recipient_openid"), kind, subject)
-	openIDs, err := collect(rows, err, func(row rowScanner) (string, error) {
-		var openID string
-		err := row.Scan(&openID)
-		return openID, err
-	})
-	if err != nil {
-		return nil, db.wrapError("notice recipients", err)
-	}
-	return openIDs, nil
 }
 
 // NoticeCounts counts notices by status and undeliverable ones by reason;
@@ -291,24 +282,12 @@ func (db *DB) NoticeCounts(ctx context.Context) (map[string]int, error) {
 // ListNotices returns notices of kind (all when empty), the last enqueued
 // first; a limit of 0 or less means no limit.
 func (db *DB) ListNotices(ctx context.Context, kind string, limit int) ([]*store.Notice, error) {
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	query := `SELECT ` + noticeColumns + noticeFrom
+	var q filter
 	if kind != "" {
-		query += ` WHERE o.kind = ` + arg(kind)
+		q.where("o.kind", "=", kind)
 	}
-	query += ` ORDER BY o.id DESC`
-	if limit > 0 {
-		query += ` LIMIT ` + arg(limit)
-	}
-	notices, err := queryNotices(ctx, db.reader(), query, args...)
-	if err != nil {
-		return nil, db.wrapError("list notices", err)
-	}
-	return notices, nil
+	query := `SELECT ` + noticeColumns + noticeFrom + q.clause() + ` ORDER BY o.id DESC` + q.limit(limit)
+	return readAll(ctx, db, "list notices", scanNotice, query, q.args...)
 }
 
 // queryNotices runs a query of noticeColumns and reads every row.

@@ -50,12 +50,7 @@ func (db *DB) FindVolunteersByName(ctx context.Context, name, community string) 
 		query += ` AND c.name = $2`
 		args = append(args, community)
 	}
-	rows, err := db.reader().query(ctx, query+` ORDER BY u.id`, args...)
-	users, err := collect(rows, err, scanUser)
-	if err != nil {
-		return nil, db.wrapError("find volunteers by name", err)
-	}
-	return users, nil
+	return readAll(ctx, db, "find volunteers by name", scanUser, query+` ORDER BY u.id`, args...)
 }
 
 // FindUserByPhone returns the earliest user who registered the mobile and

@@ -28,15 +28,10 @@ func (db *DB) ListUsersByRole(ctx context.Context, role store.Role) ([]*store.Us
 // ListRecurringLectures returns the lectures with a recurrence rule that
 // are not cancelled, oldest first.
 func (db *DB) ListRecurringLectures(ctx context.Context) ([]*store.Lecture, error) {
-	rows, err := db.reader().query(ctx, `
+	return readAll(ctx, db, "list recurring lectures", scanLecture, `
 		SELECT `+lectureColumns+lectureFrom+`
 		WHERE l.recurrence_rule <> '' AND l.cancelled_at IS NULL
 		ORDER BY l.id`)
-	lectures, err := collect(rows, err, scanLecture)
-	if err != nil {
-		return nil, db.wrapError("list recurring lectures", err)
-	}
-	return lectures, nil
 }
 
 // AddLectureOccurrences adds the sessions the lecture lacks (a cancelled
@@ -100,16 +95,11 @@ func insertOccurrences(ctx context.Context, tx conn, lectureID int64, starts []t
 // ListOccurrencesBetween returns the live sessions of live lectures
 // starting in [from, to), soonest first.
 func (db *DB) ListOccurrencesBetween(ctx context.Context, from, to time.Time) ([]*store.LectureOccurrence, error) {
-	rows, err := db.reader().query(ctx, `
+	return readAll(ctx, db, "list occurrences between", scanLectureOccurrence, `
 		SELECT `+lectureOccurrenceColumns+lectureOccurrenceFrom+`
 		WHERE l.cancelled_at IS NULL AND o.cancelled_at IS NULL
 			AND o.starts_at >= $1 AND o.starts_at < $2
 		ORDER BY o.starts_at, l.id`, from, to)
-	list, err := collect(rows, err, scanLectureOccurrence)
-	if err != nil {
-		return nil, db.wrapError("list occurrences between", err)
-	}
-	return list, nil
 }
 
 // ListSubscribers returns the users with an active subscription to the
@@ -146,29 +136,19 @@ func (d *dialect) activeSubscription() string {
 // ListActivitiesStartingBetween returns the activities not cancelled
 // starting in [from, to), soonest first.
 func (db *DB) ListActivitiesStartingBetween(ctx context.Context, from, to time.Time) ([]*store.Activity, error) {
-	rows, err := db.reader().query(ctx, `
+	return readAll(ctx, db, "list activities starting between", scanActivity, `
 		SELECT `+activityColumns+activityFrom+`
 		WHERE a.status <> 'cancelled' AND a.starts_at >= $1 AND a.starts_at < $2
 		ORDER BY a.starts_at, a.id`, from, to)
-	activities, err := collect(rows, err, scanActivity)
-	if err != nil {
-		return nil, db.wrapError("list activities starting between", err)
-	}
-	return activities, nil
 }
 
 // ListActivitiesEndingBetween returns the activities not cancelled ending
 // in [from, to), soonest first.
 func (db *DB) ListActivitiesEndingBetween(ctx context.Context, from, to time.Time) ([]*store.Activity, error) {
-	rows, err := db.reader().query(ctx, `
+	return readAll(ctx, db, "list activities ending between", scanActivity, `
 		SELECT `+activityColumns+activityFrom+`
 		WHERE a.status <> 'cancelled' AND a.ends_at >= $1 AND a.ends_at < $2
 		ORDER BY a.ends_at, a.id`, from, to)
-	activities, err := collect(rows, err, scanActivity)
-	if err != nil {
-		return nil, db.wrapError("list activities ending between", err)
-	}
-	return activities, nil
 }
 
 // SummaryBetween sums the activities (not cancelled) starting in

@@ -25,7 +25,7 @@ const signupFrom = ` FROM signups s
 	JOIN users u ON u.id = s.user_id`
 
 // SignUp seats or wait-lists the user. The activity is locked first
-// (lockActivity), so sign-ups of one activity run one after another: each
+// (activityRef), so sign-ups of one activity run one after another: each
 // counts seats and takes the next arrival order after the previous one
 // committed.
 func (db *DB) SignUp(ctx context.Context, activityCode, openID, source string, at time.Time) (*store.Signup, bool, error) {
@@ -38,7 +38,7 @@ func (db *DB) SignUp(ctx context.Context, activityCode, openID, source string, a
 		created bool
 	)
 	err = db.inTx(ctx, func(tx conn) error {
-		a, err := lockActivity(ctx, tx, activityCode)
+		a, err := activityRef(ctx, tx, activityCode, true, false)
 		if err != nil {
 			return err
 		}
@@ -98,7 +98,7 @@ func (db *DB) SignUp(ctx context.Context, activityCode, openID, source string, a
 func (db *DB) CancelSignup(ctx context.Context, activityCode, openID string, at time.Time) (*store.Signup, *store.Signup, error) {
 	var cancelled, promoted *store.Signup
 	err := db.inTx(ctx, func(tx conn) error {
-		a, err := lockActivity(ctx, tx, activityCode)
+		a, err := activityRef(ctx, tx, activityCode, true, false)
 		if err != nil {
 			return err
 		}
@@ -200,14 +200,21 @@ type lockedActivity struct {
 	quota  int64
 }
 
-// lockActivity reads the activity for a sign-up or attendance change and
-// locks its row until the transaction ends (FOR UPDATE on PostgreSQL; on
-// SQLite the write transaction already excludes every other writer),
-// serialising every such change of one activity.
-func lockActivity(ctx context.Context, tx conn, code string) (lockedActivity, error) {
+// activityRef reads what a sign-up or attendance change needs of the
+// activity. With lock, its row stays locked until the transaction ends
+// (FOR UPDATE on PostgreSQL; on SQLite the write transaction already
+// excludes every other writer), serialising every such change of one
+// activity; with live, a cancelled activity is EINVALID.
+func activityRef(ctx context.Context, q conn, code string, lock, live bool) (lockedActivity, error) {
 	var a lockedActivity
-	err := tx.row(ctx, `SELECT id, code, status, quota FROM activities WHERE code = $1`+tx.d.forUpdate,
-		store.NormaliseCode(code)).Scan(&a.id, &a.code, &a.status, &a.quota)
+	query := `SELECT id, code, status, quota FROM activities WHERE code = $1`
+	if lock {
+		query += q.d.forUpdate
+	}
+	err := q.row(ctx, query, store.NormaliseCode(code)).Scan(&a.id, &a.code, &a.status, &a.quota)
+	if err == nil && live && a.status == store.ActivityCancelled {
+		err = store.Errorf(store.EINVALID, "activity %s is cancelled", a.code)
+	}
 	return a, err
 }
 

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"envoybot/store"
@@ -70,6 +72,103 @@ func (db *DB) inTx(ctx context.Context, fn func(tx conn) error) error {
 	return tx.Commit()
 }
 
+// read runs fn on the read pool, its error wrapped as op.
+func read[T any](db *DB, op string, fn func(q conn) (T, error)) (T, error) {
+	v, err := fn(db.reader())
+	if err != nil {
+		var zero T
+		return zero, db.wrapError(op, err)
+	}
+	return v, nil
+}
+
+// write runs fn in a write transaction, committing when it returns no
+// error, which is wrapped as op.
+func write[T any](ctx context.Context, db *DB, op string, fn func(tx conn) (T, error)) (T, error) {
+	var v T
+	err := db.inTx(ctx, func(tx conn) (err error) {
+		v, err = fn(tx)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, db.wrapError(op, err)
+	}
+	return v, nil
+}
+
+// readAll runs a query on the read pool and scans every row, its error
+// wrapped as op.
+func readAll[T any](ctx context.Context, db *DB, op string, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	return read(db, op, func(q conn) ([]T, error) {
+		rows, err := q.query(ctx, query, args...)
+		return collect(rows, err, scan)
+	})
+}
+
+// filter gathers the conditions of a query and their arguments, so that
+// an optional filter reaches the SQL only when it is set.
+type filter struct {
+	conds []string
+	args  []any
+}
+
+// arg adds v as the next argument and returns its placeholder.
+func (f *filter) arg(v any) string {
+	f.args = append(f.args, v)
+	return "$" + strconv.Itoa(len(f.args))
+}
+
+// where adds a condition on the next argument, as "column op $k".
+func (f *filter) where(column, op string, v any) {
+	f.conds = append(f.conds, column+" "+op+" "+f.arg(v))
+}
+
+// equal adds column = value when value, trimmed, is not empty.
+func (f *filter) equal(column, value string) {
+	if value = strings.TrimSpace(value); value != "" {
+		f.where(column, "=", value)
+	}
+}
+
+// between adds from <= column < to for the ends that are not zero.
+func (f *filter) between(column string, from, to time.Time) {
+	if !from.IsZero() {
+		f.where(column, ">=", from)
+	}
+	if !to.IsZero() {
+		f.where(column, "<", to)
+	}
+}
+
+// clause is the WHERE clause of the conditions, empty without any.
+func (f *filter) clause() string {
+	if len(f.conds) == 0 {
+		return ""
+	}
+	return "\n\t\tWHERE " + strings.Join(f.conds, "\n\t\t\tAND ")
+}
+
+// limit is the LIMIT clause of n, empty (no limit) when n is 0 or less.
+func (f *filter) limit(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return "\n\t\tLIMIT " + f.arg(n)
+}
+
+// writeFlagged is write for a method that also reports what fn sets in
+// its flag (created, joined); the flag is false when the transaction
+// failed.
+func writeFlagged[T any](ctx context.Context, db *DB, op string, fn func(tx conn, flag *bool) (T, error)) (T, bool, error) {
+	var flag bool
+	v, err := write(ctx, db, op, func(tx conn) (T, error) {
+		flag = false // a retried fn starts afresh
+		return fn(tx, &flag)
+	})
+	return v, flag && err == nil, err
+}
+
 // snapshot runs fn in a read-only transaction on the read pool, so that
 // its statements read one snapshot: REPEATABLE READ on PostgreSQL; on
 // SQLite, which ignores the isolation level, a read transaction, whose WAL
@@ -104,6 +203,21 @@ func collect[T any](rows *sql.Rows, err error, scan func(row rowScanner) (T, err
 		list = append(list, v)
 	}
 	return list, rows.Err()
+}
+
+// scanString reads a row of one text column.
+func scanString(row rowScanner) (s string, err error) {
+	return s, row.Scan(&s)
+}
+
+// inserted reports whether an INSERT ... ON CONFLICT (DO NOTHING, or DO
+// UPDATE ... WHERE) wrote its one row.
+func inserted(res sql.Result, err error) (bool, error) {
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // prefixedScanner scans prefix destinations before the ones it is given,

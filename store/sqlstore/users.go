@@ -30,8 +30,7 @@ func (db *DB) TouchUser(ctx context.Context, openID string, at time.Time) (*stor
 	if u, err := findUserByOpenID(ctx, db.reader(), openID); err == nil && store.RecentlyTouched(u, at) {
 		return u, nil // a read, not a write, for a user who wrote a moment ago
 	}
-	var u *store.User
-	err := db.inTx(ctx, func(tx conn) error {
+	return write(ctx, db, "touch user", func(tx conn) (*store.User, error) {
 		if _, err := tx.exec(ctx, `
 			INSERT INTO users (openid, following, last_interaction_at, created_at, updated_at)
 			VALUES ($1, TRUE, $2, $2, $2)
@@ -39,16 +38,10 @@ func (db *DB) TouchUser(ctx context.Context, openID string, at time.Time) (*stor
 				last_interaction_at = `+db.d.laterInteraction()+`,
 				updated_at = excluded.updated_at`,
 			openID, at); err != nil {
-			return err
+			return nil, err
 		}
-		var err error
-		u, err = findUserByOpenID(ctx, tx, openID)
-		return err
+		return findUserByOpenID(ctx, tx, openID)
 	})
-	if err != nil {
-		return nil, db.wrapError("touch user", err)
-	}
-	return u, nil
 }
 
 // FindUserByOpenID returns ENOTFOUND when the user is unknown.
