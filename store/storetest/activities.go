@@ -41,8 +41,7 @@ func runActivityConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("invalid activities are rejected", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		cases := map[string]func(na *store.NewActivity){
 			"no title":       func(na *store.NewActivity) { na.Title = " " },
 			"no category":    func(na *store.NewActivity) { na.Category = "" },
@@ -69,8 +68,7 @@ func runActivityConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("open activities are listed soonest first with filters", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		third := newActivity("o-envoy", later.Add(48*time.Hour), 0)
 		first := newActivity("o-envoy", later, 0)
 		second := newActivity("o-envoy", later.Add(24*time.Hour), 0)
@@ -123,8 +121,7 @@ func runActivityConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("venue and QR code are kept", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		a := mustActivity(t, s, newActivity("o-envoy", later, 0))
 		if err := s.SetActivityVenue(t.Context(), "a1", 36.6512, 117.1201, 200); err != nil {
 			t.Fatalf("SetActivityVenue: %v", err)
@@ -143,9 +140,7 @@ func runActivityConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("held keeps the first time and the latest photo", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
-		mustActivity(t, s, newActivity("o-envoy", later, 0))
+		s := withActivity(t, open, 0)
 		at := later.Add(time.Hour)
 		a, err := s.MarkActivityHeld(t.Context(), "a1", at, "media-1")
 		if err != nil || a.Status != store.ActivityHeld || a.HeldPhotoMediaID != "media-1" {

@@ -9,12 +9,6 @@ import (
 )
 
 func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store) {
-	withActivity := func(t *testing.T) store.Store {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
-		mustActivity(t, s, newActivity("o-envoy", later, 0))
-		return s
-	}
 	checkIn := func(t *testing.T, s store.Store, code, openID string, at time.Time) *store.Attendance {
 		t.Helper()
 		a, _, err := s.CheckIn(t.Context(), code, openID, at, nil, false)
@@ -25,7 +19,7 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 	}
 
 	t.Run("first check-in counts, a second returns it unchanged", func(t *testing.T) {
-		s := withActivity(t)
+		s := withActivity(t, open, 0)
 		pos := &store.Position{Lat: 36.6512, Lng: 117.1201}
 		a, first, err := s.CheckIn(t.Context(), "a1", "o-1", later, pos, true)
 		if err != nil || !first {
@@ -48,7 +42,7 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 	})
 
 	t.Run("check-out records minutes and a later one replaces it", func(t *testing.T) {
-		s := withActivity(t)
+		s := withActivity(t, open, 0)
 		_, err := s.CheckOut(t.Context(), "A1", "o-1", later, nil, false, 60)
 		assertCode(t, "CheckOut without a check-in", err, store.ENOTFOUND, store.MsgNotCheckedIn)
 		in := checkIn(t, s, "A1", "o-1", later)
@@ -70,21 +64,18 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 	})
 
 	t.Run("attendance errors", func(t *testing.T) {
-		s := withActivity(t)
+		s := withActivity(t, open, 0)
 		_, _, err := s.CheckIn(t.Context(), "A9", "o-1", later, nil, false)
 		assertCode(t, "CheckIn of an unknown activity", err, store.ENOTFOUND, "")
 		_, err = s.CheckOut(t.Context(), "A9", "o-1", later, nil, false, 1)
 		assertCode(t, "CheckOut of an unknown activity", err, store.ENOTFOUND, "")
 		_, err = s.ListAttendance(t.Context(), "A9")
 		assertCode(t, "ListAttendance of an unknown activity", err, store.ENOTFOUND, "")
-		list, err := s.ListAttendance(t.Context(), "A1")
-		if err != nil || list == nil || len(list) != 0 {
-			t.Fatalf("ListAttendance = %v, %v; want an empty list", list, err)
-		}
+		assertEmptyList(t, "ListAttendance", s.ListAttendance, "A1")
 	})
 
 	t.Run("attendance is listed in check-in order", func(t *testing.T) {
-		s := withActivity(t)
+		s := withActivity(t, open, 0)
 		checkIn(t, s, "A1", "o-2", later.Add(time.Minute))
 		checkIn(t, s, "A1", "o-1", later)
 		checkIn(t, s, "A1", "o-3", later.Add(2*time.Minute))
@@ -102,7 +93,7 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 	})
 
 	t.Run("confirming hours audits each change", func(t *testing.T) {
-		s := withActivity(t)
+		s := withActivity(t, open, 0)
 		envoy := mustFind(t, s, "o-envoy")
 		a1 := checkIn(t, s, "A1", "o-1", later)
 		a2 := checkIn(t, s, "A1", "o-2", later)
@@ -148,7 +139,7 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 	})
 
 	t.Run("confirming hours is all or nothing", func(t *testing.T) {
-		s := withActivity(t)
+		s := withActivity(t, open, 0)
 		mustActivity(t, s, newActivity("o-envoy", later, 0)) // A2
 		a1 := checkIn(t, s, "A1", "o-1", later)
 		other := checkIn(t, s, "A2", "o-1", later)
@@ -187,8 +178,7 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 	})
 
 	t.Run("user hours are summed by line", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		lines := []string{"关爱困难群体", "文明有礼", "关爱困难群体", "时代新风"}
 		minutes := []int{120, 45, 30, 0}
 		for i, line := range lines {
@@ -225,10 +215,7 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 			t.Fatalf("UserHours = %+v, want %+v", got, want)
 		}
 		for _, openID := range []string{"o-2", "o-nobody"} {
-			none, err := s.UserHours(t.Context(), openID)
-			if err != nil || none == nil || len(none) != 0 {
-				t.Fatalf("UserHours(%s) = %v, %v; want an empty list", openID, none, err)
-			}
+			assertEmptyList(t, "UserHours("+openID+")", s.UserHours, openID)
 		}
 	})
 }

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -38,12 +37,7 @@ func RunCacheConformance(t *testing.T, open func(t *testing.T) store.Cache) {
 
 	t.Run("racing incr loses no count", func(t *testing.T) {
 		c := open(t)
-		var wg sync.WaitGroup
-		for i := 0; i < 20; i++ {
-			wg.Add(1)
-			go func() { defer wg.Done(); _, _ = c.Incr(t.Context(), "race", time.Minute) }()
-		}
-		wg.Wait()
+		atOnce(20, func(int) { _, _ = c.Incr(t.Context(), "race", time.Minute) })
 		if n, err := c.Incr(t.Context(), "race", time.Minute); err != nil || n != 21 {
 			t.Fatalf("Incr after 20 racing = %d, %v; want 21", n, err)
 		}
@@ -70,13 +64,9 @@ func RunCacheConformance(t *testing.T, open func(t *testing.T) store.Cache) {
 	t.Run("racing setnx has one winner", func(t *testing.T) {
 		c := open(t)
 		const n = 20
-		var wg sync.WaitGroup
 		won := make([]bool, n)
 		errs := make([]error, n)
-		for i := range n {
-			wg.Go(func() { won[i], errs[i] = c.SetNX(t.Context(), "lock", "holder", time.Hour) })
-		}
-		wg.Wait()
+		atOnce(n, func(i int) { won[i], errs[i] = c.SetNX(t.Context(), "lock", "holder", time.Hour) })
 		for _, err := range errs {
 			if err != nil {
 				t.Fatalf("SetNX: %v", err)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -40,11 +41,35 @@ func newActivity(envoy string, startsAt time.Time, quota int) store.NewActivity 
 
 func mustActivity(t *testing.T, s store.Store, na store.NewActivity) *store.Activity {
 	t.Helper()
-	a, err := s.CreateActivity(t.Context(), na, base)
+	return mustCreate(t, "CreateActivity", s.CreateActivity, na)
+}
+
+// mustCreate calls create with n at base and fails the test on an error;
+// what names the call in the failure.
+func mustCreate[N, T any](t *testing.T, what string, create func(context.Context, N, time.Time) (T, error), n N) T {
+	t.Helper()
+	created, err := create(t.Context(), n, base)
 	if err != nil {
-		t.Fatalf("CreateActivity(%+v): %v", na, err)
+		t.Fatalf("%s(%+v): %v", what, n, err)
 	}
-	return a
+	return created
+}
+
+// withEnvoy opens a fresh store with the envoy o-envoy registered.
+func withEnvoy(t *testing.T, open func(t *testing.T) store.Store) store.Store {
+	t.Helper()
+	s := open(t)
+	mustEnvoy(t, s, "o-envoy")
+	return s
+}
+
+// withActivity opens a fresh store in which o-envoy has created activity
+// A1, starting at later with quota.
+func withActivity(t *testing.T, open func(t *testing.T) store.Store, quota int) store.Store {
+	t.Helper()
+	s := withEnvoy(t, open)
+	mustActivity(t, s, newActivity("o-envoy", later, quota))
+	return s
 }
 
 func mustSignUp(t *testing.T, s store.Store, code, openID string, at time.Time) *store.Signup {
@@ -62,6 +87,15 @@ func assertCode(t *testing.T, what string, err error, code, msg string) {
 	t.Helper()
 	if store.ErrorCode(err) != code || (msg != "" && store.ErrorMessage(err) != msg) {
 		t.Fatalf("%s = %v, want code %s message %q", what, err, code, msg)
+	}
+}
+
+// assertEmptyList fails unless list(key) returns an empty, non-nil slice.
+func assertEmptyList[T any](t *testing.T, what string, list func(context.Context, string) ([]T, error), key string) {
+	t.Helper()
+	got, err := list(t.Context(), key)
+	if err != nil || got == nil || len(got) != 0 {
+		t.Fatalf("%s = %v, %v; want an empty list", what, got, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -72,20 +73,9 @@ func buildDashboard(t *testing.T, s store.Store) *dashboard {
 	d.wangWu = register("o-3", "王五", "13800000003", "古槐社区")
 	d.zhao = register("o-4", "赵六", "13800000004", "北关社区")
 
-	if _, _, err := s.AddContactPoint(ctx, "o-wang", "古槐社区", base); err != nil {
-		t.Fatalf("AddContactPoint: %v", err)
-	}
+	buildStanding(t, s, "o-wang", "陪伴独居老人")
 	if _, _, err := s.AddContactPoint(ctx, "o-li", "北关社区", base); err != nil {
 		t.Fatalf("AddContactPoint: %v", err)
-	}
-	if _, err := s.CreateTeam(ctx, "o-wang", "古槐银发志愿队", "古槐社区", base); err != nil {
-		t.Fatalf("CreateTeam: %v", err)
-	}
-	if _, _, err := s.JoinTeam(ctx, "T1", "o-1", base); err != nil {
-		t.Fatalf("JoinTeam: %v", err)
-	}
-	if _, _, err := s.SetBrand(ctx, "o-wang", "古槐社区", "银发守护", "陪伴独居老人", base); err != nil {
-		t.Fatalf("SetBrand: %v", err)
 	}
 
 	care := func(startsAt time.Time) store.NewActivity { return newActivity("o-wang", startsAt, 0) }
@@ -207,6 +197,29 @@ func volunteerRowNames(rows []store.VolunteerRow) []string {
 	return names
 }
 
+// listCase is a filter of a list query and the keys the query must
+// return for it, in order.
+type listCase[F any] struct {
+	name string
+	f    F
+	want []string
+}
+
+// assertListed runs each case as a subtest: list must return a non-nil
+// slice whose keys are the case's, in order.
+func assertListed[F, R any](t *testing.T, ctx context.Context, what string,
+	list func(context.Context, F) ([]R, error), keys func([]R) []string, cases []listCase[F]) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := list(ctx, tc.f)
+			if err != nil || got == nil || !slices.Equal(keys(got), tc.want) {
+				t.Fatalf("%s = %q, %v; want %q", what, keys(got), err, tc.want)
+			}
+		})
+	}
+}
+
 func runDashboardConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("figures of the scenario", func(t *testing.T) {
 		s := open(t)
@@ -214,40 +227,38 @@ func runDashboardConformance(t *testing.T, open func(t *testing.T) store.Store) 
 		ctx := t.Context()
 
 		// The records of A1 and A2 as the exports show them.
+		attendee := func(r store.ServiceRecord, name, phone string, id int64) store.ServiceRecord {
+			r.VolunteerName, r.VolunteerPhone, r.VolunteerID = name, phone, id
+			return r
+		}
 		a1 := store.ServiceRecord{
 			ActivityCode: "A1", ActivityTitle: "敬老院包饺子", Category: "关爱困难群体", ServiceType: "文体活动",
 			Community: "古槐社区", Place: "古槐社区敬老院", StartsAt: d.a1Start, EndsAt: d.a1Start.Add(2 * time.Hour),
 			Organiser: "王和谐",
 		}
-		zhangA1 := a1
-		zhangA1.VolunteerName, zhangA1.VolunteerPhone, zhangA1.VolunteerID = "张三", "13800000001", d.zhang.ID
+		zhangA1 := attendee(a1, "张三", "13800000001", d.zhang.ID)
 		zhangA1.CheckInAt, zhangA1.CheckOutAt = d.in1, d.out1
 		zhangA1.ConfirmedMinutes, zhangA1.Recorder, zhangA1.ConfirmedAt = 120, "王和谐", d.confirmed
-		liSiA1 := a1
-		liSiA1.VolunteerName, liSiA1.VolunteerPhone, liSiA1.VolunteerID = "李四", "13800000002", d.liSi.ID
+		liSiA1 := attendee(a1, "李四", "13800000002", d.liSi.ID)
 		liSiA1.CheckInAt, liSiA1.CheckOutAt = d.in2, d.out2
 		liSiA1.ConfirmedMinutes, liSiA1.Recorder, liSiA1.ConfirmedAt = 90, "赵管理", d.corrected
 		wangWuA1 := a1
 		wangWuA1.VolunteerID, wangWuA1.Anonymised = d.wangWu.ID, true
 		wangWuA1.CheckInAt = d.in3
 		wangWuA1.ConfirmedMinutes, wangWuA1.Recorder, wangWuA1.ConfirmedAt = 60, "王和谐", d.confirmed
-		zhaoA1 := a1
-		zhaoA1.VolunteerName, zhaoA1.VolunteerPhone, zhaoA1.VolunteerID = "赵六", "13800000004", d.zhao.ID
+		zhaoA1 := attendee(a1, "赵六", "13800000004", d.zhao.ID)
 		zhaoA1.ConfirmedMinutes = -1
 		a2 := store.ServiceRecord{
 			ActivityCode: "A2", ActivityTitle: "文明交通劝导", Category: "文明有礼", ServiceType: "文明劝导",
 			Community: "北关社区", Place: "北关路口", StartsAt: d.a2Start, EndsAt: d.a2Start.Add(2 * time.Hour),
 			Organiser: "李敬老",
 		}
-		zhangA2 := a2
-		zhangA2.VolunteerName, zhangA2.VolunteerPhone, zhangA2.VolunteerID = "张三", "13800000001", d.zhang.ID
+		zhangA2 := attendee(a2, "张三", "13800000001", d.zhang.ID)
 		zhangA2.CheckInAt = d.inA2Zhang
 		zhangA2.ConfirmedMinutes, zhangA2.Recorder, zhangA2.ConfirmedAt = 45, "李敬老", d.confirmedA2
-		liSiA2 := a2
-		liSiA2.VolunteerName, liSiA2.VolunteerPhone, liSiA2.VolunteerID = "李四", "13800000002", d.liSi.ID
+		liSiA2 := attendee(a2, "李四", "13800000002", d.liSi.ID)
 		liSiA2.CheckInAt, liSiA2.ConfirmedMinutes = d.inA2Li, -1
-		zhaoA2 := a2
-		zhaoA2.VolunteerName, zhaoA2.VolunteerPhone, zhaoA2.VolunteerID = "赵六", "13800000004", d.zhao.ID
+		zhaoA2 := attendee(a2, "赵六", "13800000004", d.zhao.ID)
 		zhaoA2.ConfirmedMinutes = -1
 
 		t.Run("envoy standings list envoys by name with their progress", func(t *testing.T) {
@@ -338,11 +349,7 @@ func runDashboardConformance(t *testing.T, open func(t *testing.T) store.Store) 
 		})
 
 		t.Run("activity list filters and counts attendance", func(t *testing.T) {
-			tests := []struct {
-				name string
-				f    store.ActivityFilter
-				want []string
-			}{
+			assertListed(t, ctx, "ListActivities", s.ListActivities, activityRowCodes, []listCase[store.ActivityFilter]{
 				{"everything, newest first", store.ActivityFilter{}, []string{"A3", "A4", "A2", "A1"}},
 				{"one line", store.ActivityFilter{Category: "文明有礼"}, []string{"A4", "A2"}},
 				{"one community", store.ActivityFilter{Community: " 古槐社区 "}, []string{"A3", "A1"}},
@@ -352,15 +359,7 @@ func runDashboardConformance(t *testing.T, open func(t *testing.T) store.Store) 
 				{"flagged check-ins", store.ActivityFilter{Flagged: true}, []string{"A1"}},
 				{"limited", store.ActivityFilter{Limit: 2}, []string{"A3", "A4"}},
 				{"nothing matches", store.ActivityFilter{Category: "文明有礼", Community: "古槐社区"}, []string{}},
-			}
-			for _, tc := range tests {
-				t.Run(tc.name, func(t *testing.T) {
-					got, err := s.ListActivities(ctx, tc.f)
-					if err != nil || got == nil || !slices.Equal(activityRowCodes(got), tc.want) {
-						t.Fatalf("ListActivities = %q, %v; want %q", activityRowCodes(got), err, tc.want)
-					}
-				})
-			}
+			})
 			rows, err := s.ListActivities(ctx, store.ActivityFilter{})
 			if err != nil {
 				t.Fatalf("ListActivities: %v", err)
@@ -383,25 +382,13 @@ func runDashboardConformance(t *testing.T, open func(t *testing.T) store.Store) 
 		})
 
 		t.Run("volunteer list shows registered users with their service", func(t *testing.T) {
-			tests := []struct {
-				name string
-				f    store.VolunteerFilter
-				want []string
-			}{
+			assertListed(t, ctx, "ListVolunteers", s.ListVolunteers, volunteerRowNames, []listCase[store.VolunteerFilter]{
 				{"everyone registered, by name", store.VolunteerFilter{}, []string{"张三", "李四", "赵六"}},
 				{"one community", store.VolunteerFilter{Community: "北关社区"}, []string{"李四", "赵六"}},
 				{"part of a name", store.VolunteerFilter{Query: " 六 "}, []string{"赵六"}},
 				{"limited", store.VolunteerFilter{Limit: 1}, []string{"张三"}},
 				{"no such name", store.VolunteerFilter{Query: "王"}, []string{}},
-			}
-			for _, tc := range tests {
-				t.Run(tc.name, func(t *testing.T) {
-					got, err := s.ListVolunteers(ctx, tc.f)
-					if err != nil || got == nil || !slices.Equal(volunteerRowNames(got), tc.want) {
-						t.Fatalf("ListVolunteers = %q, %v; want %q", volunteerRowNames(got), err, tc.want)
-					}
-				})
-			}
+			})
 			rows, err := s.ListVolunteers(ctx, store.VolunteerFilter{})
 			if err != nil || len(rows) != 3 {
 				t.Fatalf("ListVolunteers = %v, %v", rows, err)

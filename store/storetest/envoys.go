@@ -7,6 +7,26 @@ import (
 	"envoybot/store"
 )
 
+// buildStanding gives envoy what the progress queries count: a contact
+// point in 古槐社区, the store's first team (T1, 古槐银发志愿队) there with
+// o-1 in it, and the brand 银发守护 there with description.
+func buildStanding(t *testing.T, s store.Store, envoy, description string) {
+	t.Helper()
+	ctx := t.Context()
+	if _, _, err := s.AddContactPoint(ctx, envoy, "古槐社区", base); err != nil {
+		t.Fatalf("AddContactPoint: %v", err)
+	}
+	if _, err := s.CreateTeam(ctx, envoy, "古槐银发志愿队", "古槐社区", base); err != nil {
+		t.Fatalf("CreateTeam: %v", err)
+	}
+	if _, _, err := s.JoinTeam(ctx, "T1", "o-1", base); err != nil {
+		t.Fatalf("JoinTeam: %v", err)
+	}
+	if _, _, err := s.SetBrand(ctx, envoy, "古槐社区", "银发守护", description, base); err != nil {
+		t.Fatalf("SetBrand: %v", err)
+	}
+}
+
 func runEnvoyConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("contact point is added once per community", func(t *testing.T) {
 		s := open(t)
@@ -35,18 +55,14 @@ func runEnvoyConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("contact point errors", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		_, _, err := s.AddContactPoint(t.Context(), "o-nobody", "北关社区", base)
 		assertCode(t, "AddContactPoint by an unknown envoy", err, store.ENOTFOUND, "")
 		_, _, err = s.AddContactPoint(t.Context(), "o-envoy", " ", base)
 		assertCode(t, "AddContactPoint without a community", err, store.EINVALID, "")
 		_, err = s.ListContactPoints(t.Context(), "o-nobody")
 		assertCode(t, "ListContactPoints of an unknown envoy", err, store.ENOTFOUND, "")
-		list, err := s.ListContactPoints(t.Context(), "o-envoy")
-		if err != nil || list == nil || len(list) != 0 {
-			t.Fatalf("ListContactPoints = %v, %v; want an empty list", list, err)
-		}
+		assertEmptyList(t, "ListContactPoints", s.ListContactPoints, "o-envoy")
 	})
 
 	t.Run("teams get short codes and members", func(t *testing.T) {
@@ -88,8 +104,7 @@ func runEnvoyConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("team errors", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		_, err := s.FindTeamByCode(t.Context(), "T9")
 		assertCode(t, "FindTeamByCode of an unknown code", err, store.ENOTFOUND, "")
 		_, _, err = s.JoinTeam(t.Context(), "T9", "o-1", base)

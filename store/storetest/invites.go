@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,11 +19,7 @@ func envoyInvite(code string) store.NewInvite {
 
 func mustInvite(t *testing.T, s store.Store, inv store.NewInvite) *store.Invite {
 	t.Helper()
-	created, err := s.CreateInvite(t.Context(), inv, base)
-	if err != nil {
-		t.Fatalf("CreateInvite(%+v): %v", inv, err)
-	}
-	return created
+	return mustCreate(t, "CreateInvite", s.CreateInvite, inv)
 }
 
 func runInviteConformance(t *testing.T, open func(t *testing.T) store.Store) {
@@ -203,17 +198,10 @@ func runInviteConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		s := open(t)
 		mustInvite(t, s, envoyInvite("RACE1"))
 		const n = 10
-		var (
-			wg   sync.WaitGroup
-			errs = make([]error, n)
-			invs = make([]*store.Invite, n)
-		)
-		for i := range n {
-			wg.Go(func() {
-				_, invs[i], errs[i] = s.RedeemInvite(context.Background(), fmt.Sprintf("o-%d", i), "race1", base, maxFailures, window)
-			})
-		}
-		wg.Wait()
+		errs, invs := make([]error, n), make([]*store.Invite, n)
+		atOnce(n, func(i int) {
+			_, invs[i], errs[i] = s.RedeemInvite(context.Background(), fmt.Sprintf("o-%d", i), "race1", base, maxFailures, window)
+		})
 		winners := 0
 		for i, err := range errs {
 			switch {

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -147,15 +146,11 @@ func runJobConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		s := open(t)
 		race := func(now time.Time) int {
 			const replicas = 8
-			var wg sync.WaitGroup
 			won := make([]bool, replicas)
 			errs := make([]error, replicas)
-			for i := range replicas {
-				wg.Go(func() {
-					won[i], errs[i] = s.ClaimJobRun(t.Context(), "weekly-report", tick, fmt.Sprintf("r%d", i), lease, now)
-				})
-			}
-			wg.Wait()
+			atOnce(replicas, func(i int) {
+				won[i], errs[i] = s.ClaimJobRun(t.Context(), "weekly-report", tick, fmt.Sprintf("r%d", i), lease, now)
+			})
 			for _, err := range errs {
 				if err != nil {
 					t.Fatalf("ClaimJobRun: %v", err)

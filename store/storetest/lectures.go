@@ -45,8 +45,7 @@ func runLectureConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("lecture errors", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		_, err := s.FindLectureByCode(t.Context(), "L9")
 		assertCode(t, "FindLectureByCode of an unknown code", err, store.ENOTFOUND, "")
 		_, err = s.CreateLecture(t.Context(), newLecture("o-envoy", "古槐社区"), base)
@@ -62,8 +61,7 @@ func runLectureConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("upcoming sessions skip cancelled lectures and filter", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		week := 7 * 24 * time.Hour
 		mustLecture := func(nl store.NewLecture) *store.Lecture {
 			l, err := s.CreateLecture(t.Context(), nl, base)

@@ -48,6 +48,15 @@ func mustClaim(t *testing.T, s store.Store, replica string, at time.Time, limit 
 	return claimed
 }
 
+// withClaim opens a fresh store with one notice (L3 for o-1) enqueued at
+// base and claimed there by replica r1; it returns the notice's id.
+func withClaim(t *testing.T, open func(t *testing.T) store.Store) (store.Store, int64) {
+	t.Helper()
+	s := open(t)
+	mustEnqueue(t, s, base, 1, notice("L3", "o-1", 1))
+	return s, mustClaim(t, s, "r1", base, 10)[0].ID
+}
+
 // mustComplete completes notice id for replica.
 func mustComplete(t *testing.T, s store.Store, id int64, replica string, o store.NoticeOutcome, at time.Time) {
 	t.Helper()
@@ -228,9 +237,7 @@ func runOutboxConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("an expired lease is claimed again by another replica", func(t *testing.T) {
-		s := open(t)
-		mustEnqueue(t, s, base, 1, notice("L3", "o-1", 1))
-		id := mustClaim(t, s, "r1", base, 10)[0].ID
+		s, id := withClaim(t, open)
 		if got := mustClaim(t, s, "r2", base.Add(lease), 10); len(got) != 0 {
 			t.Fatalf("claim at the lease's end = %v, want none", noticeIDs(got))
 		}
@@ -245,17 +252,13 @@ func runOutboxConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("the holder of an expired lease nobody took over may still complete", func(t *testing.T) {
-		s := open(t)
-		mustEnqueue(t, s, base, 1, notice("L3", "o-1", 1))
-		id := mustClaim(t, s, "r1", base, 10)[0].ID
+		s, id := withClaim(t, open)
 		mustComplete(t, s, id, "r1", sent, base.Add(2*lease))
 		assertCounts(t, s, map[string]int{store.NoticeSent: 1})
 	})
 
 	t.Run("sent by the lease holder is recorded and never claimed again", func(t *testing.T) {
-		s := open(t)
-		mustEnqueue(t, s, base, 1, notice("L3", "o-1", 1))
-		id := mustClaim(t, s, "r1", base, 10)[0].ID
+		s, id := withClaim(t, open)
 		mustComplete(t, s, id, "r1", sent, base.Add(time.Second))
 		got := mustListNotices(t, s, "")[0]
 		if got.Status != store.NoticeSent || got.Channel != store.ChannelCustomer || got.LastError != "" || got.Attempts != 1 {
@@ -274,9 +277,7 @@ func runOutboxConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("pending outcome retries at the next attempt time and keeps the error", func(t *testing.T) {
-		s := open(t)
-		mustEnqueue(t, s, base, 1, notice("L3", "o-1", 1))
-		id := mustClaim(t, s, "r1", base, 10)[0].ID
+		s, id := withClaim(t, open)
 		retry := store.NoticeOutcome{Status: store.NoticePending, Channel: store.ChannelTemplate,
 			Error: "http 502", NextAttemptAt: base.Add(5 * time.Minute)}
 		mustComplete(t, s, id, "r1", retry, base.Add(time.Second))
@@ -301,9 +302,7 @@ func runOutboxConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("pending outcome without a time is due at once", func(t *testing.T) {
-		s := open(t)
-		mustEnqueue(t, s, base, 1, notice("L3", "o-1", 1))
-		id := mustClaim(t, s, "r1", base, 10)[0].ID
+		s, id := withClaim(t, open)
 		mustComplete(t, s, id, "r1", store.NoticeOutcome{Status: store.NoticePending, Error: "token refreshed"}, base.Add(time.Second))
 		if again := mustClaim(t, s, "r1", base.Add(time.Second), 10); len(again) != 1 {
 			t.Fatalf("claim = %v, want the notice again", noticeIDs(again))

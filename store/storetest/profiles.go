@@ -9,9 +9,7 @@ import (
 
 func runProfileConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("anonymising blanks the profile and keeps the records", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
-		mustActivity(t, s, newActivity("o-envoy", later, 0))
+		s := withActivity(t, open, 0)
 		registered, _, err := s.RegisterVolunteer(t.Context(), registration("o-1", "古槐社区"), base)
 		if err != nil {
 			t.Fatalf("RegisterVolunteer: %v", err)
@@ -154,22 +152,10 @@ func runProfileConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("envoy progress gathers the standing", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		mustEnvoy(t, s, "o-other")
 		ctx := t.Context()
-		if _, _, err := s.AddContactPoint(ctx, "o-envoy", "古槐社区", base); err != nil {
-			t.Fatalf("AddContactPoint: %v", err)
-		}
-		if _, err := s.CreateTeam(ctx, "o-envoy", "古槐银发志愿队", "古槐社区", base); err != nil {
-			t.Fatalf("CreateTeam: %v", err)
-		}
-		if _, _, err := s.JoinTeam(ctx, "T1", "o-1", base); err != nil {
-			t.Fatalf("JoinTeam: %v", err)
-		}
-		if _, _, err := s.SetBrand(ctx, "o-envoy", "古槐社区", "银发守护", "", base); err != nil {
-			t.Fatalf("SetBrand: %v", err)
-		}
+		buildStanding(t, s, "o-envoy", "")
 		care := mustActivity(t, s, newActivity("o-envoy", later, 0)) // A1 held
 		civility := newActivity("o-envoy", later, 0)
 		civility.Category = "文明有礼"

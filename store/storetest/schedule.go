@@ -68,8 +68,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("recurring lectures leave out one-off and cancelled ones", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		mustCreateLecture(t, s, newLecture("o-envoy", "古槐社区", later)) // L1
 		oneOff := newLecture("o-envoy", "北关社区", later)
 		oneOff.Recurrence = store.Recurrence{}
@@ -91,8 +90,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("adding occurrences skips those the lecture has", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		week := 7 * 24 * time.Hour
 		mustCreateLecture(t, s, newLecture("o-envoy", "古槐社区", later))
 		n, err := s.AddLectureOccurrences(t.Context(), " l1 ", []time.Time{later.Add(2 * week), later, later.Add(week), later.Add(week)})
@@ -115,8 +113,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("an earlier occurrence moves the first start back", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		mustCreateLecture(t, s, newLecture("o-envoy", "古槐社区", later))
 		if _, err := s.AddLectureOccurrences(t.Context(), "L1", []time.Time{later.Add(-time.Hour)}); err != nil {
 			t.Fatalf("AddLectureOccurrences: %v", err)
@@ -129,8 +126,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("adding occurrences refuses unknown and cancelled lectures and zero times", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		mustCreateLecture(t, s, newLecture("o-envoy", "古槐社区", later))
 		_, err := s.AddLectureOccurrences(t.Context(), "L9", []time.Time{later})
 		assertCode(t, "AddLectureOccurrences of an unknown code", err, store.ENOTFOUND, "")
@@ -144,8 +140,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("occurrences between leave out cancelled lectures and sessions", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		from, to := later, later.Add(48*time.Hour)
 		mustCreateLecture(t, s, newLecture("o-envoy", "古槐社区", from.Add(-time.Microsecond), from, to.Add(-time.Hour), to)) // L1
 		mustCreateLecture(t, s, newLecture("o-envoy", "北关社区", from.Add(time.Hour)))                                       // L2: cancelled
@@ -205,8 +200,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("activities starting and ending between leave out cancelled ones", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		from, to := later, later.Add(24*time.Hour)
 		mustActivity(t, s, newActivity("o-envoy", from.Add(-time.Hour), 0))  // A1: starts before, ends inside
 		mustActivity(t, s, newActivity("o-envoy", from.Add(3*time.Hour), 0)) // A2: inside

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -60,16 +59,8 @@ func waiting(openID string, pos int) placement {
 }
 
 func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
-	// withActivity opens a store with an envoy and activity A1 of quota.
-	withActivity := func(t *testing.T, quota int) store.Store {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
-		mustActivity(t, s, newActivity("o-envoy", later, quota))
-		return s
-	}
-
 	t.Run("seated while seats are left, then wait-listed in order", func(t *testing.T) {
-		s := withActivity(t, 2)
+		s := withActivity(t, open, 2)
 		user := mustTouch(t, s, "o-1", base)
 		want := []placement{seated("o-1"), seated("o-2"), waiting("o-3", 1), waiting("o-4", 2)}
 		for i, p := range want {
@@ -93,7 +84,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("signing up twice changes nothing", func(t *testing.T) {
-		s := withActivity(t, 1)
+		s := withActivity(t, open, 1)
 		mustSignUp(t, s, "A1", "o-1", base)
 		waitingSignup := mustSignUp(t, s, "A1", "o-2", base)
 		for _, tc := range []struct {
@@ -115,7 +106,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("quota 0 seats everyone", func(t *testing.T) {
-		s := withActivity(t, 0)
+		s := withActivity(t, open, 0)
 		want := []placement{}
 		for _, id := range openIDs(25) {
 			mustSignUp(t, s, "A1", id, base)
@@ -125,7 +116,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("unknown user signs up as a new resident", func(t *testing.T) {
-		s := withActivity(t, 5)
+		s := withActivity(t, open, 5)
 		su, created, err := s.SignUp(t.Context(), "A1", "o-stranger", store.SourceImport, base)
 		if err != nil || !created || su.Status != store.SignupSeated || su.Source != store.SourceImport {
 			t.Fatalf("SignUp = %+v, %v, %v", su, created, err)
@@ -137,7 +128,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("sign-up errors", func(t *testing.T) {
-		s := withActivity(t, 5)
+		s := withActivity(t, open, 5)
 		_, _, err := s.SignUp(t.Context(), "A9", "o-1", store.SourceChat, base)
 		assertCode(t, "SignUp for an unknown activity", err, store.ENOTFOUND, "")
 		_, _, err = s.SignUp(t.Context(), "A1", " ", store.SourceChat, base)
@@ -173,7 +164,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	}
 	for _, tc := range cancels {
 		t.Run(tc.name, func(t *testing.T) {
-			s := withActivity(t, tc.quota)
+			s := withActivity(t, open, tc.quota)
 			for _, id := range tc.signups {
 				mustSignUp(t, s, "A1", id, base)
 			}
@@ -197,7 +188,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	}
 
 	t.Run("cancelling without a sign-up is not found", func(t *testing.T) {
-		s := withActivity(t, 1)
+		s := withActivity(t, open, 1)
 		mustTouch(t, s, "o-2", base)
 		mustSignUp(t, s, "A1", "o-1", base)
 		for _, openID := range []string{"o-2", "o-nobody"} {
@@ -214,7 +205,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("signing up again after cancelling joins the end of the queue", func(t *testing.T) {
-		s := withActivity(t, 1)
+		s := withActivity(t, open, 1)
 		first := mustSignUp(t, s, "A1", "o-1", base)
 		mustSignUp(t, s, "A1", "o-2", base)
 		mustSignUp(t, s, "A1", "o-3", base)
@@ -236,8 +227,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("user's sign-ups are the upcoming live ones, soonest first", func(t *testing.T) {
-		s := open(t)
-		mustEnvoy(t, s, "o-envoy")
+		s := withEnvoy(t, open)
 		soon := mustActivity(t, s, newActivity("o-envoy", later, 1))                      // A1
 		farther := mustActivity(t, s, newActivity("o-envoy", later.Add(72*time.Hour), 0)) // A2
 		mustActivity(t, s, newActivity("o-envoy", base.Add(-3*time.Hour), 0))             // A3, ended
@@ -276,20 +266,12 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("concurrent sign-ups seat exactly the quota", func(t *testing.T) {
-		s := withActivity(t, 20)
+		s := withActivity(t, open, 20)
 		const n = 50
-		var (
-			wg      sync.WaitGroup
-			signups = make([]*store.Signup, n)
-			created = make([]bool, n)
-			errs    = make([]error, n)
-		)
-		for i := range n {
-			wg.Go(func() {
-				signups[i], created[i], errs[i] = s.SignUp(context.Background(), "A1", fmt.Sprintf("o-%d", i), store.SourceChat, base)
-			})
-		}
-		wg.Wait()
+		signups, created, errs := make([]*store.Signup, n), make([]bool, n), make([]error, n)
+		atOnce(n, func(i int) {
+			signups[i], created[i], errs[i] = s.SignUp(context.Background(), "A1", fmt.Sprintf("o-%d", i), store.SourceChat, base)
+		})
 		positions := []int{}
 		seatedByCall := map[string]bool{}
 		for i, err := range errs {
@@ -337,22 +319,15 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("concurrent cancellations promote each waiting volunteer once", func(t *testing.T) {
-		s := withActivity(t, 10)
+		s := withActivity(t, open, 10)
 		ids := openIDs(20)
 		for _, id := range ids {
 			mustSignUp(t, s, "A1", id, base)
 		}
-		var (
-			wg       sync.WaitGroup
-			promoted = make([]*store.Signup, 10)
-			errs     = make([]error, 10)
-		)
-		for i := range 10 {
-			wg.Go(func() {
-				_, promoted[i], errs[i] = s.CancelSignup(context.Background(), "A1", ids[i], base)
-			})
-		}
-		wg.Wait()
+		promoted, errs := make([]*store.Signup, 10), make([]error, 10)
+		atOnce(10, func(i int) {
+			_, promoted[i], errs[i] = s.CancelSignup(context.Background(), "A1", ids[i], base)
+		})
 		got := []string{}
 		for i, err := range errs {
 			if err != nil {

@@ -272,24 +272,16 @@ func runRegistrationConformance(t *testing.T, open func(t *testing.T) store.Stor
 	t.Run("racing registrations of one openid make one user", func(t *testing.T) {
 		s := open(t)
 		const n = 20
-		var (
-			wg      sync.WaitGroup
-			ids     = make([]int64, n)
-			created = make([]bool, n)
-			errs    = make([]error, n)
-		)
-		for i := range n {
-			wg.Go(func() {
-				reg := registration("o-race", "古槐社区")
-				reg.Phone = fmt.Sprintf("138%08d", i)
-				var u *store.User
-				u, created[i], errs[i] = s.RegisterVolunteer(context.Background(), reg, base)
-				if u != nil {
-					ids[i] = u.ID
-				}
-			})
-		}
-		wg.Wait()
+		ids, created, errs := make([]int64, n), make([]bool, n), make([]error, n)
+		atOnce(n, func(i int) {
+			reg := registration("o-race", "古槐社区")
+			reg.Phone = fmt.Sprintf("138%08d", i)
+			var u *store.User
+			u, created[i], errs[i] = s.RegisterVolunteer(context.Background(), reg, base)
+			if u != nil {
+				ids[i] = u.ID
+			}
+		})
 		for i, err := range errs {
 			if err != nil {
 				t.Fatalf("registration %d: %v", i, err)
@@ -309,19 +301,12 @@ func runRegistrationConformance(t *testing.T, open func(t *testing.T) store.Stor
 	t.Run("many users registering at once all succeed", func(t *testing.T) {
 		s := open(t)
 		const n = 50
-		var (
-			wg      sync.WaitGroup
-			created = make([]bool, n)
-			errs    = make([]error, n)
-		)
-		for i := range n {
-			wg.Go(func() {
-				community := []string{"古槐社区", "北关社区", "南苑社区"}[i%3]
-				_, created[i], errs[i] = s.RegisterVolunteer(context.Background(),
-					registration(fmt.Sprintf("o-%d", i), community), base)
-			})
-		}
-		wg.Wait()
+		created, errs := make([]bool, n), make([]error, n)
+		atOnce(n, func(i int) {
+			community := []string{"古槐社区", "北关社区", "南苑社区"}[i%3]
+			_, created[i], errs[i] = s.RegisterVolunteer(context.Background(),
+				registration(fmt.Sprintf("o-%d", i), community), base)
+		})
 		for i, err := range errs {
 			if err != nil {
 				t.Fatalf("registration %d: %v", i, err)
@@ -476,6 +461,16 @@ func assertCommunities(t *testing.T, s store.Store, want ...string) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("ListCommunities = %q, want %q", got, want)
 	}
+}
+
+// atOnce runs fn(0) ... fn(n-1), each on a goroutine of its own, and waits
+// for all of them.
+func atOnce(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { fn(i) })
+	}
+	wg.Wait()
 }
 
 func countTrue(bs []bool) int {
