@@ -69,20 +69,16 @@ func (db *DB) SetActivityVenue(ctx context.Context, code string, lat, lng float6
 	if radiusM <= 0 {
 		return db.wrapError("set activity venue", store.Errorf(store.EINVALID, "check-in radius must be positive"))
 	}
-	err := db.inTx(ctx, func(tx conn) error {
-		return tx.mustAffect(ctx, `
-			UPDATE activities SET venue_lat = $1, venue_lng = $2, venue_radius_m = $3 WHERE code = $4`,
-			lat, lng, radiusM, store.NormaliseCode(code))
-	})
+	err := db.writer().mustAffect(ctx, `
+		UPDATE activities SET venue_lat = $1, venue_lng = $2, venue_radius_m = $3 WHERE code = $4`,
+		lat, lng, radiusM, store.NormaliseCode(code))
 	return db.wrapError("set activity venue", err)
 }
 
 // SetActivityQR keeps the check-in QR code URL.
 func (db *DB) SetActivityQR(ctx context.Context, code, url string) error {
-	err := db.inTx(ctx, func(tx conn) error {
-		return tx.mustAffect(ctx, `UPDATE activities SET qr_url = $1 WHERE code = $2`,
-			strings.TrimSpace(url), store.NormaliseCode(code))
-	})
+	err := db.writer().mustAffect(ctx, `UPDATE activities SET qr_url = $1 WHERE code = $2`,
+		strings.TrimSpace(url), store.NormaliseCode(code))
 	return db.wrapError("set activity qr", err)
 }
 

@@ -50,6 +50,9 @@ func ensureUserID(ctx context.Context, tx conn, openID string, at time.Time) (in
 	if err := store.ValidateOpenID(openID); err != nil {
 		return 0, err
 	}
+	if id, err := findUserID(ctx, tx, openID); err == nil || store.ErrorCode(err) != store.ENOTFOUND {
+		return id, err // known (the common case): one round trip
+	}
 	if _, err := tx.exec(ctx, `
 		INSERT INTO users (openid, following, created_at, updated_at)
 		VALUES ($1, TRUE, $2, $2)

@@ -38,6 +38,9 @@ var migrations embed.FS
 // SQLITE_BUSY.
 const busyTimeout = 10 * time.Second
 
+// sqliteReadIdle is how many read connections stay open between reads.
+const sqliteReadIdle = 16
+
 // pgMaxConns is the PostgreSQL pool size unless the URL sets
 // pool_max_conns: pgx's default (the CPU count, at least 4) queues chat
 // replies behind each other under load.
@@ -81,6 +84,9 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
+	// Opening an SQLite connection reads the schema again: keep the read
+	// connections a busy server uses instead of database/sql's 2 idle.
+	read.SetMaxIdleConns(sqliteReadIdle)
 	db := &DB{write: write, read: read, d: sqliteDialect}
 	if err := db.migrate(ctx, goose.DialectSQLite3, nil); err != nil {
 		db.Close()

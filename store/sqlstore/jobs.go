@@ -21,23 +21,15 @@ func (db *DB) ClaimJobRun(ctx context.Context, job string, tick time.Time, repli
 	if lease <= 0 {
 		return false, db.wrapError("claim job run", store.Errorf(store.EINVALID, "a job run needs a positive lease"))
 	}
-	var claimed bool
-	err := db.inTx(ctx, func(tx conn) error {
-		var err error
-		claimed, err = inserted(tx.exec(ctx, `
-			INSERT INTO job_runs (job, tick, replica, lease_until, started_at)
-			VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (job, tick) DO UPDATE SET
-				replica = excluded.replica, lease_until = excluded.lease_until,
-				started_at = excluded.started_at, error = ''
-			WHERE job_runs.finished_at IS NULL AND job_runs.lease_until < excluded.started_at`,
-			job, jobTick(tick), replica, at.Add(lease), at))
-		return err
-	})
-	if err != nil {
-		return false, db.wrapError("claim job run", err)
-	}
-	return claimed, nil
+	claimed, err := inserted(db.writer().exec(ctx, `
+		INSERT INTO job_runs (job, tick, replica, lease_until, started_at)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (job, tick) DO UPDATE SET
+			replica = excluded.replica, lease_until = excluded.lease_until,
+			started_at = excluded.started_at, error = ''
+		WHERE job_runs.finished_at IS NULL AND job_runs.lease_until < excluded.started_at`,
+		job, jobTick(tick), replica, at.Add(lease), at))
+	return claimed, db.wrapError("claim job run", err)
 }
 
 // FinishJobRun marks the run finished when replica holds it (an expired

@@ -15,17 +15,14 @@ func (db *DB) RecordProcessed(ctx context.Context, m store.ProcessedMessage) err
 	if strings.TrimSpace(m.DedupKey) == "" || m.At.IsZero() {
 		return db.wrapError("record processed", store.Errorf(store.EINVALID, "processed message needs a dedup key and a time"))
 	}
-	err := db.inTx(ctx, func(tx conn) error {
-		err := tx.mustAffect(ctx, `
-			INSERT INTO processed_messages (dedup_key, openid, reply, processed_at)
-			VALUES ($1, $2, $3, $4)
-			ON CONFLICT (dedup_key) DO NOTHING`,
-			m.DedupKey, m.OpenID, m.Reply, m.At)
-		if errors.Is(err, sql.ErrNoRows) {
-			return store.Errorf(store.ECONFLICT, "message %q already processed", m.DedupKey)
-		}
-		return err
-	})
+	err := db.writer().mustAffect(ctx, `
+		INSERT INTO processed_messages (dedup_key, openid, reply, processed_at)
+		VALUES ($1, $2, $3, $4)
+		ON CONFLICT (dedup_key) DO NOTHING`,
+		m.DedupKey, m.OpenID, m.Reply, m.At)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.Errorf(store.ECONFLICT, "message %q already processed", m.DedupKey)
+	}
 	return db.wrapError("record processed", err)
 }
 

@@ -228,17 +228,13 @@ func (db *DB) DropPendingNoticesTo(ctx context.Context, kind, openID, reason str
 // dropNotices marks the pending notices matching where ($3 and on)
 // undeliverable with reason at at, and counts them.
 func (db *DB) dropNotices(ctx context.Context, where, reason string, at time.Time, args ...any) (int, error) {
-	var n int64
-	err := db.inTx(ctx, func(tx conn) error {
-		res, err := tx.exec(ctx, `
-			UPDATE outbox SET status = 'undeliverable', last_error = $1, updated_at = $2
-			WHERE status = 'pending' AND `+where, append([]any{reason, at}, args...)...)
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
+	res, err := db.writer().exec(ctx, `
+		UPDATE outbox SET status = 'undeliverable', last_error = $1, updated_at = $2
+		WHERE status = 'pending' AND `+where, append([]any{reason, at}, args...)...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
 	return int(n), err
 }
 

@@ -59,6 +59,11 @@ func (c conn) mustAffect(ctx context.Context, query string, args ...any) error {
 // reader is a conn on the read pool, for statements outside a transaction.
 func (db *DB) reader() conn { return conn{x: db.read, d: db.d} }
 
+// writer is a conn on the write pool for a write of one statement, which
+// needs no transaction of its own (a BEGIN and a COMMIT would be two more
+// round trips on PostgreSQL).
+func (db *DB) writer() conn { return conn{x: db.write, d: db.d} }
+
 // inTx runs fn in a write transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(tx conn) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)

@@ -125,17 +125,14 @@ func (db *DB) SetFollowing(ctx context.Context, openID string, following bool, a
 	if following {
 		interaction = at
 	}
-	err := db.inTx(ctx, func(tx conn) error {
-		_, err := tx.exec(ctx, `
-			INSERT INTO users (openid, following, last_interaction_at, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $4)
-			ON CONFLICT (openid) DO UPDATE SET
-				following = excluded.following,
-				last_interaction_at = `+db.d.laterInteraction()+`,
-				updated_at = excluded.updated_at`,
-			openID, following, interaction, at)
-		return err
-	})
+	_, err := db.writer().exec(ctx, `
+		INSERT INTO users (openid, following, last_interaction_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $4)
+		ON CONFLICT (openid) DO UPDATE SET
+			following = excluded.following,
+			last_interaction_at = `+db.d.laterInteraction()+`,
+			updated_at = excluded.updated_at`,
+		openID, following, interaction, at)
 	return db.wrapError("set following", err)
 }
 
@@ -145,18 +142,15 @@ func (db *DB) SetLastLocation(ctx context.Context, openID string, lat, lng float
 	if err := store.ValidateOpenID(openID); err != nil {
 		return db.wrapError("set last location", err)
 	}
-	err := db.inTx(ctx, func(tx conn) error {
-		_, err := tx.exec(ctx, `
-			INSERT INTO users (openid, following, last_lat, last_lng, last_location_at, created_at, updated_at)
-			VALUES ($1, TRUE, $2, $3, $4, $4, $4)
-			ON CONFLICT (openid) DO UPDATE SET
-				last_lat = excluded.last_lat,
-				last_lng = excluded.last_lng,
-				last_location_at = excluded.last_location_at,
-				updated_at = excluded.updated_at`,
-			openID, lat, lng, at)
-		return err
-	})
+	_, err := db.writer().exec(ctx, `
+		INSERT INTO users (openid, following, last_lat, last_lng, last_location_at, created_at, updated_at)
+		VALUES ($1, TRUE, $2, $3, $4, $4, $4)
+		ON CONFLICT (openid) DO UPDATE SET
+			last_lat = excluded.last_lat,
+			last_lng = excluded.last_lng,
+			last_location_at = excluded.last_location_at,
+			updated_at = excluded.updated_at`,
+		openID, lat, lng, at)
 	return db.wrapError("set last location", err)
 }
 
