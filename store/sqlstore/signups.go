@@ -27,20 +27,20 @@ const signupFrom = ` FROM signups s
 // SignUp seats or wait-lists the user. The activity is locked first
 // (activityRef), so sign-ups of one activity run one after another: each
 // counts seats and takes the next arrival order after the previous one
-// committed. On PostgreSQL a repeat (WeChat's retries, impatient users)
-// of a sign-up that holds a seat or a place on an open activity is
-// answered from a read, without the row lock or a commit; on SQLite the
-// in-process write transaction is cheaper than that extra read for the
-// first sign-ups, which are most of them.
+// committed. A repeat (WeChat's retries, impatient users) of a sign-up
+// that holds a seat or a place on an open activity is answered from a
+// read of that one sign-up: on PostgreSQL before the transaction, without
+// the row lock or a commit; on SQLite, whose write transaction is
+// in-process and cheaper than a second connection, inside it, before the
+// seats are counted.
 func (db *DB) SignUp(ctx context.Context, activityCode, openID, source string, at time.Time) (*store.Signup, bool, error) {
 	source, err := store.SignupSource(source)
 	if err != nil {
 		return nil, false, db.wrapError("sign up", err)
 	}
+	code := store.NormaliseCode(activityCode)
 	if db.d.pg {
-		if s, err := scanSignup(db.reader().row(ctx, `SELECT `+signupColumns+signupFrom+`
-			WHERE a.code = $1 AND u.openid = $2 AND a.status = 'open' AND s.status IN ('seated', 'waitlisted')`,
-			store.NormaliseCode(activityCode), openID)); err == nil {
+		if s, err := findLiveSignup(ctx, db.reader(), code, openID); err == nil {
 			return s, false, nil
 		}
 	}
@@ -57,11 +57,17 @@ func (db *DB) SignUp(ctx context.Context, activityCode, openID, source string, a
 		if err := tx.row(ctx, `
 			SELECT id, code, status, quota, (SELECT id FROM users WHERE openid = $2)
 			FROM activities WHERE code = $1`+tx.d.forUpdate,
-			store.NormaliseCode(activityCode), openID).Scan(&a.id, &a.code, &a.status, &a.quota, &userID); err != nil {
+			code, openID).Scan(&a.id, &a.code, &a.status, &a.quota, &userID); err != nil {
 			return err
 		}
 		if a.status != store.ActivityOpen {
 			return store.Errorf(store.EINVALID, "activity %s is %s, not open", a.code, a.status)
+		}
+		if !tx.d.pg {
+			if live, err := findLiveSignup(ctx, tx, code, openID); err == nil {
+				s = live
+				return nil
+			}
 		}
 		if !userID.Valid {
 			id, err := ensureUserID(ctx, tx, openID, at)
@@ -228,6 +234,14 @@ func activityRef(ctx context.Context, q conn, code string, lock, live bool) (loc
 		err = store.Errorf(store.EINVALID, "activity %s is cancelled", a.code)
 	}
 	return a, err
+}
+
+// findLiveSignup reads the user's seat or wait-list place on the activity
+// (code normalised) while it is open; sql.ErrNoRows when there is none.
+func findLiveSignup(ctx context.Context, q conn, code, openID string) (*store.Signup, error) {
+	return scanSignup(q.row(ctx, `SELECT `+signupColumns+signupFrom+`
+		WHERE a.code = $1 AND u.openid = $2 AND a.status = 'open' AND s.status IN ('seated', 'waitlisted')`,
+		code, openID))
 }
 
 // findSignup reads one sign-up by id.
