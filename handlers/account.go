@@ -14,7 +14,7 @@ func (h *Handlers) DeleteAccount(ctx context.Context, req *Request) (bot.Reply, 
 	if req.User.Name == "" && req.User.Phone == "" {
 		return bot.Reply{Text: Text.NothingToDelete}, nil
 	}
-	if _, err := h.profiles.AnonymiseUser(ctx, req.Msg.OpenID, req.Now); err != nil {
+	if _, err := h.profiles.AnonymiseUser(ctx, req.User.ID, req.Now); err != nil {
 		return bot.Reply{}, fmt.Errorf("anonymise: %w", err)
 	}
 	h.log.Info("user anonymised", slog.String("openid", req.Msg.OpenID))

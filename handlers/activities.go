@@ -129,7 +129,7 @@ func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply
 		community = p.Place
 	}
 	a, err := h.activities.CreateActivity(ctx, store.NewActivity{
-		EnvoyOpenID: req.Msg.OpenID, Title: p.Title, Category: line.Name, ServiceType: serviceType,
+		EnvoyID: req.User.ID, Title: p.Title, Category: line.Name, ServiceType: serviceType,
 		StartsAt: start, EndsAt: end, Place: p.Place, Community: community, Quota: p.Quota,
 	}, req.Now)
 	if err != nil {
@@ -178,7 +178,7 @@ func (h *Handlers) envoyCommunity(ctx context.Context, req *Request, named strin
 	if named != "" {
 		return named, nil
 	}
-	cps, err := h.envoys.ListContactPoints(ctx, req.Msg.OpenID)
+	cps, err := h.envoys.ListContactPoints(ctx, req.User.ID)
 	if err != nil {
 		return "", fmt.Errorf("list contact points: %w", err)
 	}

@@ -17,7 +17,7 @@ func (h *Handlers) Bind(ctx context.Context, req *Request) (bot.Reply, error) {
 	if code == "" {
 		return bot.Reply{Text: missing([]string{"code"}, "绑定 8H3K2Q")}, nil
 	}
-	u, inv, err := h.invites.RedeemInvite(ctx, req.Msg.OpenID, code, req.Now, h.rules.InviteMaxFailures, h.rules.InviteFailureWindow)
+	u, inv, err := h.invites.RedeemInvite(ctx, req.User.ID, code, req.Now, h.rules.InviteMaxFailures, h.rules.InviteFailureWindow)
 	if err != nil {
 		h.log.Warn("invite refused", slog.String("openid", req.Msg.OpenID), slog.String("reason", store.ErrorMessage(err)))
 		switch store.ErrorMessage(err) {

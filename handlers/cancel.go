@@ -24,7 +24,7 @@ func (h *Handlers) Cancel(ctx context.Context, req *Request) (bot.Reply, error) 
 	if !req.Now.Before(a.StartsAt) {
 		return bot.Reply{Text: fmt.Sprintf(Text.CancelTooLate, a.Code)}, nil
 	}
-	_, promoted, err := h.signups.CancelSignup(ctx, a.Code, req.Msg.OpenID, req.Now)
+	_, promoted, err := h.signups.CancelSignup(ctx, a.Code, req.User.ID, req.Now)
 	if store.ErrorCode(err) == store.ENOTFOUND {
 		return bot.Reply{Text: fmt.Sprintf(Text.CancelNotSignedUp, a.Code)}, nil
 	} else if err != nil {

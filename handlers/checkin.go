@@ -40,7 +40,7 @@ func (h *Handlers) Checkout(ctx context.Context, req *Request) (bot.Reply, error
 	if req.Now.Before(a.StartsAt) {
 		return bot.Reply{Text: fmt.Sprintf(Text.CheckoutTooEarly, a.Code)}, nil
 	}
-	att, err := h.findAttendance(ctx, a.Code, req.Msg.OpenID)
+	att, err := h.findAttendance(ctx, a.Code, req.User.ID)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -57,7 +57,7 @@ func (h *Handlers) Checkout(ctx context.Context, req *Request) (bot.Reply, error
 	pos := h.recentPosition(req)
 	far, _ := h.farAway(a, pos)
 	minutes := store.ServiceMinutes(att.CheckInAt, out, a.StartsAt, a.EndsAt, h.hoursRule())
-	if _, err := h.attendance.CheckOut(ctx, a.Code, req.Msg.OpenID, out, pos, far, minutes); err != nil {
+	if _, err := h.attendance.CheckOut(ctx, a.Code, req.User.ID, out, pos, far, minutes); err != nil {
 		if store.ErrorCode(err) == store.ENOTFOUND {
 			return bot.Reply{Text: fmt.Sprintf(Text.CheckoutNotIn, a.Code)}, nil
 		}
@@ -123,13 +123,13 @@ func (h *Handlers) checkin(ctx context.Context, req *Request, code string, pos *
 	if req.Now.Before(opens) || req.Now.After(a.EndsAt) {
 		return bot.Reply{Text: fmt.Sprintf(Text.CheckinWindow, a.Code, when(opens, time.Time{}, h.loc), clock(a.EndsAt, h.loc))}, nil
 	}
-	if seated, err := h.isSeated(ctx, a, req.Msg.OpenID); err != nil {
+	if seated, err := h.isSeated(ctx, a, req.User.ID); err != nil {
 		return bot.Reply{}, err
 	} else if !seated {
 		return bot.Reply{Text: fmt.Sprintf(Text.CheckinNotSignedUp, a.Code, a.Code)}, nil
 	}
 	far, dist := h.farAway(a, pos)
-	att, first, err := h.attendance.CheckIn(ctx, a.Code, req.Msg.OpenID, req.Now, pos, far)
+	att, first, err := h.attendance.CheckIn(ctx, a.Code, req.User.ID, req.Now, pos, far)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("check in: %w", err)
 	}
@@ -146,7 +146,7 @@ func (h *Handlers) checkin(ctx context.Context, req *Request, code string, pos *
 // currentActivity finds the one activity the sender holds a seat on whose
 // check-in window is open now; otherwise the reply asks which.
 func (h *Handlers) currentActivity(ctx context.Context, req *Request, checkout bool) (string, bot.Reply, error) {
-	ss, err := h.signups.ListUserSignups(ctx, req.Msg.OpenID, req.Now.Add(-checkoutGrace))
+	ss, err := h.signups.ListUserSignups(ctx, req.User.ID, req.Now.Add(-checkoutGrace))
 	if err != nil {
 		return "", bot.Reply{}, fmt.Errorf("list sign-ups: %w", err)
 	}
@@ -174,10 +174,10 @@ func (h *Handlers) currentActivity(ctx context.Context, req *Request, checkout b
 	return "", bot.Reply{Text: Text.CheckinWhich}, nil
 }
 
-// isSeated reports whether openID holds a seat on a, reading the user's
+// isSeated reports whether the user holds a seat on a, reading the user's
 // few sign-ups rather than the activity's many.
-func (h *Handlers) isSeated(ctx context.Context, a *store.Activity, openID string) (bool, error) {
-	ss, err := h.signups.ListUserSignups(ctx, openID, a.StartsAt)
+func (h *Handlers) isSeated(ctx context.Context, a *store.Activity, userID int64) (bool, error) {
+	ss, err := h.signups.ListUserSignups(ctx, userID, a.StartsAt)
 	if err != nil {
 		return false, fmt.Errorf("list sign-ups: %w", err)
 	}
@@ -189,13 +189,13 @@ func (h *Handlers) isSeated(ctx context.Context, a *store.Activity, openID strin
 	return false, nil
 }
 
-func (h *Handlers) findAttendance(ctx context.Context, code, openID string) (*store.Attendance, error) {
+func (h *Handlers) findAttendance(ctx context.Context, code string, userID int64) (*store.Attendance, error) {
 	all, err := h.attendance.ListAttendance(ctx, code)
 	if err != nil {
 		return nil, fmt.Errorf("list attendance: %w", err)
 	}
 	for _, a := range all {
-		if a.OpenID == openID && !a.CheckInAt.IsZero() {
+		if a.UserID == userID && !a.CheckInAt.IsZero() {
 			return a, nil
 		}
 	}

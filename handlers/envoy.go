@@ -20,7 +20,7 @@ func (h *Handlers) ContactPoint(ctx context.Context, req *Request) (bot.Reply, e
 	if community == "" {
 		return bot.Reply{Text: missing([]string{"community"}, "联系点 古槐社区")}, nil
 	}
-	cp, created, err := h.envoys.AddContactPoint(ctx, req.Msg.OpenID, community, req.Now)
+	cp, created, err := h.envoys.AddContactPoint(ctx, req.User.ID, community, req.Now)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("add contact point: %w", err)
 	}
@@ -43,7 +43,7 @@ func (h *Handlers) TeamCreate(ctx context.Context, req *Request) (bot.Reply, err
 	if community == "" {
 		return bot.Reply{Text: Text.ContactPointFirst}, nil
 	}
-	teams, err := h.envoys.ListTeamsByEnvoy(ctx, req.Msg.OpenID)
+	teams, err := h.envoys.ListTeamsByEnvoy(ctx, req.User.ID)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("list teams: %w", err)
 	}
@@ -52,7 +52,7 @@ func (h *Handlers) TeamCreate(ctx context.Context, req *Request) (bot.Reply, err
 			return bot.Reply{Text: fmt.Sprintf(Text.TeamExists, t.Code, t.Name, t.Code)}, nil
 		}
 	}
-	t, err := h.envoys.CreateTeam(ctx, req.Msg.OpenID, name, community, req.Now)
+	t, err := h.envoys.CreateTeam(ctx, req.User.ID, name, community, req.Now)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("create team: %w", err)
 	}
@@ -68,7 +68,7 @@ func (h *Handlers) TeamJoin(ctx context.Context, req *Request) (bot.Reply, error
 	if !req.User.Registered() {
 		return bot.Reply{Text: Text.NeedRegister}, nil
 	}
-	t, joined, err := h.envoys.JoinTeam(ctx, code, req.Msg.OpenID, req.Now)
+	t, joined, err := h.envoys.JoinTeam(ctx, code, req.User.ID, req.Now)
 	switch {
 	case store.ErrorCode(err) == store.ENOTFOUND && !teamCode.MatchString(code):
 		return bot.Reply{Text: fmt.Sprintf(Text.TeamByName, code)}, nil
@@ -96,7 +96,7 @@ func (h *Handlers) Brand(ctx context.Context, req *Request) (bot.Reply, error) {
 	if community == "" {
 		return bot.Reply{Text: Text.ContactPointFirst}, nil
 	}
-	b, created, err := h.envoys.SetBrand(ctx, req.Msg.OpenID, community, name, req.Parse.Description, req.Now)
+	b, created, err := h.envoys.SetBrand(ctx, req.User.ID, community, name, req.Parse.Description, req.Now)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("set brand: %w", err)
 	}
@@ -110,7 +110,7 @@ func (h *Handlers) Brand(ctx context.Context, req *Request) (bot.Reply, error) {
 // Progress answers `进度`: the envoy's standing against the campaign
 // targets of configs/campaign.yaml, with days left to each deadline.
 func (h *Handlers) Progress(ctx context.Context, req *Request) (bot.Reply, error) {
-	p, err := h.profiles.EnvoyProgress(ctx, req.Msg.OpenID)
+	p, err := h.profiles.EnvoyProgress(ctx, req.User.ID)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("envoy progress: %w", err)
 	}

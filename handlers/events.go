@@ -27,7 +27,12 @@ func (h *Handlers) Unfollowed(ctx context.Context, req *Request) (bot.Reply, err
 	if err := h.users.SetFollowing(ctx, req.Msg.OpenID, false, req.Now); err != nil {
 		return bot.Reply{}, err
 	}
-	_, err := h.lectures.Unsubscribe(ctx, req.Msg.OpenID, "", req.Now)
+	// A passive route: the sender was not loaded at the entry.
+	u, err := h.users.FindUserByOpenID(ctx, req.Msg.OpenID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	_, err = h.lectures.Unsubscribe(ctx, u.ID, "", req.Now)
 	return bot.Reply{}, err
 }
 

@@ -10,7 +10,7 @@ import (
 
 // MyHours answers `我的时长` with confirmed service by activity line.
 func (h *Handlers) MyHours(ctx context.Context, req *Request) (bot.Reply, error) {
-	hours, err := h.attendance.UserHours(ctx, req.Msg.OpenID)
+	hours, err := h.attendance.UserHours(ctx, req.User.ID)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("user hours: %w", err)
 	}
@@ -69,7 +69,7 @@ func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, e
 		return bot.Reply{Text: text}, nil
 	}
 	if len(changes) > 0 {
-		if _, err := h.attendance.ConfirmHours(ctx, a.Code, req.Msg.OpenID, changes, "确认时长（聊天）", req.Now); err != nil {
+		if _, err := h.attendance.ConfirmHours(ctx, a.Code, req.User.ID, changes, "确认时长（聊天）", req.Now); err != nil {
 			return bot.Reply{}, fmt.Errorf("confirm hours: %w", err)
 		}
 	}
@@ -94,7 +94,7 @@ func (h *Handlers) ownedActivity(ctx context.Context, req *Request, code string)
 		return nil, bot.Reply{Text: fmt.Sprintf(Text.ActivityNotFound, code)}, nil
 	case err != nil:
 		return nil, bot.Reply{}, fmt.Errorf("find activity: %w", err)
-	case req.User.Role != store.RoleAdmin && a.EnvoyOpenID != req.Msg.OpenID:
+	case req.User.Role != store.RoleAdmin && a.EnvoyID != req.User.ID:
 		return nil, bot.Reply{Text: fmt.Sprintf(Text.ForAdminsOrOwner, a.Code)}, nil
 	}
 	return a, bot.Reply{}, nil

@@ -39,7 +39,7 @@ func (h *Handlers) Import(ctx context.Context, req *Request) (bot.Reply, error) 
 			unmatched = append(unmatched, entry)
 			continue
 		}
-		s, created, err := h.signups.SignUp(ctx, a.Code, u.OpenID, store.SourceImport, req.Now)
+		s, created, err := h.signups.SignUp(ctx, a.Code, u.ID, store.SourceImport, req.Now)
 		if err != nil {
 			return bot.Reply{}, fmt.Errorf("import sign-up: %w", err)
 		}

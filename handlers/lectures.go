@@ -44,7 +44,7 @@ func (h *Handlers) Subscribe(ctx context.Context, req *Request) (bot.Reply, erro
 	if community == "" {
 		return bot.Reply{Text: Text.SubscribeWhich}, nil
 	}
-	created, err := h.lectures.Subscribe(ctx, req.Msg.OpenID, community, req.Now)
+	created, err := h.lectures.Subscribe(ctx, req.User.ID, community, req.Now)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("subscribe: %w", err)
 	}
@@ -58,11 +58,11 @@ func (h *Handlers) Subscribe(ctx context.Context, req *Request) (bot.Reply, erro
 // Lecture notices already written for the sender and not yet sent are
 // dropped once no subscription is left.
 func (h *Handlers) Unsubscribe(ctx context.Context, req *Request) (bot.Reply, error) {
-	n, err := h.lectures.Unsubscribe(ctx, req.Msg.OpenID, req.Parse.Community, req.Now)
+	n, err := h.lectures.Unsubscribe(ctx, req.User.ID, req.Parse.Community, req.Now)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("unsubscribe: %w", err)
 	}
-	left, err := h.lectures.ListSubscriptions(ctx, req.Msg.OpenID)
+	left, err := h.lectures.ListSubscriptions(ctx, req.User.ID)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("list subscriptions: %w", err)
 	}
@@ -111,7 +111,7 @@ func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply,
 		community = p.Place
 	}
 	l, err := h.lectures.CreateLecture(ctx, store.NewLecture{
-		EnvoyOpenID: req.Msg.OpenID, Title: p.Title, Community: community, Place: p.Place,
+		EnvoyID: req.User.ID, Title: p.Title, Community: community, Place: p.Place,
 		Recurrence: recurrence(p.Recurrence), Occurrences: occurrences,
 	}, req.Now)
 	if err != nil {
@@ -142,7 +142,7 @@ func (h *Handlers) CancelLecture(ctx context.Context, req *Request) (bot.Reply, 
 		return bot.Reply{Text: fmt.Sprintf(Text.LectureNotFound, code)}, nil
 	case err != nil:
 		return bot.Reply{}, fmt.Errorf("find lecture: %w", err)
-	case req.User.Role != store.RoleAdmin && l.EnvoyOpenID != req.Msg.OpenID:
+	case req.User.Role != store.RoleAdmin && l.EnvoyID != req.User.ID:
 		return bot.Reply{Text: fmt.Sprintf(Text.ForAdminsOrOwner, l.Code)}, nil
 	}
 	// The sessions still to come, read before they are cancelled: their

@@ -10,7 +10,7 @@ import (
 
 // MySignups answers `我的报名` with upcoming seats and wait-list places.
 func (h *Handlers) MySignups(ctx context.Context, req *Request) (bot.Reply, error) {
-	ss, err := h.signups.ListUserSignups(ctx, req.Msg.OpenID, req.Now)
+	ss, err := h.signups.ListUserSignups(ctx, req.User.ID, req.Now)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("list sign-ups: %w", err)
 	}

@@ -44,7 +44,7 @@ func (h *Handlers) Signup(ctx context.Context, req *Request) (bot.Reply, error) 
 		}
 		prefix = fmt.Sprintf(Text.SignupRegisteredFirst, u.Name, store.MaskPhone(u.Phone))
 	}
-	s, created, err := h.signups.SignUp(ctx, a.Code, req.Msg.OpenID, store.SourceChat, req.Now)
+	s, created, err := h.signups.SignUp(ctx, a.Code, req.User.ID, store.SourceChat, req.Now)
 	if err != nil {
 		if store.ErrorCode(err) == store.EINVALID {
 			return bot.Reply{Text: fmt.Sprintf(Text.ActivityNotOpen, a.Code)}, nil

@@ -35,10 +35,11 @@ func BenchmarkLectureFanOut100k(b *testing.B) {
 	defer s.Close()
 	session := time.Date(2026, 12, 5, 9, 30, 0, 0, shanghai)
 	now := session.Add(-24 * time.Hour)
-	if _, err := s.TouchUser(ctx, "o-envoy", now); err != nil {
+	envoy, err := s.TouchUser(ctx, "o-envoy", now)
+	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.Subscribe(ctx, "o-envoy", "古槐社区", now); err != nil {
+	if _, err := s.Subscribe(ctx, envoy.ID, "古槐社区", now); err != nil {
 		b.Fatal(err)
 	}
 	const n = 100_000
@@ -58,7 +59,7 @@ func BenchmarkLectureFanOut100k(b *testing.B) {
 		}
 	}
 	_, _ = conn.Exec(ctx, `ANALYZE`)
-	if _, err := s.CreateLecture(ctx, store.NewLecture{EnvoyOpenID: "o-envoy", Title: "法律知识讲座", Community: "古槐社区",
+	if _, err := s.CreateLecture(ctx, store.NewLecture{EnvoyID: envoy.ID, Title: "法律知识讲座", Community: "古槐社区",
 		Place: "活动室", Recurrence: store.Recurrence{Every: store.RecurWeekly, Weekday: time.Saturday, Hour: 9, Minute: 30}, Occurrences: []time.Time{session}}, now.Add(-48*time.Hour)); err != nil {
 		b.Fatal(err)
 	}

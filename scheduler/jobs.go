@@ -288,7 +288,7 @@ func (j *Jobs) PhaseDeadlines(ctx context.Context, now time.Time) error {
 	}
 	progress := map[string]*store.Progress{}
 	for _, e := range envoys {
-		if progress[e.OpenID], err = j.Store.EnvoyProgress(ctx, e.OpenID); err != nil {
+		if progress[e.OpenID], err = j.Store.EnvoyProgress(ctx, e.ID); err != nil {
 			return fmt.Errorf("scheduler: progress of %s: %w", e.OpenID, err)
 		}
 	}
@@ -430,7 +430,7 @@ func (j *Jobs) WeeklyReport(ctx context.Context, now time.Time) error {
 	}
 	var cp, team, brand int
 	for _, e := range envoys {
-		p, err := j.Store.EnvoyProgress(ctx, e.OpenID)
+		p, err := j.Store.EnvoyProgress(ctx, e.ID)
 		if err != nil {
 			return fmt.Errorf("scheduler: weekly report: %w", err)
 		}

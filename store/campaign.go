@@ -46,14 +46,14 @@ type NewInvite struct {
 type InviteService interface {
 	// CreateInvite stores a new invite; a code already taken is ECONFLICT.
 	CreateInvite(ctx context.Context, inv NewInvite, at time.Time) (*Invite, error)
-	// RedeemInvite binds openID with code in one transaction: the user gets
+	// RedeemInvite binds the user with code in one transaction: the user gets
 	// the invite's role (and level, kind, and name when the profile has none)
 	// and the invite is used up. When the user already made maxFailures wrong
 	// attempts within window before at, it returns EFORBIDDEN
 	// MsgTooManyAttempts without looking at the code. A wrong code is recorded
 	// as a failed attempt and returns ENOTFOUND MsgInviteUnknown, EINVALID
 	// MsgInviteUsed or EINVALID MsgInviteExpired.
-	RedeemInvite(ctx context.Context, openID, code string, at time.Time, maxFailures int, window time.Duration) (*User, *Invite, error)
+	RedeemInvite(ctx context.Context, userID int64, code string, at time.Time, maxFailures int, window time.Duration) (*User, *Invite, error)
 }
 
 // ContactPoint is an envoy's 社区联系点.
@@ -90,21 +90,21 @@ type Brand struct {
 type EnvoyService interface {
 	// AddContactPoint links the envoy with a community (created when new);
 	// created is false when the link existed.
-	AddContactPoint(ctx context.Context, envoyOpenID, community string, at time.Time) (cp *ContactPoint, created bool, err error)
+	AddContactPoint(ctx context.Context, envoyID int64, community string, at time.Time) (cp *ContactPoint, created bool, err error)
 	// ListContactPoints returns the envoy's contact points, oldest first.
-	ListContactPoints(ctx context.Context, envoyOpenID string) ([]*ContactPoint, error)
+	ListContactPoints(ctx context.Context, envoyID int64) ([]*ContactPoint, error)
 	// CreateTeam creates a team with the next short code (T1, T2, ...).
-	CreateTeam(ctx context.Context, envoyOpenID, name, community string, at time.Time) (*Team, error)
+	CreateTeam(ctx context.Context, envoyID int64, name, community string, at time.Time) (*Team, error)
 	// FindTeamByCode returns ENOTFOUND for an unknown code (case-insensitive).
 	FindTeamByCode(ctx context.Context, code string) (*Team, error)
 	// JoinTeam adds the user to the team; joined is false when already in.
-	JoinTeam(ctx context.Context, code, openID string, at time.Time) (t *Team, joined bool, err error)
+	JoinTeam(ctx context.Context, code string, userID int64, at time.Time) (t *Team, joined bool, err error)
 	// ListTeamsByEnvoy returns the envoy's teams with member counts.
-	ListTeamsByEnvoy(ctx context.Context, envoyOpenID string) ([]*Team, error)
+	ListTeamsByEnvoy(ctx context.Context, envoyID int64) ([]*Team, error)
 	// SetBrand creates or replaces the community's one brand.
-	SetBrand(ctx context.Context, envoyOpenID, community, name, description string, at time.Time) (b *Brand, created bool, err error)
+	SetBrand(ctx context.Context, envoyID int64, community, name, description string, at time.Time) (b *Brand, created bool, err error)
 	// ListBrandsByEnvoy returns the brands the envoy registered.
-	ListBrandsByEnvoy(ctx context.Context, envoyOpenID string) ([]*Brand, error)
+	ListBrandsByEnvoy(ctx context.Context, envoyID int64) ([]*Brand, error)
 }
 
 // Activity statuses.
@@ -146,7 +146,7 @@ type Activity struct {
 
 // NewActivity is what `发布活动` supplies.
 type NewActivity struct {
-	EnvoyOpenID string
+	EnvoyID     int64
 	Title       string
 	Category    string
 	ServiceType string
@@ -221,14 +221,14 @@ type SignupService interface {
 	// user already holds a seat or a wait-list place (returned unchanged); a
 	// cancelled sign-up is renewed at the end of the queue. An unknown
 	// activity is ENOTFOUND; one not open is EINVALID.
-	SignUp(ctx context.Context, activityCode, openID, source string, at time.Time) (s *Signup, created bool, err error)
+	SignUp(ctx context.Context, activityCode string, userID int64, source string, at time.Time) (s *Signup, created bool, err error)
 	// CancelSignup cancels the user's sign-up (ENOTFOUND MsgNotSignedUp when
 	// there is none); when it freed a seat, the first wait-listed volunteer
 	// is seated and returned as promoted (nil when nobody waits).
-	CancelSignup(ctx context.Context, activityCode, openID string, at time.Time) (cancelled, promoted *Signup, err error)
+	CancelSignup(ctx context.Context, activityCode string, userID int64, at time.Time) (cancelled, promoted *Signup, err error)
 	// ListUserSignups returns the user's seated and wait-listed sign-ups for
 	// activities ending after from, soonest first, with Activity filled.
-	ListUserSignups(ctx context.Context, openID string, from time.Time) ([]*Signup, error)
+	ListUserSignups(ctx context.Context, userID int64, from time.Time) ([]*Signup, error)
 	// ListActivitySignups returns the activity's seated then wait-listed
 	// sign-ups in order.
 	ListActivitySignups(ctx context.Context, activityCode string) ([]*Signup, error)
@@ -276,19 +276,19 @@ type AttendanceService interface {
 	// CheckIn records the first check-in (a second one returns the record
 	// unchanged with first=false). farAway flags a position outside the
 	// venue radius.
-	CheckIn(ctx context.Context, activityCode, openID string, at time.Time, pos *Position, farAway bool) (a *Attendance, first bool, err error)
+	CheckIn(ctx context.Context, activityCode string, userID int64, at time.Time, pos *Position, farAway bool) (a *Attendance, first bool, err error)
 	// CheckOut records the check-out and the computed minutes; without a
 	// check-in it is ENOTFOUND MsgNotCheckedIn. A later check-out replaces
 	// an earlier one.
-	CheckOut(ctx context.Context, activityCode, openID string, at time.Time, pos *Position, farAway bool, computedMinutes int) (*Attendance, error)
+	CheckOut(ctx context.Context, activityCode string, userID int64, at time.Time, pos *Position, farAway bool, computedMinutes int) (*Attendance, error)
 	// ListAttendance returns the activity's attendance in check-in order.
 	ListAttendance(ctx context.Context, activityCode string) ([]*Attendance, error)
 	// ConfirmHours sets confirmed minutes, writing one audit row per change
 	// with actor, time and reason, in one transaction; it returns how many
 	// records changed.
-	ConfirmHours(ctx context.Context, activityCode, actorOpenID string, changes []HoursChange, reason string, at time.Time) (int, error)
+	ConfirmHours(ctx context.Context, activityCode string, actorID int64, changes []HoursChange, reason string, at time.Time) (int, error)
 	// UserHours returns the user's confirmed service by activity line.
-	UserHours(ctx context.Context, openID string) ([]LineHours, error)
+	UserHours(ctx context.Context, userID int64) ([]LineHours, error)
 }
 
 // Lecture is a one-off or recurring lecture (讲座).
@@ -316,7 +316,7 @@ type LectureOccurrence struct {
 // NewLecture is what `发布讲座` supplies; Occurrences are the first
 // sessions (at least one).
 type NewLecture struct {
-	EnvoyOpenID string
+	EnvoyID     int64
 	Title       string
 	Community   string
 	Place       string
@@ -338,12 +338,12 @@ type LectureService interface {
 	CancelLecture(ctx context.Context, code string, at time.Time) (*Lecture, error)
 	// Subscribe turns on lecture notices of a community (created when new)
 	// for the user; created is false when already on.
-	Subscribe(ctx context.Context, openID, community string, at time.Time) (created bool, err error)
+	Subscribe(ctx context.Context, userID int64, community string, at time.Time) (created bool, err error)
 	// Unsubscribe turns notices off for one community, or all when
 	// community is empty; it returns how many were on.
-	Unsubscribe(ctx context.Context, openID, community string, at time.Time) (int, error)
+	Unsubscribe(ctx context.Context, userID int64, community string, at time.Time) (int, error)
 	// ListSubscriptions returns the communities whose notices the user gets.
-	ListSubscriptions(ctx context.Context, openID string) ([]string, error)
+	ListSubscriptions(ctx context.Context, userID int64) ([]string, error)
 }
 
 // Progress is an envoy's standing against the campaign targets.
@@ -365,17 +365,20 @@ type Progress struct {
 type ProfileService interface {
 	// AnonymiseUser blanks name and mobile for good (注销) and stops all
 	// notices; sign-ups, attendance and hours stay, under the user's id.
-	AnonymiseUser(ctx context.Context, openID string, at time.Time) (*User, error)
+	AnonymiseUser(ctx context.Context, userID int64, at time.Time) (*User, error)
 	// FindVolunteersByName returns registered users of that exact name in
 	// the community (any community when empty).
 	FindVolunteersByName(ctx context.Context, name, community string) ([]*User, error)
 	// FindUserByPhone returns ENOTFOUND when nobody registered the mobile.
 	FindUserByPhone(ctx context.Context, phone string) (*User, error)
 	// EnvoyProgress gathers the envoy's standing.
-	EnvoyProgress(ctx context.Context, envoyOpenID string) (*Progress, error)
+	EnvoyProgress(ctx context.Context, envoyID int64) (*Progress, error)
 }
 
-// CampaignStore is everything the chat commands need.
+// CampaignStore is everything the chat commands need. Methods acting for
+// a user (userID, envoyID, actorID) take the user's id, which the router
+// resolved once from the sender's OpenID (UserService.TouchUser); an id
+// that names no user is ENOTFOUND, and nothing is created on the fly.
 type CampaignStore interface {
 	InviteService
 	EnvoyService

@@ -146,7 +146,11 @@ func TestStory(t *testing.T) {
 			if seated != 2 || waitlisted != 0 {
 				t.Errorf("%s: %d seated, %d wait-listed; want 2 and 0", act, seated, waitlisted)
 			}
-			hours, err := r.app.store.UserHours(ctx, "o-v3")
+			v3, err := r.app.store.FindUserByOpenID(ctx, "o-v3")
+			if err != nil {
+				t.Fatalf("FindUserByOpenID(o-v3): %v", err)
+			}
+			hours, err := r.app.store.UserHours(ctx, v3.ID)
 			if err != nil || len(hours) != 1 || hours[0].Minutes != 120 {
 				t.Errorf("o-v3 hours = %+v, %v", hours, err)
 			}

@@ -29,7 +29,7 @@ func (db *DB) CreateActivity(ctx context.Context, na store.NewActivity, at time.
 		return nil, db.wrapError("create activity", err)
 	}
 	return write(ctx, db, "create activity", func(tx conn) (*store.Activity, error) {
-		envoyID, communityID, code, err := envoyRecord(ctx, tx, na.EnvoyOpenID, na.Community, prefixActivity, at)
+		envoyID, communityID, code, err := envoyRecord(ctx, tx, na.EnvoyID, na.Community, prefixActivity, at)
 		if err != nil {
 			return nil, err
 		}

@@ -20,12 +20,12 @@ const attendanceFrom = ` FROM attendances t
 	JOIN activities a ON a.id = t.activity_id
 	JOIN users u ON u.id = t.user_id`
 
-// CheckIn records the first check-in of the user, created as a resident
-// when unknown. Signing up first is not required: the handler decides
+// CheckIn records the first check-in of the user (ENOTFOUND for an
+// unknown id). Signing up first is not required: the handler decides
 // whether walk-ins are welcome. A cancelled activity is EINVALID. The
 // activity is not locked: check-ins of one activity need not take turns,
 // and racing check-ins of one user meet in the unique key.
-func (db *DB) CheckIn(ctx context.Context, activityCode, openID string, at time.Time, pos *store.Position, farAway bool) (*store.Attendance, bool, error) {
+func (db *DB) CheckIn(ctx context.Context, activityCode string, userID int64, at time.Time, pos *store.Position, farAway bool) (*store.Attendance, bool, error) {
 	var (
 		att   *store.Attendance
 		first bool
@@ -35,8 +35,7 @@ func (db *DB) CheckIn(ctx context.Context, activityCode, openID string, at time.
 		if err != nil {
 			return err
 		}
-		userID, err := ensureUserID(ctx, tx, openID, at)
-		if err != nil {
+		if err := requireUser(ctx, tx, userID); err != nil {
 			return err
 		}
 		if first, err = inserted(tx.exec(ctx, `
@@ -59,7 +58,7 @@ func (db *DB) CheckIn(ctx context.Context, activityCode, openID string, at time.
 // CheckOut records or replaces the check-out. FarAway stays set once a
 // check-in or any check-out was outside the venue radius. The activity is
 // not locked; the update locks the attendance row.
-func (db *DB) CheckOut(ctx context.Context, activityCode, openID string, at time.Time, pos *store.Position, farAway bool, computedMinutes int) (*store.Attendance, error) {
+func (db *DB) CheckOut(ctx context.Context, activityCode string, userID int64, at time.Time, pos *store.Position, farAway bool, computedMinutes int) (*store.Attendance, error) {
 	if err := store.ValidateMinutes(computedMinutes); err != nil {
 		return nil, db.wrapError("check out", err)
 	}
@@ -69,15 +68,13 @@ func (db *DB) CheckOut(ctx context.Context, activityCode, openID string, at time
 		if err != nil {
 			return err
 		}
-		var userID int64
-		err = tx.row(ctx, `
+		err = tx.mustAffect(ctx, `
 			UPDATE attendances SET
 				check_out_at = $1, check_out_lat = $2, check_out_lng = $3,
 				far_away = far_away OR $4, computed_minutes = $5, updated_at = $1
-			WHERE activity_id = $6 AND user_id = (SELECT id FROM users WHERE openid = $7)
-			RETURNING user_id`,
+			WHERE activity_id = $6 AND user_id = $7`,
 			at, nullFloat(pos, true), nullFloat(pos, false), farAway, computedMinutes,
-			a.id, openID).Scan(&userID)
+			a.id, userID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.Errorf(store.ENOTFOUND, store.MsgNotCheckedIn)
 		} else if err != nil {
@@ -111,12 +108,12 @@ func (db *DB) ListAttendance(ctx context.Context, activityCode string) ([]*store
 }
 
 // ConfirmHours sets confirmed minutes and appends one hours_audit row per
-// attendance whose confirmed minutes change; an empty actor is the CLI.
+// attendance whose confirmed minutes change; actor 0 is the CLI.
 // Any attendance not of the activity, or negative minutes, rolls all back.
 // The activity is locked (activityRef), so confirmations of one activity
 // take turns, and each attendance row is read FOR UPDATE on PostgreSQL, so
 // the audited old minutes are the ones replaced.
-func (db *DB) ConfirmHours(ctx context.Context, activityCode, actorOpenID string, changes []store.HoursChange, reason string, at time.Time) (int, error) {
+func (db *DB) ConfirmHours(ctx context.Context, activityCode string, actorID int64, changes []store.HoursChange, reason string, at time.Time) (int, error) {
 	for _, c := range changes {
 		if err := c.Validate(); err != nil {
 			return 0, db.wrapError("confirm hours", err)
@@ -128,11 +125,12 @@ func (db *DB) ConfirmHours(ctx context.Context, activityCode, actorOpenID string
 		if err != nil {
 			return err
 		}
-		var actorID any // NULL for the CLI
-		if actorOpenID != "" {
-			if actorID, err = findUserID(ctx, tx, actorOpenID); err != nil {
+		var actor any // NULL for the CLI
+		if actorID != 0 {
+			if err := requireUser(ctx, tx, actorID); err != nil {
 				return err
 			}
+			actor = actorID
 		}
 		for _, c := range changes {
 			var old sql.NullInt64
@@ -149,13 +147,13 @@ func (db *DB) ConfirmHours(ctx context.Context, activityCode, actorOpenID string
 			}
 			if _, err := tx.exec(ctx, `
 				UPDATE attendances SET confirmed_minutes = $1, confirmed_by = $2, confirmed_at = $3, updated_at = $3
-				WHERE id = $4`, c.Minutes, actorID, at, c.AttendanceID); err != nil {
+				WHERE id = $4`, c.Minutes, actor, at, c.AttendanceID); err != nil {
 				return err
 			}
 			if _, err := tx.exec(ctx, `
 				INSERT INTO hours_audit (attendance_id, actor_id, at, reason, old_minutes, new_minutes)
 				VALUES ($1, $2, $3, $4, $5, $6)`,
-				c.AttendanceID, actorID, at, reason, old, c.Minutes); err != nil {
+				c.AttendanceID, actor, at, reason, old, c.Minutes); err != nil {
 				return err
 			}
 			changed++
@@ -171,15 +169,14 @@ func (db *DB) ConfirmHours(ctx context.Context, activityCode, actorOpenID string
 // UserHours sums the user's confirmed minutes by activity line, in code
 // point order of the line; none for an unknown user. SUM of the integer
 // minutes is a bigint on PostgreSQL, no cast needed.
-func (db *DB) UserHours(ctx context.Context, openID string) ([]store.LineHours, error) {
+func (db *DB) UserHours(ctx context.Context, userID int64) ([]store.LineHours, error) {
 	rows, err := db.reader().query(ctx, `
 		SELECT a.category, SUM(t.confirmed_minutes), COUNT(DISTINCT a.id)
 		FROM attendances t
 		JOIN activities a ON a.id = t.activity_id
-		JOIN users u ON u.id = t.user_id
-		WHERE u.openid = $1 AND t.confirmed_minutes IS NOT NULL
+		WHERE t.user_id = $1 AND t.confirmed_minutes IS NOT NULL
 		GROUP BY a.category
-		ORDER BY `+db.d.codePointOrder("a.category"), openID)
+		ORDER BY `+db.d.codePointOrder("a.category"), userID)
 	hours, err := collect(rows, err, func(row rowScanner) (store.LineHours, error) {
 		var h store.LineHours
 		err := row.Scan(&h.Category, &h.Minutes, &h.Activities)

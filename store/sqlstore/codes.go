@@ -43,32 +43,22 @@ func findUserID(ctx context.Context, q conn, openID string) (int64, error) {
 	return id, err
 }
 
-// ensureUserID returns the user's id, creating an unknown user as a
-// following resident as TouchUser does, but without recording an
-// interaction: an import is not the volunteer writing to the account.
-func ensureUserID(ctx context.Context, tx conn, openID string, at time.Time) (int64, error) {
-	if err := store.ValidateOpenID(openID); err != nil {
-		return 0, err
+// requireUser returns ENOTFOUND unless a user has the id.
+func requireUser(ctx context.Context, q conn, userID int64) error {
+	var one int
+	err := q.row(ctx, `SELECT 1 FROM users WHERE id = $1`, userID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Errorf(store.ENOTFOUND, "unknown user")
 	}
-	if id, err := findUserID(ctx, tx, openID); err == nil || store.ErrorCode(err) != store.ENOTFOUND {
-		return id, err // known (the common case): one round trip
-	}
-	if _, err := tx.exec(ctx, `
-		INSERT INTO users (openid, following, created_at, updated_at)
-		VALUES ($1, TRUE, $2, $2)
-		ON CONFLICT (openid) DO NOTHING`,
-		openID, at); err != nil {
-		return 0, err
-	}
-	return findUserID(ctx, tx, openID)
+	return err
 }
 
 // envoyRecord returns what a new contact point, team, brand, activity or
 // lecture belongs to: the ids of its envoy, who must exist, and of its
 // community, created when new; and its short code, the next of prefix
 // (none when prefix is empty).
-func envoyRecord(ctx context.Context, tx conn, envoyOpenID, community, prefix string, at time.Time) (envoyID, communityID int64, code string, err error) {
-	if envoyID, err = findUserID(ctx, tx, envoyOpenID); err != nil {
+func envoyRecord(ctx context.Context, tx conn, envoyID int64, community, prefix string, at time.Time) (_, communityID int64, code string, err error) {
+	if err = requireUser(ctx, tx, envoyID); err != nil {
 		return 0, 0, "", err
 	}
 	if communityID, err = ensureCommunity(ctx, tx, community, at); err != nil || prefix == "" {

@@ -27,7 +27,7 @@ func (db *DB) EnvoyStandings(ctx context.Context) ([]store.EnvoyStanding, error)
 		}
 		standings = make([]store.EnvoyStanding, 0, len(envoys))
 		for _, e := range envoys {
-			p, err := envoyProgress(ctx, q, e.OpenID)
+			p, err := envoyProgress(ctx, q, e.ID)
 			if err != nil {
 				return err
 			}

@@ -10,13 +10,13 @@ import (
 
 // AddContactPoint links the envoy with the community, creating the
 // community when new.
-func (db *DB) AddContactPoint(ctx context.Context, envoyOpenID, community string, at time.Time) (*store.ContactPoint, bool, error) {
+func (db *DB) AddContactPoint(ctx context.Context, envoyID int64, community string, at time.Time) (*store.ContactPoint, bool, error) {
 	community, err := envoyText(community, "community")
 	if err != nil {
 		return nil, false, db.wrapError("add contact point", err)
 	}
 	return writeFlagged(ctx, db, "add contact point", func(tx conn, created *bool) (*store.ContactPoint, error) {
-		envoyID, communityID, _, err := envoyRecord(ctx, tx, envoyOpenID, community, "", at)
+		_, communityID, _, err := envoyRecord(ctx, tx, envoyID, community, "", at)
 		if err != nil {
 			return nil, err
 		}
@@ -34,13 +34,13 @@ func (db *DB) AddContactPoint(ctx context.Context, envoyOpenID, community string
 }
 
 // ListContactPoints returns the envoy's contact points, oldest first.
-func (db *DB) ListContactPoints(ctx context.Context, envoyOpenID string) ([]*store.ContactPoint, error) {
-	return read(db, "list contact points", func(q conn) ([]*store.ContactPoint, error) { return listContactPoints(ctx, q, envoyOpenID) })
+func (db *DB) ListContactPoints(ctx context.Context, envoyID int64) ([]*store.ContactPoint, error) {
+	return read(db, "list contact points", func(q conn) ([]*store.ContactPoint, error) { return listContactPoints(ctx, q, envoyID) })
 }
 
 // listContactPoints reads the contact points of the envoy, which must exist.
-func listContactPoints(ctx context.Context, q conn, envoyOpenID string) ([]*store.ContactPoint, error) {
-	return listOfEnvoy(ctx, q, envoyOpenID, `
+func listContactPoints(ctx context.Context, q conn, envoyID int64) ([]*store.ContactPoint, error) {
+	return listOfEnvoy(ctx, q, envoyID, `
 		SELECT cp.id, cp.envoy_id, c.name, cp.created_at
 		FROM contact_points cp JOIN communities c ON c.id = cp.community_id
 		WHERE cp.envoy_id = $1
@@ -58,7 +58,7 @@ const teamColumns = `t.id, t.code, t.name, t.envoy_id, c.name,
 
 // CreateTeam creates a team with the next short code, creating the
 // community when new.
-func (db *DB) CreateTeam(ctx context.Context, envoyOpenID, name, community string, at time.Time) (*store.Team, error) {
+func (db *DB) CreateTeam(ctx context.Context, envoyID int64, name, community string, at time.Time) (*store.Team, error) {
 	name, err := envoyText(name, "team name")
 	if err == nil {
 		community, err = envoyText(community, "community")
@@ -67,7 +67,7 @@ func (db *DB) CreateTeam(ctx context.Context, envoyOpenID, name, community strin
 		return nil, db.wrapError("create team", err)
 	}
 	return write(ctx, db, "create team", func(tx conn) (*store.Team, error) {
-		envoyID, communityID, code, err := envoyRecord(ctx, tx, envoyOpenID, community, prefixTeam, at)
+		_, communityID, code, err := envoyRecord(ctx, tx, envoyID, community, prefixTeam, at)
 		if err != nil {
 			return nil, err
 		}
@@ -87,15 +87,14 @@ func (db *DB) FindTeamByCode(ctx context.Context, code string) (*store.Team, err
 	})
 }
 
-// JoinTeam adds the user, created as a resident when unknown, to the team.
-func (db *DB) JoinTeam(ctx context.Context, code, openID string, at time.Time) (*store.Team, bool, error) {
+// JoinTeam adds the user (ENOTFOUND for an unknown id) to the team.
+func (db *DB) JoinTeam(ctx context.Context, code string, userID int64, at time.Time) (*store.Team, bool, error) {
 	return writeFlagged(ctx, db, "join team", func(tx conn, joined *bool) (*store.Team, error) {
 		found, err := findTeam(ctx, tx, store.NormaliseCode(code))
 		if err != nil {
 			return nil, err
 		}
-		userID, err := ensureUserID(ctx, tx, openID, at)
-		if err != nil {
+		if err := requireUser(ctx, tx, userID); err != nil {
 			return nil, err
 		}
 		if *joined, err = inserted(tx.exec(ctx, `
@@ -108,13 +107,13 @@ func (db *DB) JoinTeam(ctx context.Context, code, openID string, at time.Time) (
 }
 
 // ListTeamsByEnvoy returns the envoy's teams, oldest first.
-func (db *DB) ListTeamsByEnvoy(ctx context.Context, envoyOpenID string) ([]*store.Team, error) {
-	return read(db, "list teams by envoy", func(q conn) ([]*store.Team, error) { return listTeamsByEnvoy(ctx, q, envoyOpenID) })
+func (db *DB) ListTeamsByEnvoy(ctx context.Context, envoyID int64) ([]*store.Team, error) {
+	return read(db, "list teams by envoy", func(q conn) ([]*store.Team, error) { return listTeamsByEnvoy(ctx, q, envoyID) })
 }
 
 // listTeamsByEnvoy reads the teams of the envoy, which must exist.
-func listTeamsByEnvoy(ctx context.Context, q conn, envoyOpenID string) ([]*store.Team, error) {
-	return listOfEnvoy(ctx, q, envoyOpenID, `
+func listTeamsByEnvoy(ctx context.Context, q conn, envoyID int64) ([]*store.Team, error) {
+	return listOfEnvoy(ctx, q, envoyID, `
 		SELECT `+teamColumns+`
 		FROM teams t JOIN communities c ON c.id = t.community_id
 		WHERE t.envoy_id = $1
@@ -143,7 +142,7 @@ func scanTeam(row rowScanner) (*store.Team, error) {
 // PostgreSQL, DO NOTHING waits for a racing insert for the same community,
 // which then turns this call into a replacement; on SQLite the single
 // writer runs one call after the other.
-func (db *DB) SetBrand(ctx context.Context, envoyOpenID, community, name, description string, at time.Time) (*store.Brand, bool, error) {
+func (db *DB) SetBrand(ctx context.Context, envoyID int64, community, name, description string, at time.Time) (*store.Brand, bool, error) {
 	community, err := envoyText(community, "community")
 	if err == nil {
 		name, err = envoyText(name, "brand name")
@@ -153,7 +152,7 @@ func (db *DB) SetBrand(ctx context.Context, envoyOpenID, community, name, descri
 	}
 	description = strings.TrimSpace(description)
 	return writeFlagged(ctx, db, "set brand", func(tx conn, created *bool) (*store.Brand, error) {
-		envoyID, communityID, _, err := envoyRecord(ctx, tx, envoyOpenID, community, "", at)
+		_, communityID, _, err := envoyRecord(ctx, tx, envoyID, community, "", at)
 		if err != nil {
 			return nil, err
 		}
@@ -181,13 +180,13 @@ func (db *DB) SetBrand(ctx context.Context, envoyOpenID, community, name, descri
 }
 
 // ListBrandsByEnvoy returns the brands the envoy registered, oldest first.
-func (db *DB) ListBrandsByEnvoy(ctx context.Context, envoyOpenID string) ([]*store.Brand, error) {
-	return read(db, "list brands by envoy", func(q conn) ([]*store.Brand, error) { return listBrandsByEnvoy(ctx, q, envoyOpenID) })
+func (db *DB) ListBrandsByEnvoy(ctx context.Context, envoyID int64) ([]*store.Brand, error) {
+	return read(db, "list brands by envoy", func(q conn) ([]*store.Brand, error) { return listBrandsByEnvoy(ctx, q, envoyID) })
 }
 
 // listBrandsByEnvoy reads the brands of the envoy, which must exist.
-func listBrandsByEnvoy(ctx context.Context, q conn, envoyOpenID string) ([]*store.Brand, error) {
-	return listOfEnvoy(ctx, q, envoyOpenID, `
+func listBrandsByEnvoy(ctx context.Context, q conn, envoyID int64) ([]*store.Brand, error) {
+	return listOfEnvoy(ctx, q, envoyID, `
 		SELECT b.id, c.name, b.name, b.description, b.envoy_id, b.created_at, b.updated_at
 		FROM brands b JOIN communities c ON c.id = b.community_id
 		WHERE b.envoy_id = $1
@@ -201,9 +200,8 @@ func listBrandsByEnvoy(ctx context.Context, q conn, envoyOpenID string) ([]*stor
 
 // listOfEnvoy reads the rows of query, whose $1 is the id of the envoy
 // (who must exist), with scan.
-func listOfEnvoy[T any](ctx context.Context, q conn, envoyOpenID, query string, scan func(rowScanner) (T, error)) ([]T, error) {
-	envoyID, err := findUserID(ctx, q, envoyOpenID)
-	if err != nil {
+func listOfEnvoy[T any](ctx context.Context, q conn, envoyID int64, query string, scan func(rowScanner) (T, error)) ([]T, error) {
+	if err := requireUser(ctx, q, envoyID); err != nil {
 		return nil, err
 	}
 	rows, err := q.query(ctx, query, envoyID)

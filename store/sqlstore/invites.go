@@ -53,15 +53,14 @@ func (db *DB) CreateInvite(ctx context.Context, inv store.NewInvite, at time.Tim
 // serialises attempts). A refused attempt is recorded and committed before
 // the refusal is returned, so that guessing is rate-limited even though
 // nothing else changes.
-func (db *DB) RedeemInvite(ctx context.Context, openID, code string, at time.Time, maxFailures int, window time.Duration) (*store.User, *store.Invite, error) {
+func (db *DB) RedeemInvite(ctx context.Context, userID int64, code string, at time.Time, maxFailures int, window time.Duration) (*store.User, *store.Invite, error) {
 	var (
 		u       *store.User
 		inv     *store.Invite
 		refusal error
 	)
 	err := db.inTx(ctx, func(tx conn) error {
-		userID, err := ensureUserID(ctx, tx, openID, at)
-		if err != nil {
+		if err := requireUser(ctx, tx, userID); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `SELECT id FROM users WHERE id = $1`+tx.d.forUpdate, userID); err != nil {
@@ -112,7 +111,7 @@ func (db *DB) RedeemInvite(ctx context.Context, openID, code string, at time.Tim
 		if inv, err = findInvite(ctx, tx, found.Code, false); err != nil {
 			return err
 		}
-		u, err = findUserByOpenID(ctx, tx, openID)
+		u, err = findUserWhere(ctx, tx, "u.id = $1", userID)
 		return err
 	})
 	if err == nil {

@@ -33,7 +33,7 @@ func (db *DB) CreateLecture(ctx context.Context, nl store.NewLecture, at time.Ti
 		return nil, db.wrapError("create lecture", err)
 	}
 	return write(ctx, db, "create lecture", func(tx conn) (*store.Lecture, error) {
-		envoyID, communityID, code, err := envoyRecord(ctx, tx, nl.EnvoyOpenID, nl.Community, prefixLecture, at)
+		envoyID, communityID, code, err := envoyRecord(ctx, tx, nl.EnvoyID, nl.Community, prefixLecture, at)
 		if err != nil {
 			return nil, err
 		}
@@ -98,15 +98,14 @@ func (db *DB) CancelLecture(ctx context.Context, code string, at time.Time) (*st
 // Subscribe turns on the community's lecture notices for the user; both
 // are created when new. It reports whether a subscription was turned on
 // (false when it was on already).
-func (db *DB) Subscribe(ctx context.Context, openID, community string, at time.Time) (bool, error) {
+func (db *DB) Subscribe(ctx context.Context, userID int64, community string, at time.Time) (bool, error) {
 	community, err := subscriptionCommunity(community)
 	if err != nil {
 		return false, db.wrapError("subscribe", err)
 	}
 	created := false
 	err = db.inTx(ctx, func(tx conn) error {
-		userID, err := ensureUserID(ctx, tx, openID, at)
-		if err != nil {
+		if err := requireUser(ctx, tx, userID); err != nil {
 			return err
 		}
 		communityID, err := ensureCommunity(ctx, tx, community, at)
@@ -129,11 +128,11 @@ func (db *DB) Subscribe(ctx context.Context, openID, community string, at time.T
 
 // Unsubscribe turns notices off for one community, or all when community
 // is empty; an unknown user or community has none on.
-func (db *DB) Unsubscribe(ctx context.Context, openID, community string, at time.Time) (int, error) {
+func (db *DB) Unsubscribe(ctx context.Context, userID int64, community string, at time.Time) (int, error) {
 	query := `
 		UPDATE lecture_subscriptions SET active = FALSE, updated_at = $1
-		WHERE active = TRUE AND user_id = (SELECT id FROM users WHERE openid = $2)`
-	args := []any{at, openID}
+		WHERE active = TRUE AND user_id = $2`
+	args := []any{at, userID}
 	if community = strings.TrimSpace(community); community != "" {
 		query += ` AND community_id = (SELECT id FROM communities WHERE name = $3)`
 		args = append(args, community)
@@ -155,13 +154,12 @@ func (db *DB) Unsubscribe(ctx context.Context, openID, community string, at time
 
 // ListSubscriptions returns the communities whose notices the user gets,
 // by name in code point order.
-func (db *DB) ListSubscriptions(ctx context.Context, openID string) ([]string, error) {
+func (db *DB) ListSubscriptions(ctx context.Context, userID int64) ([]string, error) {
 	return readAll(ctx, db, "list subscriptions", scanString, `
 		SELECT c.name FROM lecture_subscriptions s
 		JOIN communities c ON c.id = s.community_id
-		JOIN users u ON u.id = s.user_id
-		WHERE u.openid = $1 AND s.active = TRUE
-		ORDER BY `+db.d.codePointOrder("c.name"), openID)
+		WHERE s.user_id = $1 AND s.active = TRUE
+		ORDER BY `+db.d.codePointOrder("c.name"), userID)
 }
 
 // findLecture reads the lecture stored under code (already normalised).

@@ -12,15 +12,13 @@ import (
 // first time is kept), stops notices (following off, every lecture
 // subscription inactive) and keeps role, community, sign-ups, attendance
 // and hours under the user's id.
-func (db *DB) AnonymiseUser(ctx context.Context, openID string, at time.Time) (*store.User, error) {
+func (db *DB) AnonymiseUser(ctx context.Context, userID int64, at time.Time) (*store.User, error) {
 	var u *store.User
 	err := db.inTx(ctx, func(tx conn) error {
-		var userID int64
-		err := tx.row(ctx, `
+		if err := tx.mustAffect(ctx, `
 			UPDATE users SET real_name = '', mobile = '', following = FALSE,
 				anonymised_at = COALESCE(anonymised_at, $1), updated_at = $1
-			WHERE openid = $2 RETURNING id`, at, openID).Scan(&userID)
-		if err != nil {
+			WHERE id = $2`, at, userID); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `
@@ -28,7 +26,8 @@ func (db *DB) AnonymiseUser(ctx context.Context, openID string, at time.Time) (*
 			WHERE user_id = $2 AND active`, at, userID); err != nil {
 			return err
 		}
-		u, err = findUserByOpenID(ctx, tx, openID)
+		var err error
+		u, err = findUserWhere(ctx, tx, "u.id = $1", userID)
 		return err
 	})
 	if err != nil {
@@ -70,10 +69,10 @@ func (db *DB) FindUserByPhone(ctx context.Context, phone string) (*store.User, e
 // EnvoyProgress gathers the envoy's standing from one snapshot: a
 // repeatable-read, read-only transaction on PostgreSQL, a read transaction
 // on SQLite (WAL keeps its snapshot from the first read on).
-func (db *DB) EnvoyProgress(ctx context.Context, envoyOpenID string) (*store.Progress, error) {
+func (db *DB) EnvoyProgress(ctx context.Context, envoyID int64) (*store.Progress, error) {
 	var p *store.Progress
 	err := db.snapshot(ctx, func(q conn) (err error) {
-		p, err = envoyProgress(ctx, q, envoyOpenID)
+		p, err = envoyProgress(ctx, q, envoyID)
 		return err
 	})
 	if err != nil {
@@ -83,19 +82,19 @@ func (db *DB) EnvoyProgress(ctx context.Context, envoyOpenID string) (*store.Pro
 }
 
 // envoyProgress reads the envoy's standing.
-func envoyProgress(ctx context.Context, q conn, envoyOpenID string) (*store.Progress, error) {
-	envoyID, err := findUserID(ctx, q, envoyOpenID)
-	if err != nil {
+func envoyProgress(ctx context.Context, q conn, envoyID int64) (*store.Progress, error) {
+	if err := requireUser(ctx, q, envoyID); err != nil {
 		return nil, err
 	}
+	var err error
 	p := &store.Progress{ActivitiesByLine: map[string]int{}}
-	if p.ContactPoints, err = listContactPoints(ctx, q, envoyOpenID); err != nil {
+	if p.ContactPoints, err = listContactPoints(ctx, q, envoyID); err != nil {
 		return nil, err
 	}
-	if p.Teams, err = listTeamsByEnvoy(ctx, q, envoyOpenID); err != nil {
+	if p.Teams, err = listTeamsByEnvoy(ctx, q, envoyID); err != nil {
 		return nil, err
 	}
-	if p.Brands, err = listBrandsByEnvoy(ctx, q, envoyOpenID); err != nil {
+	if p.Brands, err = listBrandsByEnvoy(ctx, q, envoyID); err != nil {
 		return nil, err
 	}
 	rows, err := q.query(ctx, `

@@ -33,14 +33,14 @@ const signupFrom = ` FROM signups s
 // the row lock or a commit; on SQLite, whose write transaction is
 // in-process and cheaper than a second connection, inside it, before the
 // seats are counted.
-func (db *DB) SignUp(ctx context.Context, activityCode, openID, source string, at time.Time) (*store.Signup, bool, error) {
+func (db *DB) SignUp(ctx context.Context, activityCode string, userID int64, source string, at time.Time) (*store.Signup, bool, error) {
 	source, err := store.SignupSource(source)
 	if err != nil {
 		return nil, false, db.wrapError("sign up", err)
 	}
 	code := store.NormaliseCode(activityCode)
 	if db.d.pg {
-		if s, err := findLiveSignup(ctx, db.reader(), code, openID); err == nil {
+		if s, err := findLiveSignup(ctx, db.reader(), code, userID); err == nil {
 			return s, false, nil
 		}
 	}
@@ -49,32 +49,29 @@ func (db *DB) SignUp(ctx context.Context, activityCode, openID, source string, a
 		created bool
 	)
 	err = db.inTx(ctx, func(tx conn) error {
-		// The activity, locked, and the user's id in one round trip.
+		// The activity, locked, and whether the user exists, in one round
+		// trip.
 		var (
-			a      lockedActivity
-			userID sql.NullInt64
+			a     lockedActivity
+			known sql.NullInt64
 		)
 		if err := tx.row(ctx, `
-			SELECT id, code, status, quota, (SELECT id FROM users WHERE openid = $2)
+			SELECT id, code, status, quota, (SELECT id FROM users WHERE id = $2)
 			FROM activities WHERE code = $1`+tx.d.forUpdate,
-			code, openID).Scan(&a.id, &a.code, &a.status, &a.quota, &userID); err != nil {
+			code, userID).Scan(&a.id, &a.code, &a.status, &a.quota, &known); err != nil {
 			return err
+		}
+		if !known.Valid {
+			return store.Errorf(store.ENOTFOUND, "unknown user")
 		}
 		if a.status != store.ActivityOpen {
 			return store.Errorf(store.EINVALID, "activity %s is %s, not open", a.code, a.status)
 		}
 		if !tx.d.pg {
-			if live, err := findLiveSignup(ctx, tx, code, openID); err == nil {
+			if live, err := findLiveSignup(ctx, tx, code, userID); err == nil {
 				s = live
 				return nil
 			}
-		}
-		if !userID.Valid {
-			id, err := ensureUserID(ctx, tx, openID, at)
-			if err != nil {
-				return err
-			}
-			userID.Int64 = id
 		}
 		// Seat or wait-list by the seats taken, at the next arrival order;
 		// a cancelled sign-up is renewed at the end of the queue, a live one
@@ -92,11 +89,11 @@ func (db *DB) SignUp(ctx context.Context, activityCode, openID, source string, a
 				created_at = excluded.created_at, updated_at = excluded.updated_at
 			WHERE signups.status = 'cancelled'
 			RETURNING id`,
-			a.id, userID.Int64, a.quota, source, at).Scan(&signupID)
+			a.id, userID, a.quota, source, at).Scan(&signupID)
 		created = err == nil
 		if errors.Is(err, sql.ErrNoRows) {
 			err = tx.row(ctx, `SELECT id FROM signups WHERE activity_id = $1 AND user_id = $2`,
-				a.id, userID.Int64).Scan(&signupID)
+				a.id, userID).Scan(&signupID)
 		}
 		if err != nil {
 			return err
@@ -113,7 +110,7 @@ func (db *DB) SignUp(ctx context.Context, activityCode, openID, source string, a
 // CancelSignup cancels the user's sign-up and, when that freed a seat,
 // seats the longest-waiting volunteer in the same transaction, under the
 // same activity lock as SignUp.
-func (db *DB) CancelSignup(ctx context.Context, activityCode, openID string, at time.Time) (*store.Signup, *store.Signup, error) {
+func (db *DB) CancelSignup(ctx context.Context, activityCode string, userID int64, at time.Time) (*store.Signup, *store.Signup, error) {
 	var cancelled, promoted *store.Signup
 	err := db.inTx(ctx, func(tx conn) error {
 		a, err := activityRef(ctx, tx, activityCode, true, false)
@@ -125,8 +122,8 @@ func (db *DB) CancelSignup(ctx context.Context, activityCode, openID string, at 
 			status   string
 		)
 		err = tx.row(ctx, `
-			SELECT s.id, s.status FROM signups s JOIN users u ON u.id = s.user_id
-			WHERE s.activity_id = $1 AND u.openid = $2`, a.id, openID).Scan(&signupID, &status)
+			SELECT id, status FROM signups WHERE activity_id = $1 AND user_id = $2`,
+			a.id, userID).Scan(&signupID, &status)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && status == store.SignupCancelled) {
 			return store.Errorf(store.ENOTFOUND, store.MsgNotSignedUp)
 		} else if err != nil {
@@ -166,14 +163,14 @@ func (db *DB) CancelSignup(ctx context.Context, activityCode, openID string, at 
 
 // ListUserSignups returns the user's live sign-ups for activities ending
 // after from, soonest first, with Activity filled; none for an unknown user.
-func (db *DB) ListUserSignups(ctx context.Context, openID string, from time.Time) ([]*store.Signup, error) {
+func (db *DB) ListUserSignups(ctx context.Context, userID int64, from time.Time) ([]*store.Signup, error) {
 	q := db.reader()
 	rows, err := q.query(ctx, `
 		SELECT `+signupColumns+`, `+activityColumns+signupFrom+`
 		JOIN communities c ON c.id = a.community_id
 		JOIN users e ON e.id = a.envoy_id
-		WHERE u.openid = $1 AND s.status IN ('seated', 'waitlisted') AND a.ends_at > $2
-		ORDER BY a.starts_at, a.id`, openID, from)
+		WHERE s.user_id = $1 AND s.status IN ('seated', 'waitlisted') AND a.ends_at > $2
+		ORDER BY a.starts_at, a.id`, userID, from)
 	signups, err := collect(rows, err, func(row rowScanner) (*store.Signup, error) {
 		var s store.Signup
 		a, err := scanActivity(prefixedScanner{row: row, prefix: signupFields(&s)})
@@ -238,10 +235,10 @@ func activityRef(ctx context.Context, q conn, code string, lock, live bool) (loc
 
 // findLiveSignup reads the user's seat or wait-list place on the activity
 // (code normalised) while it is open; sql.ErrNoRows when there is none.
-func findLiveSignup(ctx context.Context, q conn, code, openID string) (*store.Signup, error) {
+func findLiveSignup(ctx context.Context, q conn, code string, userID int64) (*store.Signup, error) {
 	return scanSignup(q.row(ctx, `SELECT `+signupColumns+signupFrom+`
-		WHERE a.code = $1 AND u.openid = $2 AND a.status = 'open' AND s.status IN ('seated', 'waitlisted')`,
-		code, openID))
+		WHERE a.code = $1 AND s.user_id = $2 AND a.status = 'open' AND s.status IN ('seated', 'waitlisted')`,
+		code, userID))
 }
 
 // findSignup reads one sign-up by id.

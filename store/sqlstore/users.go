@@ -156,10 +156,16 @@ func (db *DB) SetLastLocation(ctx context.Context, openID string, lat, lng float
 
 // findUserByOpenID reads one user with its community name.
 func findUserByOpenID(ctx context.Context, q conn, openID string) (*store.User, error) {
+	return findUserWhere(ctx, q, "u.openid = $1", openID)
+}
+
+// findUserWhere reads the user matching cond (on $1 = arg) with its
+// community name.
+func findUserWhere(ctx context.Context, q conn, cond string, arg any) (*store.User, error) {
 	return scanUser(q.row(ctx, `
 		SELECT `+userColumns+`
 		FROM users u LEFT JOIN communities c ON c.id = u.community_id
-		WHERE u.openid = $1`, openID))
+		WHERE `+cond, arg))
 }
 
 // scanUser reads the userColumns of one row.

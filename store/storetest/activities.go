@@ -11,7 +11,7 @@ func runActivityConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("created with the next short code and found in any case", func(t *testing.T) {
 		s := open(t)
 		envoy := mustEnvoy(t, s, "o-envoy")
-		na := newActivity("o-envoy", later, 20)
+		na := newActivity(envoy.ID, later, 20)
 		na.Community = "北关社区"
 		a := mustActivity(t, s, na)
 		if a.ID == 0 || a.Code != "A1" || a.Title != na.Title || a.Category != na.Category || a.ServiceType != na.ServiceType ||
@@ -23,7 +23,7 @@ func runActivityConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		assertTime(t, "StartsAt", a.StartsAt, later)
 		assertTime(t, "EndsAt", a.EndsAt, later.Add(2*time.Hour))
 		assertTime(t, "CreatedAt", a.CreatedAt, base)
-		if b := mustActivity(t, s, newActivity("o-envoy", later, 0)); b.Code != "A2" {
+		if b := mustActivity(t, s, newActivity(envoy.ID, later, 0)); b.Code != "A2" {
 			t.Fatalf("second activity code = %s, want A2", b.Code)
 		}
 		for _, code := range []string{"A1", "a1", " A1 ", "\ta1\n"} {
@@ -41,7 +41,7 @@ func runActivityConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("invalid activities are rejected", func(t *testing.T) {
-		s := withEnvoy(t, open)
+		s, envoy := withEnvoy(t, open)
 		cases := map[string]func(na *store.NewActivity){
 			"no title":       func(na *store.NewActivity) { na.Title = " " },
 			"no category":    func(na *store.NewActivity) { na.Category = "" },
@@ -49,11 +49,11 @@ func runActivityConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			"no start":       func(na *store.NewActivity) { na.StartsAt = time.Time{} },
 			"ends before":    func(na *store.NewActivity) { na.EndsAt = na.StartsAt.Add(-time.Minute) },
 			"negative quota": func(na *store.NewActivity) { na.Quota = -1 },
-			"unknown envoy":  func(na *store.NewActivity) { na.EnvoyOpenID = "o-nobody" },
-			"empty envoy":    func(na *store.NewActivity) { na.EnvoyOpenID = "" },
+			"unknown envoy":  func(na *store.NewActivity) { na.EnvoyID = unknownUser },
+			"empty envoy":    func(na *store.NewActivity) { na.EnvoyID = 0 },
 		}
 		for name, mutate := range cases {
-			na := newActivity("o-envoy", later, 5)
+			na := newActivity(envoy, later, 5)
 			mutate(&na)
 			_, err := s.CreateActivity(t.Context(), na, base)
 			want := store.EINVALID
@@ -62,19 +62,19 @@ func runActivityConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			}
 			assertCode(t, "CreateActivity with "+name, err, want, "")
 		}
-		if a := mustActivity(t, s, newActivity("o-envoy", later, 5)); a.Code != "A1" {
+		if a := mustActivity(t, s, newActivity(envoy, later, 5)); a.Code != "A1" {
 			t.Fatalf("code after failed creations = %s, want A1", a.Code)
 		}
 	})
 
 	t.Run("open activities are listed soonest first with filters", func(t *testing.T) {
-		s := withEnvoy(t, open)
-		third := newActivity("o-envoy", later.Add(48*time.Hour), 0)
-		first := newActivity("o-envoy", later, 0)
-		second := newActivity("o-envoy", later.Add(24*time.Hour), 0)
+		s, envoy := withEnvoy(t, open)
+		third := newActivity(envoy, later.Add(48*time.Hour), 0)
+		first := newActivity(envoy, later, 0)
+		second := newActivity(envoy, later.Add(24*time.Hour), 0)
 		second.Category, second.Community = "文明有礼", "北关社区"
-		past := newActivity("o-envoy", base.Add(-time.Hour), 0)
-		held := newActivity("o-envoy", later.Add(time.Hour), 0)
+		past := newActivity(envoy, base.Add(-time.Hour), 0)
+		held := newActivity(envoy, later.Add(time.Hour), 0)
 		codes := map[string]string{}
 		for name, na := range map[string]store.NewActivity{"third": third, "first": first, "second": second, "past": past, "held": held} {
 			codes[name] = mustActivity(t, s, na).Code
@@ -121,8 +121,8 @@ func runActivityConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("venue and QR code are kept", func(t *testing.T) {
-		s := withEnvoy(t, open)
-		a := mustActivity(t, s, newActivity("o-envoy", later, 0))
+		s, envoy := withEnvoy(t, open)
+		a := mustActivity(t, s, newActivity(envoy, later, 0))
 		if err := s.SetActivityVenue(t.Context(), "a1", 36.6512, 117.1201, 200); err != nil {
 			t.Fatalf("SetActivityVenue: %v", err)
 		}

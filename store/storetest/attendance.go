@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	checkIn := func(t *testing.T, s store.Store, code, openID string, at time.Time) *store.Attendance {
 		t.Helper()
-		a, _, err := s.CheckIn(t.Context(), code, openID, at, nil, false)
+		a, _, err := s.CheckIn(t.Context(), code, mustUser(t, s, openID), at, nil, false)
 		if err != nil {
 			t.Fatalf("CheckIn(%s, %s): %v", code, openID, err)
 		}
@@ -21,7 +22,8 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 	t.Run("first check-in counts, a second returns it unchanged", func(t *testing.T) {
 		s := withActivity(t, open, 0)
 		pos := &store.Position{Lat: 36.6512, Lng: 117.1201}
-		a, first, err := s.CheckIn(t.Context(), "a1", "o-1", later, pos, true)
+		user := mustUser(t, s, "o-1")
+		a, first, err := s.CheckIn(t.Context(), "a1", user, later, pos, true)
 		if err != nil || !first {
 			t.Fatalf("CheckIn = %+v, %v, %v; want first", a, first, err)
 		}
@@ -31,7 +33,7 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 			t.Fatalf("CheckIn = %+v", a)
 		}
 		assertTime(t, "CheckInAt", a.CheckInAt, later)
-		again, first, err := s.CheckIn(t.Context(), "A1", "o-1", later.Add(time.Minute), nil, false)
+		again, first, err := s.CheckIn(t.Context(), "A1", user, later.Add(time.Minute), nil, false)
 		if err != nil || first || again.ID != a.ID || !again.FarAway || again.CheckInPos == nil {
 			t.Fatalf("CheckIn again = %+v, %v, %v; want the first unchanged", again, first, err)
 		}
@@ -43,31 +45,35 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 
 	t.Run("check-out records minutes and a later one replaces it", func(t *testing.T) {
 		s := withActivity(t, open, 0)
-		_, err := s.CheckOut(t.Context(), "A1", "o-1", later, nil, false, 60)
+		user := mustUser(t, s, "o-1")
+		_, err := s.CheckOut(t.Context(), "A1", user, later, nil, false, 60)
 		assertCode(t, "CheckOut without a check-in", err, store.ENOTFOUND, store.MsgNotCheckedIn)
 		in := checkIn(t, s, "A1", "o-1", later)
 		out := later.Add(2 * time.Hour)
 		pos := &store.Position{Lat: 36.6, Lng: 117.1}
-		a, err := s.CheckOut(t.Context(), " a1", "o-1", out, pos, false, 120)
+		a, err := s.CheckOut(t.Context(), " a1", user, out, pos, false, 120)
 		if err != nil || a.ID != in.ID || a.ComputedMinutes != 120 || a.CheckOutPos == nil || *a.CheckOutPos != *pos || a.FarAway {
 			t.Fatalf("CheckOut = %+v, %v", a, err)
 		}
 		assertTime(t, "CheckOutAt", a.CheckOutAt, out)
-		a, err = s.CheckOut(t.Context(), "A1", "o-1", out.Add(10*time.Minute), nil, true, 130)
+		a, err = s.CheckOut(t.Context(), "A1", user, out.Add(10*time.Minute), nil, true, 130)
 		if err != nil || a.ComputedMinutes != 130 || a.CheckOutPos != nil || !a.FarAway {
 			t.Fatalf("CheckOut again = %+v, %v; want it replaced and far away", a, err)
 		}
 		assertTime(t, "CheckOutAt", a.CheckOutAt, out.Add(10*time.Minute))
 		assertTime(t, "CheckInAt", a.CheckInAt, later)
-		_, err = s.CheckOut(t.Context(), "A1", "o-1", out, nil, false, -1)
+		_, err = s.CheckOut(t.Context(), "A1", user, out, nil, false, -1)
 		assertCode(t, "CheckOut with negative minutes", err, store.EINVALID, "")
 	})
 
 	t.Run("attendance errors", func(t *testing.T) {
 		s := withActivity(t, open, 0)
-		_, _, err := s.CheckIn(t.Context(), "A9", "o-1", later, nil, false)
+		user := mustUser(t, s, "o-1")
+		_, _, err := s.CheckIn(t.Context(), "A9", user, later, nil, false)
 		assertCode(t, "CheckIn of an unknown activity", err, store.ENOTFOUND, "")
-		_, err = s.CheckOut(t.Context(), "A9", "o-1", later, nil, false, 1)
+		_, _, err = s.CheckIn(t.Context(), "A1", unknownUser, later, nil, false)
+		assertCode(t, "CheckIn of an unknown user", err, store.ENOTFOUND, "")
+		_, err = s.CheckOut(t.Context(), "A9", user, later, nil, false, 1)
 		assertCode(t, "CheckOut of an unknown activity", err, store.ENOTFOUND, "")
 		_, err = s.ListAttendance(t.Context(), "A9")
 		assertCode(t, "ListAttendance of an unknown activity", err, store.ENOTFOUND, "")
@@ -98,7 +104,7 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 		a1 := checkIn(t, s, "A1", "o-1", later)
 		a2 := checkIn(t, s, "A1", "o-2", later)
 		at := later.Add(3 * time.Hour)
-		n, err := s.ConfirmHours(t.Context(), "a1", "o-envoy",
+		n, err := s.ConfirmHours(t.Context(), "a1", envoy.ID,
 			[]store.HoursChange{{AttendanceID: a1.ID, Minutes: 120}, {AttendanceID: a2.ID, Minutes: 90}}, "确认时长", at)
 		if err != nil || n != 2 {
 			t.Fatalf("ConfirmHours = %d, %v; want 2", n, err)
@@ -114,7 +120,7 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 			t.Fatalf("confirmed minutes = %d, %d; want 120, 90", list[0].ConfirmedMinutes, list[1].ConfirmedMinutes)
 		}
 		// Unchanged minutes are no change; a correction is one.
-		n, err = s.ConfirmHours(t.Context(), "A1", "", []store.HoursChange{{AttendanceID: a1.ID, Minutes: 120},
+		n, err = s.ConfirmHours(t.Context(), "A1", 0, []store.HoursChange{{AttendanceID: a1.ID, Minutes: 120},
 			{AttendanceID: a2.ID, Minutes: 60}}, "更正", at.Add(time.Hour))
 		if err != nil || n != 1 {
 			t.Fatalf("ConfirmHours again = %d, %v; want 1", n, err)
@@ -140,24 +146,25 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 
 	t.Run("confirming hours is all or nothing", func(t *testing.T) {
 		s := withActivity(t, open, 0)
-		mustActivity(t, s, newActivity("o-envoy", later, 0)) // A2
+		envoy := mustFind(t, s, "o-envoy").ID
+		mustActivity(t, s, newActivity(envoy, later, 0)) // A2
 		a1 := checkIn(t, s, "A1", "o-1", later)
 		other := checkIn(t, s, "A2", "o-1", later)
 		tests := []struct {
 			name    string
 			code    string
-			actor   string
+			actor   int64
 			changes []store.HoursChange
 			errCode string
 		}{
-			{"attendance of another activity", "A1", "o-envoy",
+			{"attendance of another activity", "A1", envoy,
 				[]store.HoursChange{{AttendanceID: a1.ID, Minutes: 60}, {AttendanceID: other.ID, Minutes: 60}}, store.EINVALID},
-			{"unknown attendance", "A1", "o-envoy",
+			{"unknown attendance", "A1", envoy,
 				[]store.HoursChange{{AttendanceID: a1.ID, Minutes: 60}, {AttendanceID: 999999, Minutes: 60}}, store.EINVALID},
-			{"negative minutes", "A1", "o-envoy",
+			{"negative minutes", "A1", envoy,
 				[]store.HoursChange{{AttendanceID: a1.ID, Minutes: 60}, {AttendanceID: a1.ID, Minutes: -5}}, store.EINVALID},
-			{"unknown activity", "A9", "o-envoy", []store.HoursChange{{AttendanceID: a1.ID, Minutes: 60}}, store.ENOTFOUND},
-			{"unknown actor", "A1", "o-nobody", []store.HoursChange{{AttendanceID: a1.ID, Minutes: 60}}, store.ENOTFOUND},
+			{"unknown activity", "A9", envoy, []store.HoursChange{{AttendanceID: a1.ID, Minutes: 60}}, store.ENOTFOUND},
+			{"unknown actor", "A1", unknownUser, []store.HoursChange{{AttendanceID: a1.ID, Minutes: 60}}, store.ENOTFOUND},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -178,25 +185,25 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 	})
 
 	t.Run("user hours are summed by line", func(t *testing.T) {
-		s := withEnvoy(t, open)
+		s, envoy := withEnvoy(t, open)
 		lines := []string{"关爱困难群体", "文明有礼", "关爱困难群体", "时代新风"}
 		minutes := []int{120, 45, 30, 0}
 		for i, line := range lines {
-			na := newActivity("o-envoy", later.Add(time.Duration(i)*time.Hour), 0)
+			na := newActivity(envoy, later.Add(time.Duration(i)*time.Hour), 0)
 			na.Category = line
 			a := mustActivity(t, s, na)
 			att := checkIn(t, s, a.Code, "o-1", na.StartsAt)
-			if _, err := s.ConfirmHours(t.Context(), a.Code, "o-envoy",
+			if _, err := s.ConfirmHours(t.Context(), a.Code, envoy,
 				[]store.HoursChange{{AttendanceID: att.ID, Minutes: minutes[i]}}, "确认时长", later); err != nil {
 				t.Fatalf("ConfirmHours: %v", err)
 			}
 			checkIn(t, s, a.Code, "o-2", na.StartsAt) // unconfirmed
 		}
-		na := newActivity("o-envoy", later, 0)
+		na := newActivity(envoy, later, 0)
 		na.Category = "平安和谐"
 		a := mustActivity(t, s, na)
 		checkIn(t, s, a.Code, "o-1", later) // unconfirmed: not a line of o-1
-		got, err := s.UserHours(t.Context(), "o-1")
+		got, err := s.UserHours(t.Context(), mustUser(t, s, "o-1"))
 		if err != nil {
 			t.Fatalf("UserHours: %v", err)
 		}
@@ -214,8 +221,8 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 		if !slices.Equal(got, want) {
 			t.Fatalf("UserHours = %+v, want %+v", got, want)
 		}
-		for _, openID := range []string{"o-2", "o-nobody"} {
-			assertEmptyList(t, "UserHours("+openID+")", s.UserHours, openID)
+		for _, id := range []int64{mustUser(t, s, "o-2"), unknownUser} {
+			assertEmptyList(t, fmt.Sprintf("UserHours(%d)", id), s.UserHours, id)
 		}
 	})
 }

@@ -24,10 +24,29 @@ func mustEnvoy(t *testing.T, s store.Store, openID string) *store.User {
 	return u
 }
 
-// newActivity is a valid activity of envoy starting at startsAt.
-func newActivity(envoy string, startsAt time.Time, quota int) store.NewActivity {
+// unknownUser is an id that names no user in the suite's stores.
+const unknownUser int64 = 999999
+
+// mustUser returns the id of openID's user, first creating an unknown one
+// as a following resident (TouchUser at base): the store's methods act for
+// users the router has already resolved.
+func mustUser(t *testing.T, s store.Store, openID string) int64 {
+	t.Helper()
+	u, err := s.FindUserByOpenID(t.Context(), openID)
+	if store.ErrorCode(err) == store.ENOTFOUND {
+		return mustTouch(t, s, openID, base).ID
+	}
+	if err != nil {
+		t.Fatalf("FindUserByOpenID(%q): %v", openID, err)
+	}
+	return u.ID
+}
+
+// newActivity is a valid activity of the envoy with id envoy starting at
+// startsAt.
+func newActivity(envoy int64, startsAt time.Time, quota int) store.NewActivity {
 	return store.NewActivity{
-		EnvoyOpenID: envoy,
+		EnvoyID:     envoy,
 		Title:       "敬老院包饺子",
 		Category:    "关爱困难群体",
 		ServiceType: "文体活动",
@@ -55,26 +74,27 @@ func mustCreate[N, T any](t *testing.T, what string, create func(context.Context
 	return created
 }
 
-// withEnvoy opens a fresh store with the envoy o-envoy registered.
-func withEnvoy(t *testing.T, open func(t *testing.T) store.Store) store.Store {
+// withEnvoy opens a fresh store with the envoy o-envoy registered and
+// returns it with the envoy's id.
+func withEnvoy(t *testing.T, open func(t *testing.T) store.Store) (store.Store, int64) {
 	t.Helper()
 	s := open(t)
-	mustEnvoy(t, s, "o-envoy")
-	return s
+	return s, mustEnvoy(t, s, "o-envoy").ID
 }
 
 // withActivity opens a fresh store in which o-envoy has created activity
 // A1, starting at later with quota.
 func withActivity(t *testing.T, open func(t *testing.T) store.Store, quota int) store.Store {
 	t.Helper()
-	s := withEnvoy(t, open)
-	mustActivity(t, s, newActivity("o-envoy", later, quota))
+	s, envoy := withEnvoy(t, open)
+	mustActivity(t, s, newActivity(envoy, later, quota))
 	return s
 }
 
+// mustSignUp signs openID's user (see mustUser) up from chat.
 func mustSignUp(t *testing.T, s store.Store, code, openID string, at time.Time) *store.Signup {
 	t.Helper()
-	su, _, err := s.SignUp(t.Context(), code, openID, store.SourceChat, at)
+	su, _, err := s.SignUp(t.Context(), code, mustUser(t, s, openID), store.SourceChat, at)
 	if err != nil {
 		t.Fatalf("SignUp(%s, %s): %v", code, openID, err)
 	}
@@ -91,7 +111,7 @@ func assertCode(t *testing.T, what string, err error, code, msg string) {
 }
 
 // assertEmptyList fails unless list(key) returns an empty, non-nil slice.
-func assertEmptyList[T any](t *testing.T, what string, list func(context.Context, string) ([]T, error), key string) {
+func assertEmptyList[K, T any](t *testing.T, what string, list func(context.Context, K) ([]T, error), key K) {
 	t.Helper()
 	got, err := list(t.Context(), key)
 	if err != nil || got == nil || len(got) != 0 {

@@ -46,7 +46,7 @@ func buildDashboard(t *testing.T, s store.Store) *dashboard {
 		t.Helper()
 		mustInvite(t, s, store.NewInvite{Code: code, Role: role, Name: name,
 			EnvoyLevel: level, EnvoyKind: kind, ExpiresAt: later})
-		u, _, err := s.RedeemInvite(ctx, openID, code, base, 3, time.Hour)
+		u, _, err := s.RedeemInvite(ctx, mustUser(t, s, openID), code, base, 3, time.Hour)
 		if err != nil {
 			t.Fatalf("RedeemInvite(%s): %v", code, err)
 		}
@@ -55,8 +55,8 @@ func buildDashboard(t *testing.T, s store.Store) *dashboard {
 	d.wang = redeem("W1", "o-wang", "王和谐", "市", "和谐使者", store.RoleEnvoy)
 	d.li = redeem("L1", "o-li", "李敬老", "省", "敬老使者", store.RoleEnvoy)
 	d.admin = redeem("Z1", "o-admin", "赵管理", "", "", store.RoleAdmin)
-	redeem("S1", "o-gone", "孙离开", "市", "敬老使者", store.RoleEnvoy)
-	if _, err := s.AnonymiseUser(ctx, "o-gone", base); err != nil {
+	gone := redeem("S1", "o-gone", "孙离开", "市", "敬老使者", store.RoleEnvoy)
+	if _, err := s.AnonymiseUser(ctx, gone.ID, base); err != nil {
 		t.Fatalf("AnonymiseUser(o-gone): %v", err)
 	}
 	register := func(openID, name, phone, community string) *store.User {
@@ -73,14 +73,14 @@ func buildDashboard(t *testing.T, s store.Store) *dashboard {
 	d.wangWu = register("o-3", "王五", "13800000003", "古槐社区")
 	d.zhao = register("o-4", "赵六", "13800000004", "北关社区")
 
-	buildStanding(t, s, "o-wang", "陪伴独居老人")
-	if _, _, err := s.AddContactPoint(ctx, "o-li", "北关社区", base); err != nil {
+	buildStanding(t, s, d.wang.ID, "陪伴独居老人")
+	if _, _, err := s.AddContactPoint(ctx, d.li.ID, "北关社区", base); err != nil {
 		t.Fatalf("AddContactPoint: %v", err)
 	}
 
-	care := func(startsAt time.Time) store.NewActivity { return newActivity("o-wang", startsAt, 0) }
+	care := func(startsAt time.Time) store.NewActivity { return newActivity(d.wang.ID, startsAt, 0) }
 	civility := func(startsAt time.Time) store.NewActivity {
-		na := newActivity("o-li", startsAt, 0)
+		na := newActivity(d.li.ID, startsAt, 0)
 		na.Title, na.Category, na.ServiceType = "文明交通劝导", "文明有礼", "文明劝导"
 		na.Place, na.Community = "北关路口", "北关社区"
 		return na
@@ -102,7 +102,7 @@ func buildDashboard(t *testing.T, s store.Store) *dashboard {
 		if farAway {
 			pos = &store.Position{Lat: 36.9, Lng: 117.5}
 		}
-		a, _, err := s.CheckIn(ctx, code, openID, at, pos, farAway)
+		a, _, err := s.CheckIn(ctx, code, mustUser(t, s, openID), at, pos, farAway)
 		if err != nil {
 			t.Fatalf("CheckIn(%s, %s): %v", code, openID, err)
 		}
@@ -110,11 +110,11 @@ func buildDashboard(t *testing.T, s store.Store) *dashboard {
 	}
 	checkOut := func(code, openID string, at time.Time, minutes int) {
 		t.Helper()
-		if _, err := s.CheckOut(ctx, code, openID, at, nil, false, minutes); err != nil {
+		if _, err := s.CheckOut(ctx, code, mustUser(t, s, openID), at, nil, false, minutes); err != nil {
 			t.Fatalf("CheckOut(%s, %s): %v", code, openID, err)
 		}
 	}
-	confirm := func(code, actor string, at time.Time, changes ...store.HoursChange) {
+	confirm := func(code string, actor int64, at time.Time, changes ...store.HoursChange) {
 		t.Helper()
 		if _, err := s.ConfirmHours(ctx, code, actor, changes, "确认时长", at); err != nil {
 			t.Fatalf("ConfirmHours(%s): %v", code, err)
@@ -128,17 +128,17 @@ func buildDashboard(t *testing.T, s store.Store) *dashboard {
 	checkOut("A1", "o-1", d.out1, 125)
 	checkOut("A1", "o-2", d.out2, 100)
 	d.confirmed, d.corrected = d.a1Start.Add(3*time.Hour), d.a1Start.Add(4*time.Hour)
-	confirm("A1", "o-wang", d.confirmed, store.HoursChange{AttendanceID: att1.ID, Minutes: 120},
+	confirm("A1", d.wang.ID, d.confirmed, store.HoursChange{AttendanceID: att1.ID, Minutes: 120},
 		store.HoursChange{AttendanceID: att3.ID, Minutes: 60})
-	confirm("A1", "o-admin", d.corrected, store.HoursChange{AttendanceID: att2.ID, Minutes: 90})
+	confirm("A1", d.admin.ID, d.corrected, store.HoursChange{AttendanceID: att2.ID, Minutes: 90})
 
 	d.inA2Zhang, d.inA2Li = d.a2Start, d.a2Start.Add(time.Minute)
 	attA2 := checkIn("A2", "o-1", d.inA2Zhang, false)
 	checkIn("A2", "o-2", d.inA2Li, false)
 	d.confirmedA2 = d.a2Start.Add(3 * time.Hour)
-	confirm("A2", "o-li", d.confirmedA2, store.HoursChange{AttendanceID: attA2.ID, Minutes: 45})
+	confirm("A2", d.li.ID, d.confirmedA2, store.HoursChange{AttendanceID: attA2.ID, Minutes: 45})
 
-	if _, err := s.AnonymiseUser(ctx, "o-3", d.confirmedA2); err != nil {
+	if _, err := s.AnonymiseUser(ctx, d.wangWu.ID, d.confirmedA2); err != nil {
 		t.Fatalf("AnonymiseUser(o-3): %v", err)
 	}
 	return d
@@ -478,12 +478,12 @@ func runDashboardConformance(t *testing.T, open func(t *testing.T) store.Store) 
 	t.Run("lectures newest first, sessions with their cancellations", func(t *testing.T) {
 		s := open(t)
 		ctx := t.Context()
-		mustEnvoy(t, s, "o-envoy")
+		envoy := mustEnvoy(t, s, "o-envoy").ID
 		first, second := later, later.Add(7*24*time.Hour)
-		if _, err := s.CreateLecture(ctx, newLecture("o-envoy", "古槐社区", first, second), base); err != nil {
+		if _, err := s.CreateLecture(ctx, newLecture(envoy, "古槐社区", first, second), base); err != nil {
 			t.Fatalf("CreateLecture L1: %v", err)
 		}
-		if _, err := s.CreateLecture(ctx, newLecture("o-envoy", "北关社区", second, first), base.Add(time.Hour)); err != nil {
+		if _, err := s.CreateLecture(ctx, newLecture(envoy, "北关社区", second, first), base.Add(time.Hour)); err != nil {
 			t.Fatalf("CreateLecture L2: %v", err)
 		}
 		cancelledAt := first.Add(time.Hour) // after L2's first session

@@ -38,7 +38,7 @@ func runInviteConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		assertTime(t, "ExpiresAt", created.ExpiresAt, base.Add(7*24*time.Hour))
 		resident := mustTouch(t, s, "o-1", base)
 		at := base.Add(time.Minute)
-		u, inv, err := s.RedeemInvite(t.Context(), "o-1", " 8H3k2Q ", at, maxFailures, window)
+		u, inv, err := s.RedeemInvite(t.Context(), resident.ID, " 8H3k2Q ", at, maxFailures, window)
 		if err != nil {
 			t.Fatalf("RedeemInvite: %v", err)
 		}
@@ -55,10 +55,11 @@ func runInviteConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("a registered name is kept", func(t *testing.T) {
 		s := open(t)
 		mustInvite(t, s, envoyInvite("CODE1"))
-		if _, _, err := s.RegisterVolunteer(t.Context(), registration("o-1", "古槐社区"), base); err != nil {
+		registered, _, err := s.RegisterVolunteer(t.Context(), registration("o-1", "古槐社区"), base)
+		if err != nil {
 			t.Fatalf("RegisterVolunteer: %v", err)
 		}
-		u, _, err := s.RedeemInvite(t.Context(), "o-1", "code1", base, maxFailures, window)
+		u, _, err := s.RedeemInvite(t.Context(), registered.ID, "code1", base, maxFailures, window)
 		if err != nil {
 			t.Fatalf("RedeemInvite: %v", err)
 		}
@@ -70,7 +71,10 @@ func runInviteConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("admin invite makes an admin", func(t *testing.T) {
 		s := open(t)
 		mustInvite(t, s, store.NewInvite{Code: "ADM1", Role: store.RoleAdmin, ExpiresAt: base.Add(time.Hour)})
-		u, _, err := s.RedeemInvite(t.Context(), "o-new", "adm1", base, maxFailures, window)
+		// An unknown id is refused and leaves the invite unused.
+		_, _, err := s.RedeemInvite(t.Context(), unknownUser, "adm1", base, maxFailures, window)
+		assertCode(t, "RedeemInvite by an unknown user", err, store.ENOTFOUND, "")
+		u, _, err := s.RedeemInvite(t.Context(), mustUser(t, s, "o-new"), "adm1", base, maxFailures, window)
 		if err != nil {
 			t.Fatalf("RedeemInvite: %v", err)
 		}
@@ -123,7 +127,7 @@ func runInviteConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		{"unknown code is not found", "NOPE", base, nil, store.ENOTFOUND, store.MsgInviteUnknown},
 		{"empty code is not found", "  ", base, nil, store.ENOTFOUND, store.MsgInviteUnknown},
 		{"used code is refused", "USED1", base, func(t *testing.T, s store.Store) {
-			if _, _, err := s.RedeemInvite(t.Context(), "o-other", "USED1", base, maxFailures, window); err != nil {
+			if _, _, err := s.RedeemInvite(t.Context(), mustUser(t, s, "o-other"), "USED1", base, maxFailures, window); err != nil {
 				t.Fatalf("first RedeemInvite: %v", err)
 			}
 		}, store.EINVALID, store.MsgInviteUsed},
@@ -138,7 +142,7 @@ func runInviteConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			if tc.setup != nil {
 				tc.setup(t, s)
 			}
-			u, inv, err := s.RedeemInvite(t.Context(), "o-1", tc.code, tc.at, maxFailures, window)
+			u, inv, err := s.RedeemInvite(t.Context(), before.ID, tc.code, tc.at, maxFailures, window)
 			assertCode(t, "RedeemInvite", err, tc.errCode, tc.msg)
 			if u != nil || inv != nil {
 				t.Errorf("RedeemInvite returned %v, %v with an error", u, inv)
@@ -148,11 +152,11 @@ func runInviteConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			}
 			entries := 1
 			for range maxFailures - 1 {
-				_, _, err := s.RedeemInvite(t.Context(), "o-1", tc.code, tc.at, maxFailures, window)
+				_, _, err := s.RedeemInvite(t.Context(), before.ID, tc.code, tc.at, maxFailures, window)
 				assertCode(t, "RedeemInvite again", err, tc.errCode, tc.msg)
 				entries++
 			}
-			_, _, err = s.RedeemInvite(t.Context(), "o-1", "GOOD1", tc.at, maxFailures, window)
+			_, _, err = s.RedeemInvite(t.Context(), before.ID, "GOOD1", tc.at, maxFailures, window)
 			assertCode(t, fmt.Sprintf("RedeemInvite of a good code after %d failures", entries), err,
 				store.EFORBIDDEN, store.MsgTooManyAttempts)
 		})
@@ -162,18 +166,19 @@ func runInviteConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		s := open(t)
 		mustInvite(t, s, envoyInvite("GOOD1"))
 		mustInvite(t, s, envoyInvite("GOOD2"))
+		user, other := mustUser(t, s, "o-1"), mustUser(t, s, "o-2")
 		for i := range maxFailures {
-			_, _, err := s.RedeemInvite(t.Context(), "o-1", "WRONG", base.Add(time.Duration(i)*time.Minute), maxFailures, window)
+			_, _, err := s.RedeemInvite(t.Context(), user, "WRONG", base.Add(time.Duration(i)*time.Minute), maxFailures, window)
 			assertCode(t, "wrong RedeemInvite", err, store.ENOTFOUND, store.MsgInviteUnknown)
 		}
-		_, _, err := s.RedeemInvite(t.Context(), "o-1", "GOOD1", base.Add(window-time.Second), maxFailures, window)
+		_, _, err := s.RedeemInvite(t.Context(), user, "GOOD1", base.Add(window-time.Second), maxFailures, window)
 		assertCode(t, "RedeemInvite while the first failure is in the window", err, store.EFORBIDDEN, store.MsgTooManyAttempts)
-		if _, _, err := s.RedeemInvite(t.Context(), "o-2", "GOOD2", base.Add(time.Minute), maxFailures, window); err != nil {
+		if _, _, err := s.RedeemInvite(t.Context(), other, "GOOD2", base.Add(time.Minute), maxFailures, window); err != nil {
 			t.Fatalf("RedeemInvite by another user: %v", err)
 		}
 		// At base+window+1m the failures at base and base+1m have left the
 		// window; the refused attempt was not a failure of its own.
-		u, _, err := s.RedeemInvite(t.Context(), "o-1", "GOOD1", base.Add(window+time.Minute), maxFailures, window)
+		u, _, err := s.RedeemInvite(t.Context(), user, "GOOD1", base.Add(window+time.Minute), maxFailures, window)
 		if err != nil {
 			t.Fatalf("RedeemInvite after a failure left the window: %v", err)
 		}
@@ -185,11 +190,12 @@ func runInviteConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("no limit when maxFailures is 0", func(t *testing.T) {
 		s := open(t)
 		mustInvite(t, s, envoyInvite("GOOD1"))
+		user := mustUser(t, s, "o-1")
 		for range 5 {
-			_, _, err := s.RedeemInvite(t.Context(), "o-1", "WRONG", base, 0, window)
+			_, _, err := s.RedeemInvite(t.Context(), user, "WRONG", base, 0, window)
 			assertCode(t, "wrong RedeemInvite", err, store.ENOTFOUND, store.MsgInviteUnknown)
 		}
-		if _, _, err := s.RedeemInvite(t.Context(), "o-1", "good1", base, 0, window); err != nil {
+		if _, _, err := s.RedeemInvite(t.Context(), user, "good1", base, 0, window); err != nil {
 			t.Fatalf("RedeemInvite: %v", err)
 		}
 	})
@@ -199,8 +205,12 @@ func runInviteConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		mustInvite(t, s, envoyInvite("RACE1"))
 		const n = 10
 		errs, invs := make([]error, n), make([]*store.Invite, n)
+		users := make([]int64, n)
+		for i := range users {
+			users[i] = mustUser(t, s, fmt.Sprintf("o-%d", i))
+		}
 		atOnce(n, func(i int) {
-			_, invs[i], errs[i] = s.RedeemInvite(context.Background(), fmt.Sprintf("o-%d", i), "race1", base, maxFailures, window)
+			_, invs[i], errs[i] = s.RedeemInvite(context.Background(), users[i], "race1", base, maxFailures, window)
 		})
 		winners := 0
 		for i, err := range errs {

@@ -8,10 +8,11 @@ import (
 	"envoybot/store"
 )
 
-// newLecture is a lecture of envoy in community with sessions at times.
-func newLecture(envoy, community string, times ...time.Time) store.NewLecture {
+// newLecture is a lecture of the envoy with id envoy in community with
+// sessions at times.
+func newLecture(envoy int64, community string, times ...time.Time) store.NewLecture {
 	return store.NewLecture{
-		EnvoyOpenID: envoy, Title: "法律知识讲座", Community: community,
+		EnvoyID: envoy, Title: "法律知识讲座", Community: community,
 		Place: "活动室", Recurrence: firstSaturday, Occurrences: times,
 	}
 }
@@ -20,7 +21,7 @@ func runLectureConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("created with the next short code and its earliest session", func(t *testing.T) {
 		s := open(t)
 		envoy := mustEnvoy(t, s, "o-envoy")
-		l, err := s.CreateLecture(t.Context(), newLecture("o-envoy", "古槐社区", later.Add(time.Hour), later, later), base)
+		l, err := s.CreateLecture(t.Context(), newLecture(envoy.ID, "古槐社区", later.Add(time.Hour), later, later), base)
 		if err != nil {
 			t.Fatalf("CreateLecture: %v", err)
 		}
@@ -38,30 +39,30 @@ func runLectureConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		if err != nil || len(upcoming) != 2 {
 			t.Fatalf("ListUpcomingLectures = %v, %v; want the 2 distinct sessions", upcoming, err)
 		}
-		second, err := s.CreateLecture(t.Context(), newLecture("o-envoy", "北关社区", later), base)
+		second, err := s.CreateLecture(t.Context(), newLecture(envoy.ID, "北关社区", later), base)
 		if err != nil || second.Code != "L2" {
 			t.Fatalf("second CreateLecture = %v, %v; want L2", second, err)
 		}
 	})
 
 	t.Run("lecture errors", func(t *testing.T) {
-		s := withEnvoy(t, open)
+		s, envoy := withEnvoy(t, open)
 		_, err := s.FindLectureByCode(t.Context(), "L9")
 		assertCode(t, "FindLectureByCode of an unknown code", err, store.ENOTFOUND, "")
-		_, err = s.CreateLecture(t.Context(), newLecture("o-envoy", "古槐社区"), base)
+		_, err = s.CreateLecture(t.Context(), newLecture(envoy, "古槐社区"), base)
 		assertCode(t, "CreateLecture without sessions", err, store.EINVALID, "")
-		_, err = s.CreateLecture(t.Context(), newLecture("o-envoy", "古槐社区", time.Time{}), base)
+		_, err = s.CreateLecture(t.Context(), newLecture(envoy, "古槐社区", time.Time{}), base)
 		assertCode(t, "CreateLecture with a zero session", err, store.EINVALID, "")
-		_, err = s.CreateLecture(t.Context(), newLecture("o-envoy", " ", later), base)
+		_, err = s.CreateLecture(t.Context(), newLecture(envoy, " ", later), base)
 		assertCode(t, "CreateLecture without a community", err, store.EINVALID, "")
-		_, err = s.CreateLecture(t.Context(), newLecture("o-nobody", "古槐社区", later), base)
+		_, err = s.CreateLecture(t.Context(), newLecture(unknownUser, "古槐社区", later), base)
 		assertCode(t, "CreateLecture by an unknown envoy", err, store.ENOTFOUND, "")
 		_, err = s.CancelLecture(t.Context(), "L9", base)
 		assertCode(t, "CancelLecture of an unknown code", err, store.ENOTFOUND, "")
 	})
 
 	t.Run("upcoming sessions skip cancelled lectures and filter", func(t *testing.T) {
-		s := withEnvoy(t, open)
+		s, envoy := withEnvoy(t, open)
 		week := 7 * 24 * time.Hour
 		mustLecture := func(nl store.NewLecture) *store.Lecture {
 			l, err := s.CreateLecture(t.Context(), nl, base)
@@ -70,9 +71,9 @@ func runLectureConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			}
 			return l
 		}
-		mustLecture(newLecture("o-envoy", "古槐社区", base.Add(-time.Hour), later, later.Add(week))) // L1
-		mustLecture(newLecture("o-envoy", "北关社区", later.Add(time.Hour)))                         // L2
-		mustLecture(newLecture("o-envoy", "古槐社区", later.Add(2*time.Hour), later.Add(2*week)))    // L3, cancelled
+		mustLecture(newLecture(envoy, "古槐社区", base.Add(-time.Hour), later, later.Add(week))) // L1
+		mustLecture(newLecture(envoy, "北关社区", later.Add(time.Hour)))                         // L2
+		mustLecture(newLecture(envoy, "古槐社区", later.Add(2*time.Hour), later.Add(2*week)))    // L3, cancelled
 		cancelAt := later.Add(3 * time.Hour)
 		cancelled, err := s.CancelLecture(t.Context(), "l3", cancelAt)
 		if err != nil {
@@ -121,47 +122,51 @@ func runLectureConformance(t *testing.T, open func(t *testing.T) store.Store) {
 
 	t.Run("subscriptions turn on and off", func(t *testing.T) {
 		s := open(t)
+		user := mustUser(t, s, "o-1")
 		for _, tc := range []struct {
 			community   string
 			wantCreated bool
 		}{{"古槐社区", true}, {" 古槐社区 ", false}, {"北关社区", true}} {
-			created, err := s.Subscribe(t.Context(), "o-1", tc.community, base)
+			created, err := s.Subscribe(t.Context(), user, tc.community, base)
 			if err != nil || created != tc.wantCreated {
 				t.Fatalf("Subscribe(%q) = %v, %v; want created %v", tc.community, created, err, tc.wantCreated)
 			}
 		}
-		if u := mustFind(t, s, "o-1"); u.Role != store.RoleResident {
-			t.Fatalf("subscriber = %+v, want a resident", u)
-		}
-		assertSubscriptions(t, s, "o-1", "北关社区", "古槐社区")
-		if n, err := s.Unsubscribe(t.Context(), "o-1", "古槐社区", base); err != nil || n != 1 {
+		_, err := s.Subscribe(t.Context(), unknownUser, "南苑社区", base)
+		assertCode(t, "Subscribe of an unknown user", err, store.ENOTFOUND, "")
+		assertCommunities(t, s, "北关社区", "古槐社区")
+		assertSubscriptions(t, s, user, "北关社区", "古槐社区")
+		if n, err := s.Unsubscribe(t.Context(), user, "古槐社区", base); err != nil || n != 1 {
 			t.Fatalf("Unsubscribe one = %d, %v; want 1", n, err)
 		}
-		if n, err := s.Unsubscribe(t.Context(), "o-1", "古槐社区", base); err != nil || n != 0 {
+		if n, err := s.Unsubscribe(t.Context(), user, "古槐社区", base); err != nil || n != 0 {
 			t.Fatalf("Unsubscribe one again = %d, %v; want 0", n, err)
 		}
-		assertSubscriptions(t, s, "o-1", "北关社区")
-		if created, err := s.Subscribe(t.Context(), "o-1", "古槐社区", base); err != nil || !created {
+		assertSubscriptions(t, s, user, "北关社区")
+		if created, err := s.Subscribe(t.Context(), user, "古槐社区", base); err != nil || !created {
 			t.Fatalf("Subscribe again = %v, %v; want created", created, err)
 		}
-		if n, err := s.Unsubscribe(t.Context(), "o-1", "", base); err != nil || n != 2 {
+		if n, err := s.Unsubscribe(t.Context(), user, "", base); err != nil || n != 2 {
 			t.Fatalf("Unsubscribe all = %d, %v; want 2", n, err)
 		}
-		assertSubscriptions(t, s, "o-1")
-		for _, tc := range []struct{ openID, community string }{{"o-nobody", ""}, {"o-1", "南苑社区"}} {
-			if n, err := s.Unsubscribe(t.Context(), tc.openID, tc.community, base); err != nil || n != 0 {
-				t.Fatalf("Unsubscribe(%q, %q) = %d, %v; want 0", tc.openID, tc.community, n, err)
+		assertSubscriptions(t, s, user)
+		for _, tc := range []struct {
+			user      int64
+			community string
+		}{{unknownUser, ""}, {user, "南苑社区"}} {
+			if n, err := s.Unsubscribe(t.Context(), tc.user, tc.community, base); err != nil || n != 0 {
+				t.Fatalf("Unsubscribe(%d, %q) = %d, %v; want 0", tc.user, tc.community, n, err)
 			}
 		}
-		_, err := s.Subscribe(t.Context(), "o-1", " ", base)
+		_, err = s.Subscribe(t.Context(), user, " ", base)
 		assertCode(t, "Subscribe without a community", err, store.EINVALID, "")
 	})
 }
 
-// assertSubscriptions checks ListSubscriptions, in order.
-func assertSubscriptions(t *testing.T, s store.Store, openID string, want ...string) {
+// assertSubscriptions checks ListSubscriptions of the user, in order.
+func assertSubscriptions(t *testing.T, s store.Store, user int64, want ...string) {
 	t.Helper()
-	got, err := s.ListSubscriptions(t.Context(), openID)
+	got, err := s.ListSubscriptions(t.Context(), user)
 	if err != nil || got == nil {
 		t.Fatalf("ListSubscriptions = %v, %v", got, err)
 	}

@@ -205,8 +205,8 @@ func runOutboxConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		if err := s.SetFollowing(t.Context(), "o-gone", false, base); err != nil {
 			t.Fatalf("SetFollowing: %v", err)
 		}
-		mustTouch(t, s, "o-deleted", base.Add(-3*time.Hour))
-		if _, err := s.AnonymiseUser(t.Context(), "o-deleted", base); err != nil {
+		deleted := mustTouch(t, s, "o-deleted", base.Add(-3*time.Hour))
+		if _, err := s.AnonymiseUser(t.Context(), deleted.ID, base); err != nil {
 			t.Fatalf("AnonymiseUser: %v", err)
 		}
 		mustEnqueue(t, s, base, 4, notice("L3", "o-follower", 1), notice("L3", "o-gone", 1),

@@ -15,20 +15,20 @@ func runProfileConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			t.Fatalf("RegisterVolunteer: %v", err)
 		}
 		mustSignUp(t, s, "A1", "o-1", base)
-		att, _, err := s.CheckIn(t.Context(), "A1", "o-1", later, nil, false)
+		att, _, err := s.CheckIn(t.Context(), "A1", registered.ID, later, nil, false)
 		if err != nil {
 			t.Fatalf("CheckIn: %v", err)
 		}
-		if _, err := s.ConfirmHours(t.Context(), "A1", "o-envoy", []store.HoursChange{{AttendanceID: att.ID, Minutes: 90}}, "确认时长", later); err != nil {
+		if _, err := s.ConfirmHours(t.Context(), "A1", mustFind(t, s, "o-envoy").ID, []store.HoursChange{{AttendanceID: att.ID, Minutes: 90}}, "确认时长", later); err != nil {
 			t.Fatalf("ConfirmHours: %v", err)
 		}
 		for _, c := range []string{"古槐社区", "北关社区"} {
-			if _, err := s.Subscribe(t.Context(), "o-1", c, base); err != nil {
+			if _, err := s.Subscribe(t.Context(), registered.ID, c, base); err != nil {
 				t.Fatalf("Subscribe: %v", err)
 			}
 		}
 		at := base.Add(time.Hour)
-		u, err := s.AnonymiseUser(t.Context(), "o-1", at)
+		u, err := s.AnonymiseUser(t.Context(), registered.ID, at)
 		if err != nil {
 			t.Fatalf("AnonymiseUser: %v", err)
 		}
@@ -38,30 +38,31 @@ func runProfileConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 		assertTime(t, "AnonymisedAt", u.AnonymisedAt, at)
 		assertUser(t, mustFind(t, s, "o-1"), u)
-		assertSubscriptions(t, s, "o-1")
+		assertSubscriptions(t, s, u.ID)
 		signups, err := s.ListActivitySignups(t.Context(), "A1")
 		if err != nil || len(signups) != 1 || signups[0].UserID != u.ID || signups[0].Name != "" || signups[0].Phone != "" {
 			t.Fatalf("ListActivitySignups = %v, %v; want the anonymous sign-up kept", signups, err)
 		}
-		hours, err := s.UserHours(t.Context(), "o-1")
+		hours, err := s.UserHours(t.Context(), u.ID)
 		if err != nil || len(hours) != 1 || hours[0].Minutes != 90 {
 			t.Fatalf("UserHours = %v, %v; want the 90 minutes kept", hours, err)
 		}
-		again, err := s.AnonymiseUser(t.Context(), "o-1", at.Add(time.Hour))
+		again, err := s.AnonymiseUser(t.Context(), u.ID, at.Add(time.Hour))
 		if err != nil {
 			t.Fatalf("AnonymiseUser again: %v", err)
 		}
 		assertTime(t, "AnonymisedAt after anonymising again", again.AnonymisedAt, at)
-		_, err = s.AnonymiseUser(t.Context(), "o-nobody", at)
+		_, err = s.AnonymiseUser(t.Context(), unknownUser, at)
 		assertCode(t, "AnonymiseUser of a stranger", err, store.ENOTFOUND, "")
 	})
 
 	t.Run("registering after anonymising fills a new profile", func(t *testing.T) {
 		s := open(t)
-		if _, _, err := s.RegisterVolunteer(t.Context(), registration("o-1", "古槐社区"), base); err != nil {
+		registered, _, err := s.RegisterVolunteer(t.Context(), registration("o-1", "古槐社区"), base)
+		if err != nil {
 			t.Fatalf("RegisterVolunteer: %v", err)
 		}
-		if _, err := s.AnonymiseUser(t.Context(), "o-1", base.Add(time.Hour)); err != nil {
+		if _, err := s.AnonymiseUser(t.Context(), registered.ID, base.Add(time.Hour)); err != nil {
 			t.Fatalf("AnonymiseUser: %v", err)
 		}
 		reg := store.Registration{OpenID: "o-1", Name: "张三", Phone: "13700000000", Community: "北关社区"}
@@ -90,12 +91,12 @@ func runProfileConformance(t *testing.T, open func(t *testing.T) store.Store) {
 				t.Fatalf("RegisterVolunteer: %v", err)
 			}
 		}
-		if _, err := s.AnonymiseUser(t.Context(), "o-4", base); err != nil {
+		if _, err := s.AnonymiseUser(t.Context(), mustFind(t, s, "o-4").ID, base); err != nil {
 			t.Fatalf("AnonymiseUser: %v", err)
 		}
 		// An envoy named by an invite has a name but no mobile.
 		mustInvite(t, s, store.NewInvite{Code: "Z1", Role: store.RoleEnvoy, Name: "张三", ExpiresAt: later})
-		if _, _, err := s.RedeemInvite(t.Context(), "o-5", "Z1", base, 3, time.Hour); err != nil {
+		if _, _, err := s.RedeemInvite(t.Context(), mustUser(t, s, "o-5"), "Z1", base, 3, time.Hour); err != nil {
 			t.Fatalf("RedeemInvite: %v", err)
 		}
 		tests := []struct {
@@ -144,7 +145,7 @@ func runProfileConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			_, err := s.FindUserByPhone(t.Context(), phone)
 			assertCode(t, "FindUserByPhone("+phone+")", err, store.ENOTFOUND, "")
 		}
-		if _, err := s.AnonymiseUser(t.Context(), "o-1", base); err != nil {
+		if _, err := s.AnonymiseUser(t.Context(), u.ID, base); err != nil {
 			t.Fatalf("AnonymiseUser: %v", err)
 		}
 		_, err = s.FindUserByPhone(t.Context(), "13812345678")
@@ -152,35 +153,35 @@ func runProfileConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("envoy progress gathers the standing", func(t *testing.T) {
-		s := withEnvoy(t, open)
-		mustEnvoy(t, s, "o-other")
+		s, envoy := withEnvoy(t, open)
+		other := mustEnvoy(t, s, "o-other")
 		ctx := t.Context()
-		buildStanding(t, s, "o-envoy", "")
-		care := mustActivity(t, s, newActivity("o-envoy", later, 0)) // A1 held
-		civility := newActivity("o-envoy", later, 0)
+		buildStanding(t, s, envoy, "")
+		care := mustActivity(t, s, newActivity(envoy, later, 0)) // A1 held
+		civility := newActivity(envoy, later, 0)
 		civility.Category = "文明有礼"
-		mustActivity(t, s, civility)                         // A2 open
-		mustActivity(t, s, newActivity("o-envoy", later, 0)) // A3 open
-		mustActivity(t, s, newActivity("o-other", later, 0)) // A4 someone else's
+		mustActivity(t, s, civility)                        // A2 open
+		mustActivity(t, s, newActivity(envoy, later, 0))    // A3 open
+		mustActivity(t, s, newActivity(other.ID, later, 0)) // A4 someone else's
 		for _, openID := range []string{"o-1", "o-2"} {
-			att, _, err := s.CheckIn(ctx, "A1", openID, later, nil, false)
+			att, _, err := s.CheckIn(ctx, "A1", mustUser(t, s, openID), later, nil, false)
 			if err != nil {
 				t.Fatalf("CheckIn: %v", err)
 			}
-			if _, err := s.ConfirmHours(ctx, "A1", "o-envoy", []store.HoursChange{{AttendanceID: att.ID, Minutes: 60}}, "", later); err != nil {
+			if _, err := s.ConfirmHours(ctx, "A1", envoy, []store.HoursChange{{AttendanceID: att.ID, Minutes: 60}}, "", later); err != nil {
 				t.Fatalf("ConfirmHours: %v", err)
 			}
 		}
-		if _, _, err := s.CheckIn(ctx, "A2", "o-1", later, nil, false); err != nil {
+		if _, _, err := s.CheckIn(ctx, "A2", mustUser(t, s, "o-1"), later, nil, false); err != nil {
 			t.Fatalf("CheckIn: %v", err)
 		}
-		if _, _, err := s.CheckIn(ctx, "A4", "o-3", later, nil, false); err != nil {
+		if _, _, err := s.CheckIn(ctx, "A4", mustUser(t, s, "o-3"), later, nil, false); err != nil {
 			t.Fatalf("CheckIn: %v", err)
 		}
 		if _, err := s.MarkActivityHeld(ctx, care.Code, later, "media"); err != nil {
 			t.Fatalf("MarkActivityHeld: %v", err)
 		}
-		p, err := s.EnvoyProgress(ctx, "o-envoy")
+		p, err := s.EnvoyProgress(ctx, envoy)
 		if err != nil {
 			t.Fatalf("EnvoyProgress: %v", err)
 		}
@@ -200,13 +201,12 @@ func runProfileConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			t.Errorf("held %d, minutes %d, volunteers %d; want 1, 120, 2", p.HeldActivities, p.ConfirmedMinutes, p.Volunteers)
 		}
 
-		empty, err := s.EnvoyProgress(ctx, "o-newcomer-envoy")
+		empty, err := s.EnvoyProgress(ctx, unknownUser)
 		assertCode(t, "EnvoyProgress of a stranger", err, store.ENOTFOUND, "")
 		if empty != nil {
 			t.Errorf("EnvoyProgress returned %v with an error", empty)
 		}
-		mustEnvoy(t, s, "o-fresh")
-		fresh, err := s.EnvoyProgress(ctx, "o-fresh")
+		fresh, err := s.EnvoyProgress(ctx, mustEnvoy(t, s, "o-fresh").ID)
 		if err != nil || fresh.ContactPoints == nil || fresh.Teams == nil || fresh.Brands == nil ||
 			fresh.ActivitiesByLine == nil || len(fresh.ActivitiesByLine) != 0 || fresh.ConfirmedMinutes != 0 {
 			t.Fatalf("EnvoyProgress of a fresh envoy = %+v, %v; want empty, non-nil parts", fresh, err)

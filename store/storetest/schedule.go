@@ -48,8 +48,8 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		mustTouch(t, s, "o-resident", base)
 		mustEnvoy(t, s, "o-volunteer-1")
 		mustEnvoy(t, s, "o-volunteer-2")
-		mustEnvoy(t, s, "o-deleted")
-		if _, err := s.AnonymiseUser(t.Context(), "o-deleted", base); err != nil {
+		deleted := mustEnvoy(t, s, "o-deleted")
+		if _, err := s.AnonymiseUser(t.Context(), deleted.ID, base); err != nil {
 			t.Fatalf("AnonymiseUser: %v", err)
 		}
 		volunteers, err := s.ListUsersByRole(t.Context(), store.RoleVolunteer)
@@ -68,12 +68,12 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("recurring lectures leave out one-off and cancelled ones", func(t *testing.T) {
-		s := withEnvoy(t, open)
-		mustCreateLecture(t, s, newLecture("o-envoy", "古槐社区", later)) // L1
-		oneOff := newLecture("o-envoy", "北关社区", later)
+		s, envoy := withEnvoy(t, open)
+		mustCreateLecture(t, s, newLecture(envoy, "古槐社区", later)) // L1
+		oneOff := newLecture(envoy, "北关社区", later)
 		oneOff.Recurrence = store.Recurrence{}
-		mustCreateLecture(t, s, oneOff)                               // L2
-		mustCreateLecture(t, s, newLecture("o-envoy", "北关社区", later)) // L3
+		mustCreateLecture(t, s, oneOff)                           // L2
+		mustCreateLecture(t, s, newLecture(envoy, "北关社区", later)) // L3
 		if _, err := s.CancelLecture(t.Context(), "L3", base); err != nil {
 			t.Fatalf("CancelLecture: %v", err)
 		}
@@ -90,9 +90,9 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("adding occurrences skips those the lecture has", func(t *testing.T) {
-		s := withEnvoy(t, open)
+		s, envoy := withEnvoy(t, open)
 		week := 7 * 24 * time.Hour
-		mustCreateLecture(t, s, newLecture("o-envoy", "古槐社区", later))
+		mustCreateLecture(t, s, newLecture(envoy, "古槐社区", later))
 		n, err := s.AddLectureOccurrences(t.Context(), " l1 ", []time.Time{later.Add(2 * week), later, later.Add(week), later.Add(week)})
 		if err != nil || n != 2 {
 			t.Fatalf("AddLectureOccurrences = %d, %v; want 2 new", n, err)
@@ -113,8 +113,8 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("an earlier occurrence moves the first start back", func(t *testing.T) {
-		s := withEnvoy(t, open)
-		mustCreateLecture(t, s, newLecture("o-envoy", "古槐社区", later))
+		s, envoy := withEnvoy(t, open)
+		mustCreateLecture(t, s, newLecture(envoy, "古槐社区", later))
 		if _, err := s.AddLectureOccurrences(t.Context(), "L1", []time.Time{later.Add(-time.Hour)}); err != nil {
 			t.Fatalf("AddLectureOccurrences: %v", err)
 		}
@@ -126,8 +126,8 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("adding occurrences refuses unknown and cancelled lectures and zero times", func(t *testing.T) {
-		s := withEnvoy(t, open)
-		mustCreateLecture(t, s, newLecture("o-envoy", "古槐社区", later))
+		s, envoy := withEnvoy(t, open)
+		mustCreateLecture(t, s, newLecture(envoy, "古槐社区", later))
 		_, err := s.AddLectureOccurrences(t.Context(), "L9", []time.Time{later})
 		assertCode(t, "AddLectureOccurrences of an unknown code", err, store.ENOTFOUND, "")
 		_, err = s.AddLectureOccurrences(t.Context(), "L1", []time.Time{later.Add(time.Hour), {}})
@@ -140,11 +140,11 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("occurrences between leave out cancelled lectures and sessions", func(t *testing.T) {
-		s := withEnvoy(t, open)
+		s, envoy := withEnvoy(t, open)
 		from, to := later, later.Add(48*time.Hour)
-		mustCreateLecture(t, s, newLecture("o-envoy", "古槐社区", from.Add(-time.Microsecond), from, to.Add(-time.Hour), to)) // L1
-		mustCreateLecture(t, s, newLecture("o-envoy", "北关社区", from.Add(time.Hour)))                                       // L2: cancelled
-		mustCreateLecture(t, s, newLecture("o-envoy", "北关社区", from.Add(time.Hour), from.Add(2*time.Hour)))                // L3: first session cancelled
+		mustCreateLecture(t, s, newLecture(envoy, "古槐社区", from.Add(-time.Microsecond), from, to.Add(-time.Hour), to)) // L1
+		mustCreateLecture(t, s, newLecture(envoy, "北关社区", from.Add(time.Hour)))                                       // L2: cancelled
+		mustCreateLecture(t, s, newLecture(envoy, "北关社区", from.Add(time.Hour), from.Add(2*time.Hour)))                // L3: first session cancelled
 		if _, err := s.CancelLecture(t.Context(), "L2", base); err != nil {
 			t.Fatalf("CancelLecture L2: %v", err)
 		}
@@ -172,7 +172,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		s := open(t)
 		subscribe := func(openID, community string) {
 			t.Helper()
-			if _, err := s.Subscribe(t.Context(), openID, community, base); err != nil {
+			if _, err := s.Subscribe(t.Context(), mustUser(t, s, openID), community, base); err != nil {
 				t.Fatalf("Subscribe(%s, %s): %v", openID, community, err)
 			}
 		}
@@ -180,13 +180,13 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			subscribe(id, "古槐社区")
 		}
 		subscribe("o-3", "北关社区")
-		if _, err := s.Unsubscribe(t.Context(), "o-off", "古槐社区", base); err != nil {
+		if _, err := s.Unsubscribe(t.Context(), mustUser(t, s, "o-off"), "古槐社区", base); err != nil {
 			t.Fatalf("Unsubscribe: %v", err)
 		}
 		if err := s.SetFollowing(t.Context(), "o-unfollowed", false, base); err != nil {
 			t.Fatalf("SetFollowing: %v", err)
 		}
-		if _, err := s.AnonymiseUser(t.Context(), "o-deleted", base); err != nil {
+		if _, err := s.AnonymiseUser(t.Context(), mustUser(t, s, "o-deleted"), base); err != nil {
 			t.Fatalf("AnonymiseUser: %v", err)
 		}
 		got, err := s.ListSubscribers(t.Context(), " 古槐社区 ")
@@ -200,14 +200,14 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("activities starting and ending between leave out cancelled ones", func(t *testing.T) {
-		s := withEnvoy(t, open)
+		s, envoy := withEnvoy(t, open)
 		from, to := later, later.Add(24*time.Hour)
-		mustActivity(t, s, newActivity("o-envoy", from.Add(-time.Hour), 0))  // A1: starts before, ends inside
-		mustActivity(t, s, newActivity("o-envoy", from.Add(3*time.Hour), 0)) // A2: inside
-		mustActivity(t, s, newActivity("o-envoy", from, 0))                  // A3: starts at from
-		mustActivity(t, s, newActivity("o-envoy", to.Add(-time.Hour), 0))    // A4: starts inside, ends after
-		mustActivity(t, s, newActivity("o-envoy", from.Add(5*time.Hour), 0)) // A5: cancelled
-		mustActivity(t, s, newActivity("o-envoy", to, 0))                    // A6: starts at to
+		mustActivity(t, s, newActivity(envoy, from.Add(-time.Hour), 0))  // A1: starts before, ends inside
+		mustActivity(t, s, newActivity(envoy, from.Add(3*time.Hour), 0)) // A2: inside
+		mustActivity(t, s, newActivity(envoy, from, 0))                  // A3: starts at from
+		mustActivity(t, s, newActivity(envoy, to.Add(-time.Hour), 0))    // A4: starts inside, ends after
+		mustActivity(t, s, newActivity(envoy, from.Add(5*time.Hour), 0)) // A5: cancelled
+		mustActivity(t, s, newActivity(envoy, to, 0))                    // A6: starts at to
 		if _, err := s.MarkActivityHeld(t.Context(), "A2", base, ""); err != nil {
 			t.Fatalf("MarkActivityHeld: %v", err)
 		}
@@ -234,9 +234,11 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		week := 7 * 24 * time.Hour
 		from, to := base, base.Add(week)
 		// Registered before the period: the envoy and o-old.
-		if _, _, err := s.RegisterVolunteer(t.Context(), store.Registration{OpenID: "o-envoy", Name: "李使者", Phone: "13900000001", Community: "古槐社区"}, from.Add(-time.Hour)); err != nil {
+		registered, _, err := s.RegisterVolunteer(t.Context(), store.Registration{OpenID: "o-envoy", Name: "李使者", Phone: "13900000001", Community: "古槐社区"}, from.Add(-time.Hour))
+		if err != nil {
 			t.Fatalf("RegisterVolunteer: %v", err)
 		}
+		envoy := registered.ID
 		if _, _, err := s.RegisterVolunteer(t.Context(), registration("o-old", "古槐社区"), from.Add(-time.Hour)); err != nil {
 			t.Fatalf("RegisterVolunteer: %v", err)
 		}
@@ -252,7 +254,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			t.Fatalf("RegisterVolunteer again: %v", err)
 		}
 		// Anonymised after registering inside: still counted.
-		if _, err := s.AnonymiseUser(t.Context(), "o-3", from.Add(2*time.Hour)); err != nil {
+		if _, err := s.AnonymiseUser(t.Context(), mustUser(t, s, "o-3"), from.Add(2*time.Hour)); err != nil {
 			t.Fatalf("AnonymiseUser: %v", err)
 		}
 		// Registered at to: outside.
@@ -260,14 +262,14 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			t.Fatalf("RegisterVolunteer: %v", err)
 		}
 
-		care := newActivity("o-envoy", from.Add(24*time.Hour), 2) // A1
+		care := newActivity(envoy, from.Add(24*time.Hour), 2) // A1
 		mustActivity(t, s, care)
-		civility := newActivity("o-envoy", from.Add(48*time.Hour), 0) // A2
+		civility := newActivity(envoy, from.Add(48*time.Hour), 0) // A2
 		civility.Category = "文明有礼"
 		mustActivity(t, s, civility)
-		mustActivity(t, s, newActivity("o-envoy", from.Add(72*time.Hour), 0)) // A3: cancelled
-		mustActivity(t, s, newActivity("o-envoy", from.Add(-time.Hour), 0))   // A4: before the period
-		mustActivity(t, s, newActivity("o-envoy", to, 0))                     // A5: after the period
+		mustActivity(t, s, newActivity(envoy, from.Add(72*time.Hour), 0)) // A3: cancelled
+		mustActivity(t, s, newActivity(envoy, from.Add(-time.Hour), 0))   // A4: before the period
+		mustActivity(t, s, newActivity(envoy, to, 0))                     // A5: after the period
 		cancelActivity(t, s, "A3")
 
 		for _, id := range []string{"o-1", "o-2", "o-old"} { // o-old is wait-listed
@@ -277,7 +279,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		mustSignUp(t, s, "A4", "o-1", base)
 		mustSignUp(t, s, "A5", "o-1", base)
 		for _, c := range []struct{ code, openID string }{{"A1", "o-1"}, {"A1", "o-2"}, {"A2", "o-1"}, {"A4", "o-1"}} {
-			if _, _, err := s.CheckIn(t.Context(), c.code, c.openID, from.Add(24*time.Hour), nil, false); err != nil {
+			if _, _, err := s.CheckIn(t.Context(), c.code, mustUser(t, s, c.openID), from.Add(24*time.Hour), nil, false); err != nil {
 				t.Fatalf("CheckIn(%s, %s): %v", c.code, c.openID, err)
 			}
 		}
@@ -291,7 +293,7 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			for i, a := range atts {
 				changes[i] = store.HoursChange{AttendanceID: a.ID, Minutes: minutes}
 			}
-			if _, err := s.ConfirmHours(t.Context(), code, "o-envoy", changes, "确认时长", from.Add(30*time.Hour)); err != nil {
+			if _, err := s.ConfirmHours(t.Context(), code, envoy, changes, "确认时长", from.Add(30*time.Hour)); err != nil {
 				t.Fatalf("ConfirmHours(%s): %v", code, err)
 			}
 		}

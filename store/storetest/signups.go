@@ -64,7 +64,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		user := mustTouch(t, s, "o-1", base)
 		want := []placement{seated("o-1"), seated("o-2"), waiting("o-3", 1), waiting("o-4", 2)}
 		for i, p := range want {
-			su, created, err := s.SignUp(t.Context(), "a1", p.OpenID, store.SourceChat, base.Add(time.Duration(i)*time.Minute))
+			su, created, err := s.SignUp(t.Context(), "a1", mustUser(t, s, p.OpenID), store.SourceChat, base.Add(time.Duration(i)*time.Minute))
 			if err != nil || !created {
 				t.Fatalf("SignUp(%s) = %v, %v, %v; want created", p.OpenID, su, created, err)
 			}
@@ -91,7 +91,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			openID string
 			want   placement
 		}{{"o-1", seated("o-1")}, {"o-2", waiting("o-2", 1)}} {
-			su, created, err := s.SignUp(t.Context(), "A1", tc.openID, store.SourceImport, base.Add(time.Hour))
+			su, created, err := s.SignUp(t.Context(), "A1", mustUser(t, s, tc.openID), store.SourceImport, base.Add(time.Hour))
 			if err != nil || created {
 				t.Fatalf("SignUp again = %v, %v, %v; want not created", su, created, err)
 			}
@@ -115,30 +115,29 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		assertSignups(t, s, "A1", want...)
 	})
 
-	t.Run("unknown user signs up as a new resident", func(t *testing.T) {
+	t.Run("unknown user is not found and not signed up", func(t *testing.T) {
 		s := withActivity(t, open, 5)
-		su, created, err := s.SignUp(t.Context(), "A1", "o-stranger", store.SourceImport, base)
-		if err != nil || !created || su.Status != store.SignupSeated || su.Source != store.SourceImport {
-			t.Fatalf("SignUp = %+v, %v, %v", su, created, err)
+		su, created, err := s.SignUp(t.Context(), "A1", unknownUser, store.SourceImport, base)
+		assertCode(t, "SignUp of an unknown user", err, store.ENOTFOUND, "")
+		if su != nil || created {
+			t.Fatalf("SignUp = %+v, %v with an error", su, created)
 		}
-		u := mustFind(t, s, "o-stranger")
-		if u.Role != store.RoleResident || u.ID != su.UserID {
-			t.Fatalf("user = %+v, want a resident with the sign-up's id", u)
-		}
+		assertSignups(t, s, "A1")
 	})
 
 	t.Run("sign-up errors", func(t *testing.T) {
 		s := withActivity(t, open, 5)
-		_, _, err := s.SignUp(t.Context(), "A9", "o-1", store.SourceChat, base)
+		user := mustUser(t, s, "o-1")
+		_, _, err := s.SignUp(t.Context(), "A9", user, store.SourceChat, base)
 		assertCode(t, "SignUp for an unknown activity", err, store.ENOTFOUND, "")
-		_, _, err = s.SignUp(t.Context(), "A1", " ", store.SourceChat, base)
-		assertCode(t, "SignUp with an empty openid", err, store.EINVALID, "")
-		_, _, err = s.SignUp(t.Context(), "A1", "o-1", "web", base)
+		_, _, err = s.SignUp(t.Context(), "A1", 0, store.SourceChat, base)
+		assertCode(t, "SignUp without a user", err, store.ENOTFOUND, "")
+		_, _, err = s.SignUp(t.Context(), "A1", user, "web", base)
 		assertCode(t, "SignUp from an unknown source", err, store.EINVALID, "")
 		if _, err := s.MarkActivityHeld(t.Context(), "A1", base, ""); err != nil {
 			t.Fatalf("MarkActivityHeld: %v", err)
 		}
-		_, _, err = s.SignUp(t.Context(), "A1", "o-1", store.SourceChat, base)
+		_, _, err = s.SignUp(t.Context(), "A1", user, store.SourceChat, base)
 		assertCode(t, "SignUp for a held activity", err, store.EINVALID, "")
 		assertSignups(t, s, "A1")
 		_, err = s.ListActivitySignups(t.Context(), "A9")
@@ -169,7 +168,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 				mustSignUp(t, s, "A1", id, base)
 			}
 			at := base.Add(time.Hour)
-			cancelled, promoted, err := s.CancelSignup(t.Context(), " a1 ", tc.cancel, at)
+			cancelled, promoted, err := s.CancelSignup(t.Context(), " a1 ", mustUser(t, s, tc.cancel), at)
 			if err != nil {
 				t.Fatalf("CancelSignup: %v", err)
 			}
@@ -189,18 +188,18 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 
 	t.Run("cancelling without a sign-up is not found", func(t *testing.T) {
 		s := withActivity(t, open, 1)
-		mustTouch(t, s, "o-2", base)
-		mustSignUp(t, s, "A1", "o-1", base)
-		for _, openID := range []string{"o-2", "o-nobody"} {
-			_, _, err := s.CancelSignup(t.Context(), "A1", openID, base)
-			assertCode(t, "CancelSignup of "+openID, err, store.ENOTFOUND, store.MsgNotSignedUp)
+		stranger := mustTouch(t, s, "o-2", base)
+		user := mustSignUp(t, s, "A1", "o-1", base).UserID
+		for _, id := range []int64{stranger.ID, unknownUser} {
+			_, _, err := s.CancelSignup(t.Context(), "A1", id, base)
+			assertCode(t, fmt.Sprintf("CancelSignup of user %d", id), err, store.ENOTFOUND, store.MsgNotSignedUp)
 		}
-		if _, _, err := s.CancelSignup(t.Context(), "A1", "o-1", base); err != nil {
+		if _, _, err := s.CancelSignup(t.Context(), "A1", user, base); err != nil {
 			t.Fatalf("CancelSignup: %v", err)
 		}
-		_, _, err := s.CancelSignup(t.Context(), "A1", "o-1", base)
+		_, _, err := s.CancelSignup(t.Context(), "A1", user, base)
 		assertCode(t, "CancelSignup twice", err, store.ENOTFOUND, store.MsgNotSignedUp)
-		_, _, err = s.CancelSignup(t.Context(), "A9", "o-1", base)
+		_, _, err = s.CancelSignup(t.Context(), "A9", user, base)
 		assertCode(t, "CancelSignup of an unknown activity", err, store.ENOTFOUND, "")
 	})
 
@@ -208,18 +207,18 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		s := withActivity(t, open, 1)
 		first := mustSignUp(t, s, "A1", "o-1", base)
 		mustSignUp(t, s, "A1", "o-2", base)
-		mustSignUp(t, s, "A1", "o-3", base)
-		if _, _, err := s.CancelSignup(t.Context(), "A1", "o-1", base.Add(time.Minute)); err != nil {
+		third := mustSignUp(t, s, "A1", "o-3", base)
+		if _, _, err := s.CancelSignup(t.Context(), "A1", first.UserID, base.Add(time.Minute)); err != nil {
 			t.Fatalf("CancelSignup: %v", err)
 		}
-		again, created, err := s.SignUp(t.Context(), "A1", "o-1", store.SourceChat, base.Add(2*time.Minute))
+		again, created, err := s.SignUp(t.Context(), "A1", first.UserID, store.SourceChat, base.Add(2*time.Minute))
 		if err != nil || !created || again.Status != store.SignupWaitlisted || again.Position != 2 || again.ID != first.ID {
 			t.Fatalf("SignUp again = %+v, %v, %v; want the same row wait-listed at 2", again, created, err)
 		}
 		assertTime(t, "CreatedAt", again.CreatedAt, base.Add(2*time.Minute))
 		assertSignups(t, s, "A1", seated("o-2"), waiting("o-3", 1), waiting("o-1", 2))
 		// A wait-list cancellation and a return also go to the end.
-		if _, _, err := s.CancelSignup(t.Context(), "A1", "o-3", base); err != nil {
+		if _, _, err := s.CancelSignup(t.Context(), "A1", third.UserID, base); err != nil {
 			t.Fatalf("CancelSignup: %v", err)
 		}
 		mustSignUp(t, s, "A1", "o-3", base)
@@ -227,19 +226,20 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	})
 
 	t.Run("user's sign-ups are the upcoming live ones, soonest first", func(t *testing.T) {
-		s := withEnvoy(t, open)
-		soon := mustActivity(t, s, newActivity("o-envoy", later, 1))                      // A1
-		farther := mustActivity(t, s, newActivity("o-envoy", later.Add(72*time.Hour), 0)) // A2
-		mustActivity(t, s, newActivity("o-envoy", base.Add(-3*time.Hour), 0))             // A3, ended
-		mustActivity(t, s, newActivity("o-envoy", later.Add(time.Hour), 0))               // A4, cancelled below
+		s, envoy := withEnvoy(t, open)
+		soon := mustActivity(t, s, newActivity(envoy, later, 1))                      // A1
+		farther := mustActivity(t, s, newActivity(envoy, later.Add(72*time.Hour), 0)) // A2
+		mustActivity(t, s, newActivity(envoy, base.Add(-3*time.Hour), 0))             // A3, ended
+		mustActivity(t, s, newActivity(envoy, later.Add(time.Hour), 0))               // A4, cancelled below
 		mustSignUp(t, s, "A1", "o-other", base)
 		for _, code := range []string{"A2", "A3", "A4", "A1"} {
 			mustSignUp(t, s, code, "o-1", base)
 		}
-		if _, _, err := s.CancelSignup(t.Context(), "A4", "o-1", base); err != nil {
+		user := mustUser(t, s, "o-1")
+		if _, _, err := s.CancelSignup(t.Context(), "A4", user, base); err != nil {
 			t.Fatalf("CancelSignup: %v", err)
 		}
-		list, err := s.ListUserSignups(t.Context(), "o-1", base)
+		list, err := s.ListUserSignups(t.Context(), user, base)
 		if err != nil {
 			t.Fatalf("ListUserSignups: %v", err)
 		}
@@ -259,7 +259,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		if list[0].Activity.Seated != 1 || list[0].Activity.Waitlisted != 1 {
 			t.Fatalf("A1 counts = %d, %d; want 1, 1", list[0].Activity.Seated, list[0].Activity.Waitlisted)
 		}
-		none, err := s.ListUserSignups(t.Context(), "o-nobody", base)
+		none, err := s.ListUserSignups(t.Context(), unknownUser, base)
 		if err != nil || none == nil || len(none) != 0 {
 			t.Fatalf("ListUserSignups of a stranger = %v, %v; want an empty list", none, err)
 		}
@@ -269,8 +269,12 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		s := withActivity(t, open, 20)
 		const n = 50
 		signups, created, errs := make([]*store.Signup, n), make([]bool, n), make([]error, n)
+		users := make([]int64, n)
+		for i := range users {
+			users[i] = mustUser(t, s, fmt.Sprintf("o-%d", i))
+		}
 		atOnce(n, func(i int) {
-			signups[i], created[i], errs[i] = s.SignUp(context.Background(), "A1", fmt.Sprintf("o-%d", i), store.SourceChat, base)
+			signups[i], created[i], errs[i] = s.SignUp(context.Background(), "A1", users[i], store.SourceChat, base)
 		})
 		positions := []int{}
 		seatedByCall := map[string]bool{}
@@ -321,12 +325,13 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("concurrent cancellations promote each waiting volunteer once", func(t *testing.T) {
 		s := withActivity(t, open, 10)
 		ids := openIDs(20)
-		for _, id := range ids {
-			mustSignUp(t, s, "A1", id, base)
+		users := make([]int64, len(ids))
+		for i, id := range ids {
+			users[i] = mustSignUp(t, s, "A1", id, base).UserID
 		}
 		promoted, errs := make([]*store.Signup, 10), make([]error, 10)
 		atOnce(10, func(i int) {
-			_, promoted[i], errs[i] = s.CancelSignup(context.Background(), "A1", ids[i], base)
+			_, promoted[i], errs[i] = s.CancelSignup(context.Background(), "A1", users[i], base)
 		})
 		got := []string{}
 		for i, err := range errs {

@@ -33,10 +33,11 @@ func TestActions(t *testing.T) {
 			if !strings.Contains(r.Body, "绑定 "+m[1]) {
 				t.Errorf("page does not tell what to send")
 			}
-			if _, err := s.TouchUser(ctx, "o-qian", testNow); err != nil {
+			qian, err := s.TouchUser(ctx, "o-qian", testNow)
+			if err != nil {
 				t.Fatal(err)
 			}
-			u, inv, err := s.RedeemInvite(ctx, "o-qian", m[1], testNow.Add(time.Hour), 5, time.Hour)
+			u, inv, err := s.RedeemInvite(ctx, qian.ID, m[1], testNow.Add(time.Hour), 5, time.Hour)
 			if err != nil {
 				t.Fatalf("RedeemInvite(%s): %v", m[1], err)
 			}

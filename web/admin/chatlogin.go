@@ -69,10 +69,15 @@ func (s *server) accountUser(ctx context.Context, name string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("admin: account user: %w", err)
 	}
-	if _, _, err := s.st.RedeemInvite(ctx, openID, inv.Code, now, 1<<30, time.Minute); err != nil {
+	// Created not following, so that it never receives notices.
+	if err := s.st.SetFollowing(ctx, openID, false, now); err != nil {
 		return "", fmt.Errorf("admin: account user: %w", err)
 	}
-	if err := s.st.SetFollowing(ctx, openID, false, now); err != nil {
+	u, err := s.st.FindUserByOpenID(ctx, openID)
+	if err != nil {
+		return "", fmt.Errorf("admin: account user: %w", err)
+	}
+	if _, _, err := s.st.RedeemInvite(ctx, u.ID, inv.Code, now, 1<<30, time.Minute); err != nil {
 		return "", fmt.Errorf("admin: account user: %w", err)
 	}
 	return openID, nil

@@ -62,7 +62,11 @@ func TestLoginHardening(t *testing.T) {
 			if _, err := s.CreateInvite(ctx, store.NewInvite{Code: "LINKADM2", Role: store.RoleAdmin, Name: "赵科员", ExpiresAt: testNow.Add(time.Hour)}, testNow); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := s.RedeemInvite(ctx, "o-chat-admin", "LINKADM2", testNow, 5, time.Hour); err != nil {
+			chatAdmin, err := s.TouchUser(ctx, "o-chat-admin", testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.RedeemInvite(ctx, chatAdmin.ID, "LINKADM2", testNow, 5, time.Hour); err != nil {
 				t.Fatal(err)
 			}
 			if err := e.cache.Set(ctx, store.AdminLinkKey("tok123"), "o-chat-admin", time.Minute); err != nil {

@@ -202,41 +202,46 @@ func seedCampaign(t *testing.T, s store.Store) seed {
 			t.Fatalf("seed: %s: %v", what, err)
 		}
 	}
-	register := func(openID, name, phone, community string) {
-		_, _, err := s.RegisterVolunteer(ctx, store.Registration{OpenID: openID, Name: name, Phone: phone, Community: community}, at)
+	register := func(openID, name, phone, community string) int64 {
+		u, _, err := s.RegisterVolunteer(ctx, store.Registration{OpenID: openID, Name: name, Phone: phone, Community: community}, at)
 		must("register "+name, err)
+		return u.ID
 	}
-	register("o-envoy", "李使者", "13900000001", "古槐社区")
+	envoyID := register("o-envoy", "李使者", "13900000001", "古槐社区")
 	_, err := s.CreateInvite(ctx, store.NewInvite{Code: "SEEDCODE", Role: store.RoleEnvoy, Name: "李使者", EnvoyLevel: "市", EnvoyKind: "和谐使者", ExpiresAt: at.Add(time.Hour)}, at)
 	must("invite", err)
-	envoy, _, err := s.RedeemInvite(ctx, "o-envoy", "SEEDCODE", at, 5, time.Hour)
+	envoy, _, err := s.RedeemInvite(ctx, envoyID, "SEEDCODE", at, 5, time.Hour)
 	must("redeem", err)
-	_, _, err = s.AddContactPoint(ctx, "o-envoy", "古槐社区", at)
+	_, _, err = s.AddContactPoint(ctx, envoyID, "古槐社区", at)
 	must("contact point", err)
-	_, err = s.CreateTeam(ctx, "o-envoy", "古槐银发志愿队", "古槐社区", at)
+	_, err = s.CreateTeam(ctx, envoyID, "古槐银发志愿队", "古槐社区", at)
 	must("team", err)
 	starts := testNow.Add(-3 * 24 * time.Hour)
-	a, err := s.CreateActivity(ctx, store.NewActivity{EnvoyOpenID: "o-envoy", Title: "敬老院包饺子", Category: "关爱困难群体",
+	a, err := s.CreateActivity(ctx, store.NewActivity{EnvoyID: envoyID, Title: "敬老院包饺子", Category: "关爱困难群体",
 		ServiceType: "文体活动", StartsAt: starts, EndsAt: starts.Add(2 * time.Hour), Place: "古槐社区敬老院", Community: "古槐社区", Quota: 20}, at)
 	must("activity", err)
-	register("o-v1", "张三", "13812345678", "古槐社区")
-	register("o-v2", "王五", "13987654321", "古槐社区")
-	register("o-v3", "赵六", "13700001111", "古槐社区")
-	for _, v := range []string{"o-v1", "o-v2", "o-v3"} {
+	v1 := register("o-v1", "张三", "13812345678", "古槐社区")
+	v2 := register("o-v2", "王五", "13987654321", "古槐社区")
+	v3 := register("o-v3", "赵六", "13700001111", "古槐社区")
+	for _, v := range []int64{v1, v2, v3} {
 		_, _, err := s.SignUp(ctx, a.Code, v, store.SourceChat, at)
 		must("sign up", err)
 	}
-	_, _, err = s.CheckIn(ctx, a.Code, "o-v1", starts, nil, false)
+	_, _, err = s.CheckIn(ctx, a.Code, v1, starts, nil, false)
 	must("check in", err)
-	_, err = s.CheckOut(ctx, a.Code, "o-v1", starts.Add(2*time.Hour), nil, false, 120)
+	_, err = s.CheckOut(ctx, a.Code, v1, starts.Add(2*time.Hour), nil, false, 120)
 	must("check out", err)
-	_, _, err = s.CheckIn(ctx, a.Code, "o-v2", starts.Add(5*time.Minute), &store.Position{Lat: 1, Lng: 1}, true)
+	_, _, err = s.CheckIn(ctx, a.Code, v2, starts.Add(5*time.Minute), &store.Position{Lat: 1, Lng: 1}, true)
 	must("check in far", err)
-	for _, sub := range []struct{ openID, community string }{
-		{"o-v1", "古槐社区"}, {"o-v2", "古槐社区"}, {"o-v3", "古槐社区"}, {"o-envoy", "北关社区"},
+	for _, sub := range []struct {
+		openID    string
+		id        int64
+		community string
+	}{
+		{"o-v1", v1, "古槐社区"}, {"o-v2", v2, "古槐社区"}, {"o-v3", v3, "古槐社区"}, {"o-envoy", envoyID, "北关社区"},
 	} {
 		must("follow", s.SetFollowing(ctx, sub.openID, true, at))
-		_, err := s.Subscribe(ctx, sub.openID, sub.community, at)
+		_, err := s.Subscribe(ctx, sub.id, sub.community, at)
 		must("subscribe", err)
 	}
 	return seed{Envoy: envoy, Activity: a}

@@ -96,7 +96,12 @@ func (s *server) confirmHours(w http.ResponseWriter, r *http.Request, ss *sessio
 		return
 	}
 	audited := "管理后台 " + ss.Name + "：" + reason
-	n, err := s.st.ConfirmHours(r.Context(), code, ss.Actor, []store.HoursChange{{AttendanceID: id, Minutes: minutes}}, audited, s.now())
+	actor, err := s.st.FindUserByOpenID(r.Context(), ss.Actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, err := s.st.ConfirmHours(r.Context(), code, actor.ID, []store.HoursChange{{AttendanceID: id, Minutes: minutes}}, audited, s.now())
 	switch store.ErrorCode(err) {
 	case "":
 	case store.ENOTFOUND:
