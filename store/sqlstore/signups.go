@@ -68,9 +68,16 @@ func (db *DB) SignUp(ctx context.Context, activityCode string, userID int64, sou
 			return store.Errorf(store.EINVALID, "activity %s is %s, not open", a.code, a.status)
 		}
 		if !tx.d.pg {
-			if live, err := findLiveSignup(ctx, tx, code, userID); err == nil {
-				s = live
-				return nil
+			// A short statement: SQLite parses each one anew, and this
+			// one finds nothing for most sign-ups.
+			var liveID int64
+			err := tx.row(ctx, `SELECT id FROM signups WHERE activity_id = $1 AND user_id = $2 AND status <> 'cancelled'`,
+				a.id, userID).Scan(&liveID)
+			if err == nil {
+				s, err = findSignup(ctx, tx, liveID)
+				return err
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
 			}
 		}
 		// Seat or wait-list by the seats taken, at the next arrival order;
