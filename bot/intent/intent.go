@@ -44,8 +44,10 @@ const (
 	Progress        = "progress"
 	CancelLecture   = "cancel_lecture"
 	DeleteAccount   = "delete_account"
-	More            = "more"        // the rest of a long list
-	AdminLogin      = "admin_login" // a one-time dashboard login link
+	CancelActivity  = "cancel_activity" // an envoy calls an activity off
+	ModifyActivity  = "modify_activity" // an envoy moves an activity or changes its place or quota
+	More            = "more"            // the rest of a long list
+	AdminLogin      = "admin_login"     // a one-time dashboard login link
 	Unknown         = "unknown"
 )
 
@@ -56,7 +58,7 @@ var All = []string{
 	Lectures, Subscribe, Unsubscribe, Activities, Bind, ContactPoint,
 	TeamCreate, TeamJoin, PublishActivity, PublishLecture, ActivityCheckin,
 	ConfirmHours, Brand, Import, Progress, CancelLecture, DeleteAccount,
-	More, AdminLogin, Unknown,
+	CancelActivity, ModifyActivity, More, AdminLogin, Unknown,
 }
 
 // wholeMessages are intents that only a whole message (less politeness
@@ -116,6 +118,11 @@ type Result struct {
 	Quota       int      `json:"quota,omitempty"`
 	Occurrences []string `json:"occurrences,omitempty"`
 	Description string   `json:"description,omitempty"`
+	// Reason is why an envoy cancels an activity, as typed.
+	Reason string `json:"reason,omitempty"`
+	// Date is a day without a time of day, YYYY-MM-DD: the session of a
+	// recurring lecture to cancel ("取消讲座 L3 12月5日").
+	Date string `json:"date,omitempty"`
 	// Recurrence is a recurring lecture's rule, structurally (the
 	// description says it in words).
 	Recurrence *store.Recurrence `json:"recurrence,omitempty"`
@@ -168,7 +175,10 @@ var commands = []command{
 	{keywords: brandKeywords, parse: parseBrand},
 	{keywords: importKeywords, parse: parseImport},
 	{keywords: progressKeywords, parse: bare(Progress)},
-	{keywords: []string{"取消讲座", "讲座取消", "撤销讲座", "撤回讲座", "删除讲座"}, suffixes: []string{"取消讲座", "讲座取消"}, parse: parseCancelLecture},
+	{keywords: []string{"取消讲座", "讲座取消", "撤销讲座", "撤回讲座", "删除讲座"}, suffixes: []string{"取消讲座", "讲座取消", "讲座取消了"}, parse: parseCancelLecture},
+	{keywords: cancelActivityKeywords, suffixes: cancelActivitySuffixes, parse: parseCancelActivity},
+	{keywords: modifyActivityKeywords, parse: parseModifyActivity},
+	{keywords: []string{"改一下", "改时间", "改期", "改地点", "改名额", "推迟", "延期", "改到", "改成", "改为"}, parse: parseLooseModify},
 	{keywords: deleteAccountKeywords, parse: bare(DeleteAccount)},
 }
 

@@ -179,16 +179,6 @@ func parseConfirmSplit(rest string, now time.Time) (Result, bool) {
 	return withActivity(ConfirmHours)(rest, now)
 }
 
-// parseCancelLecture reads "取消讲座 L3".
-func parseCancelLecture(rest string, _ time.Time) (Result, bool) {
-	r := Result{Intent: CancelLecture}
-	r.Code, _ = findCode(rest, lectureLetter)
-	if r.Code == "" {
-		r.Missing = []string{FieldCode}
-	}
-	return r, true
-}
-
 // Keywords of the commands that take a community.
 var (
 	lecturesKeywords = []string{

@@ -48,6 +48,8 @@ type when struct {
 	start, end  time.Time
 	hasStart    bool
 	hasEnd      bool
+	day         time.Time // a date read without a time of day
+	hasDay      bool
 	problem     string // ProblemNoTime or ProblemBadTime
 	rule        string // a recurrence normalised, without its time: 每周六
 	recurrence  store.Recurrence
@@ -92,6 +94,7 @@ func extractWhen(text string, now time.Time, recurring bool) (when, string) {
 		w.start, w.hasStart = w.occurrences[0], true
 	case day != nil && !hasClock:
 		w.problem = ProblemNoTime
+		w.day, w.hasDay = day(0, false)
 	case hasClock:
 		offset := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute
 		d, ok := today, true
@@ -192,8 +195,11 @@ func extractDate(text string, today, now time.Time, w *when) (func(time.Duration
 	}
 	monthDay := func(mo, d int) func(time.Duration, bool) (time.Time, bool) {
 		return func(time.Duration, bool) (time.Time, bool) {
+			// A date without a year is the next one to come, unless it
+			// passed within the last two months: then it is that past
+			// day, to be refused, not silently moved a year on.
 			t, ok := civilDate(today.Location(), today.Year(), mo, d)
-			if ok && t.Before(today) {
+			if ok && t.Before(today.AddDate(0, -2, 0)) {
 				t, ok = civilDate(today.Location(), today.Year()+1, mo, d)
 			}
 			return t, ok
