@@ -150,6 +150,13 @@ func (c *Campaign) LineByName(s string) *ActivityLine {
 	return nil
 }
 
+// Words lists every word people use for the line: its name, its aliases
+// and its service types. The chat parser reads lines by these words.
+func (l *ActivityLine) Words() []string {
+	words := append([]string{l.Name}, l.Aliases...)
+	return append(words, l.ServiceTypes...)
+}
+
 // names lists every word that picks l: its key, name and aliases.
 func (l *ActivityLine) names() []string {
 	return append([]string{l.Key, l.Name}, l.Aliases...)

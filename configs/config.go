@@ -180,6 +180,13 @@ func (c *Config) loadFile(path string) error {
 }
 
 // loadCampaign reads CampaignFile, or the built-in campaign when it is empty.
+// DefaultCampaign is the campaign of the embedded campaign.yaml.
+func DefaultCampaign() (Campaign, error) {
+	var c Campaign
+	err := decodeStrict(defaultCampaign, "embedded campaign.yaml", &c)
+	return c, err
+}
+
 func (c *Config) loadCampaign() error {
 	data, source := defaultCampaign, "embedded campaign.yaml"
 	if c.CampaignFile != "" {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -61,7 +62,7 @@ func (h *Handlers) TeamCreate(ctx context.Context, req *Request) (bot.Reply, err
 
 // TeamJoin answers `入队 T3`.
 func (h *Handlers) TeamJoin(ctx context.Context, req *Request) (bot.Reply, error) {
-	code := req.Parse.Team
+	code := cmp.Or(req.Parse.Code, req.Parse.Team)
 	if code == "" {
 		return bot.Reply{Text: missing([]string{"team"}, "入队 T3")}, nil
 	}

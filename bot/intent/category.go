@@ -1,38 +1,51 @@
 package intent
 
-import "strings"
+import (
+	"sort"
+	"strings"
+	"sync/atomic"
 
-// Category is one activity line of the campaign notice with the words people
-// use for it: the line's name, its short forms, and its service types.
+	"envoybot/configs"
+)
+
+// Category is one activity line with the words people use for it: the
+// line's name, its aliases and its service types.
 type Category struct {
 	Line  string   // the line as the notice names it, e.g. 关爱困难群体
-	Words []string // every word that selects the line, the line name included
+	Words []string // every word that selects the line, longest first
 }
 
-// Categories is the vocabulary of activity lines, the one table both the
-// parser and the handlers read. It reproduces the notice; a deployment may
-// replace it from configuration before the first Parse (it is not guarded
-// for concurrent writes).
-var Categories = []Category{
-	{Line: "关爱困难群体", Words: []string{
-		"关爱困难群体", "关爱", "敬老", "助残", "助老", "家政服务", "文体活动", "心理疏导", "医疗保健",
-		"法律服务", "关爱老人", "关爱儿童",
-	}},
-	{Line: "文明有礼", Words: []string{
-		"文明有礼", "做文明有礼济宁人", "文明礼仪", "环境卫生", "网络文明", "公共秩序", "文明劝导",
-	}},
-	{Line: "时代新风", Words: []string{
-		"时代新风", "弘扬时代新风尚", "时代新风尚", "知识讲座", "巡回展览", "阅读推广", "移风易俗",
-	}},
-	{Line: "平安和谐", Words: []string{
-		"平安和谐", "法律进社区", "普法", "五老", "法律知识讲座", "法律宣传",
-	}},
+// categories is the vocabulary of activity lines: one list, the campaign's
+// (configs/campaign.yaml), read by the parser and the handlers alike.
+var categories atomic.Pointer[[]Category]
+
+func init() {
+	c, err := configs.DefaultCampaign()
+	if err != nil {
+		panic("intent: the embedded campaign does not load: " + err.Error())
+	}
+	UseLines(c.Lines)
 }
 
-// CategoryLine returns the line a category word selects ("心理疏导" →
-// "关爱困难群体"), so a handler can resolve what the parser kept as typed.
+// UseLines makes the configured activity lines the parser's vocabulary; the
+// server calls it once the configuration is loaded.
+func UseLines(lines []configs.ActivityLine) {
+	cs := make([]Category, 0, len(lines))
+	for i := range lines {
+		words := append([]string(nil), lines[i].Words()...)
+		sort.SliceStable(words, func(a, b int) bool { return len(words[a]) > len(words[b]) })
+		cs = append(cs, Category{Line: lines[i].Name, Words: words})
+	}
+	categories.Store(&cs)
+}
+
+// Categories returns the vocabulary in use.
+func Categories() []Category { return *categories.Load() }
+
+// CategoryLine returns the line a word selects ("敬老" → "关爱困难群体",
+// "心理疏导" → "关爱困难群体").
 func CategoryLine(word string) (string, bool) {
-	for _, c := range Categories {
+	for _, c := range Categories() {
 		for _, w := range c.Words {
 			if w == word {
 				return c.Line, true
@@ -48,10 +61,15 @@ func isCategoryWord(word string) bool {
 	return ok
 }
 
+// isLineWord is isCategoryWord for words that may carry a "的"/"类".
+func isLineWord(word string) bool {
+	return isCategoryWord(strings.TrimRight(word, "的类"))
+}
+
 // categoryPrefix finds the longest category word that starts s.
 func categoryPrefix(s string) (string, bool) {
 	best := ""
-	for _, c := range Categories {
+	for _, c := range Categories() {
 		for _, w := range c.Words {
 			if len(w) > len(best) && strings.HasPrefix(s, w) {
 				best = w
@@ -59,4 +77,18 @@ func categoryPrefix(s string) (string, bool) {
 		}
 	}
 	return best, best != ""
+}
+
+// lineIn finds the line whose longest word stands in a sentence ("创城的活动
+// 有吗", "有没有普法方面的活动"), "" when none does.
+func lineIn(s string) string {
+	best, line := "", ""
+	for _, c := range Categories() {
+		for _, w := range c.Words {
+			if len(w) > len(best) && strings.Contains(s, w) {
+				best, line = w, c.Line
+			}
+		}
+	}
+	return line
 }

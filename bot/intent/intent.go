@@ -65,7 +65,7 @@ var All = []string{
 // and punctuation) means: "更多" inside a sentence is no request for the
 // next page.
 var wholeMessages = map[string]string{
-	"更多": More, "下一页": More, "继续": More, "查看更多": More, "more": More, "More": More, "MORE": More,
+	"更多": More, "下一页": More, "还有": More, "还有吗": More, "还有没有": More, "后面呢": More, "继续": More, "查看更多": More, "more": More, "More": More, "MORE": More,
 	"登录后台": AdminLogin, "管理后台": AdminLogin, "后台": AdminLogin, "后台登录": AdminLogin, "登录管理后台": AdminLogin,
 }
 
@@ -143,6 +143,9 @@ type command struct {
 	// also there: "我已到达，签到A12".
 	anywhere bool
 	parse    func(rest string, now time.Time) (Result, bool)
+	// suffixParse, when set, reads the words before a suffix instead of
+	// parse: "法律讲座" names a topic where "讲座 古槐" names a community.
+	suffixParse func(before string, now time.Time) (Result, bool)
 }
 
 // commands is the keyword table. Adding an intent means adding a row.
@@ -158,12 +161,15 @@ var commands = []command{
 	{anywhere: true, keywords: []string{"签到", "我要签到", "扫码签到"}, suffixes: []string{"签到"}, parse: withActivity(Checkin)},
 	{keywords: arrivedKeywords, suffixes: arrivedSuffixes, parse: parseArrived},
 	{anywhere: true, keywords: []string{"签退", "我要签退", "扫码签退"}, suffixes: []string{"签退"}, parse: withActivity(Checkout)},
-	{keywords: lecturesKeywords, suffixes: []string{"讲座", "的讲座", "讲座列表", "有什么讲座", "有哪些讲座"}, parse: withCommunity(Lectures, false)},
-	{keywords: subscribeKeywords, parse: withCommunity(Subscribe, false)},
-	{keywords: unsubscribeKeywords, parse: withCommunity(Unsubscribe, false)},
+	{
+		keywords: lecturesKeywords, parse: withCommunity(Lectures, false, true, wTellMe, wStop, wNotice),
+		suffixes: []string{"讲座", "的讲座", "讲座列表", "有什么讲座", "有哪些讲座"}, suffixParse: withCommunity(Lectures, false, false, wTellMe, wStop, wNotice),
+	},
+	{keywords: subscribeKeywords, parse: withCommunity(Subscribe, true, true)},
+	{keywords: unsubscribeKeywords, parse: withCommunity(Unsubscribe, false, true)},
 	{keywords: activitiesKeywords, suffixes: activitiesSuffixes, parse: parseActivities},
 	{keywords: bindKeywords, parse: parseBind},
-	{keywords: contactPointKeywords, parse: withCommunity(ContactPoint, true)},
+	{keywords: contactPointKeywords, parse: withCommunity(ContactPoint, true, true)},
 	{keywords: teamCreateKeywords, parse: parseTeamCreate},
 	{keywords: teamJoinKeywords, parse: parseTeamJoin(true)},
 	{keywords: []string{"加入"}, parse: parseTeamJoin(false)},
@@ -209,19 +215,41 @@ func buildKeywordIndex(cmds []command, words func(*command) []string) []keywordE
 // returns one of All as Intent. now anchors relative dates ("明天下午3点"),
 // and its location (the campaign's time zone, from configuration) is where
 // every date is read.
+//
+// Reading goes from the most explicit to the least: a command keyword at
+// the start (or a code before it, or a keyword at the end), then the
+// lexicon's frames — the words a sentence contains, in any order — and, when
+// nothing reads the whole message, the message less a clause at either end
+// ("我是古槐社区的老李，…", "…，顺便问一下").
 func Parse(text string, now time.Time) Result {
-	body := Normalize(text)
+	body := fold(Normalize(text))
 	if rest, ok := strings.CutPrefix(body, "+1"); ok && (rest == "" || !isDigit(rest[0])) {
 		body = "报名 " + rest // "+1 A12": the group-chat way to join, whose "+" politeness would trim
 	}
 	if isQuestionMarks(body) {
 		return Result{Intent: Help}
 	}
-	if in, ok := wholeMessages[strings.Trim(body, " ,.!?。！？~")]; ok {
+	if r := parseBody(body, now); r.Intent != Unknown {
+		return r
+	}
+	return parseClauses(body, now)
+}
+
+// fold applies the lexicon's spelling folds: input-method slips and
+// traditional characters, measure words between a verb and its object.
+func fold(body string) string {
+	body = slips.Replace(body)
+	return reMeasure.ReplaceAllString(body, "$1$3")
+}
+
+// parseBody reads one message, or one part of it, as a whole.
+func parseBody(body string, now time.Time) Result {
+	if in, ok := wholeMessage(body); ok {
 		return Result{Intent: in}
 	}
+	whole := body
 	body, greeted := stripPoliteness(body)
-	if in, ok := wholeMessages[strings.Trim(body, " ,.!?。！？~")]; ok {
+	if in, ok := wholeMessage(body); ok {
 		return Result{Intent: in}
 	}
 	if body == "" {
@@ -230,32 +258,87 @@ func Parse(text string, now time.Time) Result {
 		}
 		return Result{Intent: Unknown}
 	}
+	if r, ok := parseCommand(body, now); ok {
+		return r
+	}
+	if r, ok := matchFrame(whole, now); ok {
+		return r
+	}
+	if c := compact(body); c != body && !strings.ContainsAny(c, "0123456789") {
+		// "进 度", "注 销": a bare command typed with spaces between its characters.
+		if r, ok := parseCommand(c, now); ok && len(r.Missing) == 0 && r.Problem == "" {
+			return r
+		}
+	}
+	return Result{Intent: Unknown}
+}
+
+// wholeMessage reads the messages whose whole text is the intent: "更多",
+// a greeting alone.
+func wholeMessage(body string) (string, bool) {
+	t := compact(strings.Trim(body, " ,.!?。！？~"))
+	if in, ok := wholeMessages[t]; ok {
+		return in, true
+	}
+	for _, g := range greetingsOnly {
+		if t == g {
+			return Help, true
+		}
+	}
+	return "", false
+}
+
+// parseCommand reads a message by the keyword table.
+func parseCommand(body string, now time.Time) (Result, bool) {
 	for _, e := range keywordIndex {
 		rest, ok := cutKeyword(body, e.keyword)
 		if !ok {
 			continue
 		}
 		if r, ok := e.cmd.parse(rest, now); ok {
-			return r
+			return r, true
+		}
+	}
+	for _, v := range commandVerbs {
+		// "设置联系点 …": a verb before an object keyword the table lists
+		// bare or with another verb.
+		if rest, ok := cutKeyword(body, v); ok && rest != "" && !isGap(firstRune(rest)) {
+			for _, e := range keywordIndex {
+				if after, ok := cutKeyword(rest, e.keyword); ok {
+					if r, ok := e.cmd.parse(after, now); ok {
+						return r, true
+					}
+				}
+			}
+		}
+	}
+	if m := reLeadingNoun.FindStringSubmatchIndex(body); m != nil {
+		// "活动A18取消": the noun before the code reads as after it.
+		if r, ok := parseCodeFirst(body[m[4]:m[5]]+body[m[2]:m[3]]+body[m[5]:], now); ok {
+			return r, true
 		}
 	}
 	if r, ok := parseCodeFirst(body, now); ok {
-		return r
+		return r, true
 	}
 	for _, e := range suffixIndex {
 		before, ok := cutSuffix(body, e.keyword)
 		if !ok {
 			continue
 		}
-		if r, ok := e.cmd.parse(before, now); ok {
-			return r
+		parse := e.cmd.parse
+		if e.cmd.suffixParse != nil {
+			parse = e.cmd.suffixParse
+		}
+		if r, ok := parse(before, now); ok {
+			return r, true
 		}
 	}
 	if code, _ := findCode(body, activityLetter); code != "" {
 		for _, e := range keywordIndex {
 			if i := strings.Index(body, e.keyword); e.cmd.anywhere && i > 0 {
 				if r, ok := e.cmd.parse(body[:i]+" "+body[i+len(e.keyword):], now); ok {
-					return r
+					return r, true
 				}
 			}
 		}
@@ -264,13 +347,46 @@ func Parse(text string, now time.Time) Result {
 		// "A12 李秀英 139…": a code and a mobile, the sign-up keyword forgotten.
 		if phone, _, _ := extractPhone(rest); phone != "" {
 			r, _ := parseSignup(body, now)
+			return r, true
+		}
+	}
+	return parseRegisterAnywhere(body, now)
+}
+
+// reLeadingNoun is 活动 or 讲座 typed before the code: "活动A18取消".
+var reLeadingNoun = regexp.MustCompile(`^(活动|讲座)\s*((?i:[AL])[ \-#]?[0-9]{1,6})`)
+
+// parseClauses reads a message that is not understood as a whole by its
+// parts: without up to three clauses in front (a self-introduction, a
+// greeting) or two behind (an afterthought).
+func parseClauses(body string, now time.Time) Result {
+	cuts := clauseCuts(body)
+	for i := 0; i < len(cuts) && i < 3; i++ {
+		if r := parseBody(trimGaps(body[cuts[i]:]), now); r.Intent != Unknown {
 			return r
 		}
 	}
-	if r, ok := parseRegisterAnywhere(body, now); ok {
-		return r
+	for i := len(cuts) - 1; i >= 0 && i >= len(cuts)-2; i-- {
+		if r := parseBody(trimGaps(body[:cuts[i]]), now); r.Intent != Unknown {
+			return r
+		}
 	}
 	return Result{Intent: Unknown}
+}
+
+// clauseCuts are the offsets where a clause ends: after a separator or a
+// space.
+func clauseCuts(body string) []int {
+	var cuts []int
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case ',', ' ', '\n', '.', '!', '?', ':', '~':
+			if i > 0 && i+1 < len(body) {
+				cuts = append(cuts, i+1)
+			}
+		}
+	}
+	return cuts
 }
 
 // registerAnywhere are the words that make a message a registration even

@@ -48,7 +48,7 @@ func TestParse(t *testing.T) {
 		{"help with a topic", "帮助 报名", help},
 		{"help with zero-width space inside", "帮\u200b助", help},
 		{"are you there", "在吗？", help},
-		{"how-to about something else stays unknown", "请问这个怎么用", unknown},
+		{"how-to about the account is help", "请问这个怎么用", Result{Intent: Help}},
 
 		// register: canonical and reordered
 		{"register canonical", "注册 张三 13812345678 古槐社区", full},

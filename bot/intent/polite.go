@@ -1,6 +1,7 @@
 package intent
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -19,7 +20,7 @@ var greetings = []string{
 var leadingFillers = []string{
 	"麻烦问一下", "麻烦问下", "打扰一下", "打扰了", "请问一下", "请问", "麻烦你", "麻烦您", "麻烦",
 	"不好意思", "抱歉", "对不起", "劳驾", "请帮我", "帮我", "帮忙", "给我", "请", "我想要", "我想", "我要", "我需要",
-	"想要", "需要", "申请", "我来", "想", "要",
+	"想要", "需要", "申请", "我来", "想", "要", "重新",
 	"查一下", "查询一下", "查下", "查查", "帮忙查一下", "帮我查一下", "看一下", "看看", "我想看看", "我想查一下",
 }
 
@@ -38,6 +39,10 @@ func init() {
 	}
 }
 
+// reForSomeone opens a request made for a relative or neighbour ("帮我妈注册
+// 一下 她叫…"): the details that follow are theirs, the words are filler.
+var reForSomeone = regexp.MustCompile(`^(?:帮|给|替|为)我?(?:妈妈|爸爸|妈|爸|母亲|父亲|老伴|爷爷|奶奶|姥姥|姥爷|外婆|外公|婆婆|公公|家里老人|老人|孩子|儿子|女儿|闺女|邻居|朋友)`)
+
 // stripPoliteness removes greetings and fillers around the command and
 // reports whether a greeting was seen.
 func stripPoliteness(s string) (body string, greeted bool) {
@@ -48,6 +53,9 @@ func stripPoliteness(s string) (body string, greeted bool) {
 			if rest, ok := cutKeyword(s, g); ok {
 				s, greeted, changed = trimGaps(rest), true, true
 			}
+		}
+		if loc := reForSomeone.FindStringIndex(s); loc != nil {
+			s, changed = trimGaps(s[loc[1]:]), true
 		}
 		for _, f := range leadingFillers {
 			if rest, ok := cutKeyword(s, f); ok {

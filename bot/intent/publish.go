@@ -38,11 +38,11 @@ var (
 // quotaPatterns are the ways a quota is written, most explicit first:
 // 名额20, 名额：20, 名额二十, 限20人, 20个名额, 招募20人, 20人.
 var quotaPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`名额\s*:?\s*(` + cnNumberClass + `{1,5})\s*(?:人|名|个)?`),
+	regexp.MustCompile(`名额\s*:?\s*(` + cnNumberClass + `{1,5})\s*(?:个人|人|名|个|位)?`),
 	regexp.MustCompile(`限\s*(?:额|报)?\s*:?\s*(` + cnNumberClass + `{1,5})\s*(?:人|名|位)`),
 	regexp.MustCompile(`(` + cnNumberClass + `{1,5})\s*个?\s*名额`),
 	regexp.MustCompile(`人数\s*:?\s*(` + cnNumberClass + `{1,5})\s*(?:人|名)?`),
-	regexp.MustCompile(`(?:招募|招|需要|需)\s*(` + cnNumberClass + `{1,5})\s*(?:人|名|位)(?:志愿者)?`),
+	regexp.MustCompile(`(?:招募|招|需要|需)\s*(?:志愿者)?\s*(` + cnNumberClass + `{1,5})\s*(?:个人|人|名|位)(?:志愿者)?`),
 	regexp.MustCompile(`([0-9]{1,4})\s*(?:人|名|位)(?:志愿者)?`),
 }
 
@@ -125,17 +125,63 @@ func cutPublishLabel(t string) (string, string) {
 	return "", t
 }
 
-// reCommunityInPlace finds the community a place lies in: 古槐社区敬老院 → 古槐社区.
-var reCommunityInPlace = regexp.MustCompile(`^(\p{Han}+?社区)`)
+// placeEnds end the words that name a venue: a word ending so is a place
+// wherever it stands ("发布活动 12月12日 14:00 古槐社区" has no title).
+var placeEnds = []string{
+	"社区", "小区", "广场", "活动室", "会议室", "敬老院", "养老院", "福利院", "中心", "书屋", "文化站", "卫生室",
+	"卫生站", "服务站", "之家", "公园", "学校", "小学", "中学", "图书馆", "驿站", "大厅", "礼堂", "居委会",
+	"村委会", "街道", "食堂", "院子", "门口",
+}
+
+func looksLikePlace(t string) bool {
+	for _, e := range placeEnds {
+		if strings.HasSuffix(t, e) && len(t) > len(e) {
+			return true
+		}
+	}
+	return false
+}
+
+// reRunOn reads a title and venue typed in one breath: "在古槐社区广场搞垃圾
+// 分类宣传", "在运河社区活动室给老人量血压".
+var reRunOn = regexp.MustCompile(`^(\p{Han}*?)在(\p{Han}+(?:` + strings.Join(placeEnds, "|") + `))(?:搞|举办|举行|开展|组织|进行|办|做)?(\p{Han}{2,})$`)
+
+// splitRunOn splits such a token into title and place, and takes a line's
+// word that ends the title ("…量血压敬老") as the line.
+func splitRunOn(t string) (title, place, line string, ok bool) {
+	m := reRunOn.FindStringSubmatch(t)
+	if m == nil {
+		return "", "", "", false
+	}
+	title, place = m[1]+m[3], m[2]
+	for _, c := range Categories() {
+		for _, w := range c.Words {
+			if rest, cut := strings.CutSuffix(title, w); cut && runeCount(rest) >= 2 {
+				return rest, place, c.Line, true
+			}
+		}
+	}
+	return title, place, "", true
+}
 
 // fillPublished sets title, place and community from the words, and lists
 // what is missing. It returns the words left over.
 func fillPublished(r *Result, f publishFields, w when) []string {
 	r.Title = f.labelled[FieldTitle]
 	r.Place = f.labelled[FieldPlace]
-	r.Community = f.labelled[FieldCommunity]
 	var extras []string
+	if len(f.unlabelled) == 1 && r.Title == "" && r.Place == "" && looksLikePlace(f.unlabelled[0]) {
+		r.Place = f.unlabelled[0] // "发布活动 12月12日 14:00 古槐社区": a venue, no title
+		f.unlabelled = nil
+	}
 	for _, t := range f.unlabelled {
+		if title, place, line, ok := splitRunOn(t); ok && r.Title == "" && r.Place == "" {
+			r.Title, r.Place = title, place
+			if r.Category == "" {
+				r.Category = line
+			}
+			continue
+		}
 		switch {
 		case r.Title == "":
 			r.Title = t
@@ -145,28 +191,14 @@ func fillPublished(r *Result, f publishFields, w when) []string {
 			extras = append(extras, t)
 		}
 	}
-	if r.Community == "" {
-		if m := reCommunityInPlace.FindStringSubmatch(r.Place); m != nil {
-			r.Community = m[1]
-		}
-	}
-	if r.Community == "" {
-		for i, t := range extras {
-			if looksLikeCommunity(t) {
-				r.Community = t
-				extras = append(extras[:i:i], extras[i+1:]...)
-				break
-			}
-		}
-	}
-	if w.hasStart {
+	if w.hasStart && w.rule == "" {
 		r.Start = formatTime(w.start)
 	}
 	r.Problem = w.problem
 	if r.Title == "" {
 		r.Missing = append(r.Missing, FieldTitle)
 	}
-	if !w.hasStart && w.problem == "" {
+	if !w.hasStart && (w.problem == "" || w.problem == ProblemNoTime) {
 		r.Missing = append(r.Missing, FieldStart)
 	}
 	if r.Place == "" {
@@ -184,11 +216,11 @@ func parsePublishActivity(rest string, now time.Time) (Result, bool) {
 	w, text := extractWhen(rest, now, false)
 	r.Quota, text = extractQuota(text)
 	f := splitPublishFields(text)
-	r.Category = f.labelled["category"]
+	r.Category, _ = CategoryLine(f.labelled["category"])
 	if r.Category == "" {
 		for i, t := range f.unlabelled {
 			if isCategoryWord(t) && (i > 0 || len(f.unlabelled) > 2 || f.labelled[FieldTitle] != "") {
-				r.Category = t
+				r.Category, _ = CategoryLine(t)
 				f.unlabelled = append(f.unlabelled[:i:i], f.unlabelled[i+1:]...)
 				break
 			}
@@ -214,6 +246,9 @@ func parsePublishLecture(rest string, now time.Time) (Result, bool) {
 		r.Description = w.rule + " " + w.clock
 	default:
 		r.Description = w.rule
+	}
+	if w.hasEnd && w.rule == "" {
+		r.End = formatTime(w.end)
 	}
 	for _, t := range w.occurrences {
 		r.Occurrences = append(r.Occurrences, formatTime(t))

@@ -22,14 +22,14 @@ var communitySuffixes = []string{"社区居委会", "居委会", "村委会", "�
 // Label words that may stand before a value ("姓名张三", "手机：138…").
 // Each list is longest first so that "手机号码" is cut before "手机".
 var (
-	nameLabels      = []string{"真实姓名", "姓名是", "姓名", "名字是", "名字", "我叫", "我是", "本人"}
+	nameLabels      = []string{"真实姓名", "姓名是", "姓名", "名字是", "名字", "我叫", "我是", "本人", "她叫", "他叫", "名叫", "叫"}
 	phoneLabels     = []string{"手机号码", "手机号是", "手机号", "手机是", "手机", "电话号码", "联系电话", "电话是", "电话", "联系方式", "号码", "mobile", "phone", "tel"}
 	communityLabels = []string{"所在社区", "所属社区", "居住社区", "社区名称", "社区名", "社区是", "社区", "小区", "居住在", "我住在", "我住", "住在", "家住", "住址", "地址", "来自", "住"}
 )
 
 // inlineLabels are label words that cannot end a value, so a token is split
 // before them: "姓名张三手机" → "姓名张三", "手机".
-var inlineLabels = []string{"姓名", "名字", "手机", "电话", "联系方式"}
+var inlineLabels = []string{"姓名", "名字", "手机", "电话", "联系方式", "我叫", "她叫", "他叫"}
 
 // registerStopwords are words people add around their details that are not
 // details: "注册志愿者 张三 …", "我的信息如下".
@@ -38,7 +38,8 @@ var registerStopwords = map[string]bool{
 	"一下": true, "信息": true, "如下": true, "我的": true, "资料": true, "个人信息": true,
 	"我的信息": true, "谢谢": true, "你好": true, "您好": true, "好的": true, "的": true,
 	"是": true, "我": true, "用户": true, "新用户": true, "注册": true, "登记": true,
-	"账号": true, "帐号": true, "实名": true,
+	"账号": true, "帐号": true, "实名": true, "那个": true, "这个": true, "的活动": true, "活动": true,
+	"重新": true, "再": true,
 }
 
 // questionMarkers make a token a question about registering rather than a
@@ -72,6 +73,9 @@ func parseRegister(rest string, _ time.Time) (Result, bool) {
 		}
 		pending = ""
 		val = strings.TrimSuffix(val, "的")
+		if v, ok := strings.CutPrefix(val, "是"); ok && looksLikeCommunity(v) {
+			val = v // "是仙营社区的"
+		}
 		if val == "" || registerStopwords[val] || isQuestion(val) {
 			continue
 		}

@@ -71,13 +71,22 @@ func bare(intent string) func(string, time.Time) (Result, bool) {
 func withActivity(intent string) func(string, time.Time) (Result, bool) {
 	return func(rest string, _ time.Time) (Result, bool) {
 		r := Result{Intent: intent}
-		r.Activity, _ = findCode(rest, activityLetter)
+		var text string
+		r.Activity, text = findCode(rest, activityLetter)
 		if r.Activity == "" {
+			if cutFillers(text, activityChatter) != "" {
+				// "签到的时候人太多了": about the command, not the command.
+				return Result{}, false
+			}
 			r.Missing = []string{FieldActivity}
 		}
 		return r, true
 	}
 }
+
+// activityChatter may follow a command about one activity without a code
+// ("签到一下", "确认时长吧").
+var activityChatter = []string{"一下", "了", "啦", "吧", "活动", "的", "我", "这个活动", "今天的", "今天", "现在", "好"}
 
 // parseSignup reads the activity code and, for a first-time volunteer, the
 // registration details that may follow it ("报名 A12 张三 13812345678").
@@ -92,6 +101,10 @@ func parseSignup(rest string, now time.Time) (Result, bool) {
 	}
 	phone, bad, _ := extractPhone(text)
 	if phone == "" && !bad {
+		if code == "" && cutFillers(text, signupChatter) != "" {
+			// "我报名的", "报名成功了吗": about sign-ups, not one.
+			return Result{}, false
+		}
 		return r, true
 	}
 	reg, _ := parseRegister(text, now)
@@ -206,20 +219,30 @@ var (
 var communityChatter = []string{
 	"讲座", "通知", "提醒", "列表", "信息", "安排", "最近", "近期", "有哪些", "有什么", "哪些",
 	"的", "是", "为", "在", "我的", "我们", "一下", "了", "所在社区", "社区名称", "社区:",
-	"联系点", "社区联系点", "本周", "这周", "下周", "本月", "全部", "所有",
+	"联系点", "社区联系点", "本周", "这周", "下周", "本月", "全部", "所有", "吧", "订阅", "居民",
 }
 
-// communityOf finds the community named in text: the first word left once
-// chatter is cut from both ends, at least two characters long and Chinese.
-// other reports words that are neither chatter nor a community ("订阅号").
-func communityOf(text string) (community string, other bool) {
+// notCommunity are characters that make a word chatter rather than a
+// place: "太多了", "别发", "的话".
+var notCommunity = []string{"吧", "了", "太", "吗", "呢", "吧", "不", "没", "别", "话", "什么", "怎么", "多少", "一下", "我"}
+
+// communityOf finds the community named in text. A word ending in 社区 (or
+// 居委会, 小区) is one wherever it stands; a bare word ("古槐") only when
+// bare is set — right after the command, where nothing else can stand — and
+// it is no line, time or chatter. other reports words that are neither
+// chatter nor a community ("订阅号").
+func communityOf(text string, bare bool) (community string, other bool) {
+	if m := reCommunityWord.FindStringSubmatchIndex(text); m != nil {
+		community = trimLexiconPrefix(text[m[2]:m[3]])
+		text = text[:m[0]] + " " + text[m[1]:]
+	}
 	for _, t := range tokens(text) {
 		t = trimChatter(t, communityChatter)
 		switch {
 		case t == "" || t == "社区":
-		case strings.HasPrefix(t, "每") || reWeekday.MatchString(t) || reRelDay.MatchString(t):
+		case strings.HasPrefix(t, "每") || isTimeWord(t):
 			// a date ("讲座 每周六") is not a community; the list is by date anyway
-		case community == "" && runeCount(t) >= 2 && containsHan(t):
+		case community == "" && bare && runeCount(t) >= 2 && allHan(t) && !containsAny(t, notCommunity) && !isLineWord(t):
 			community = t
 		default:
 			other = true
@@ -229,9 +252,11 @@ func communityOf(text string) (community string, other bool) {
 }
 
 // withCommunity makes the parser of a command whose one field is a
-// community. When required (a contact point) its absence is Missing; for
-// lectures and subscriptions an empty community means the user's own.
-func withCommunity(intent string, required bool) func(string, time.Time) (Result, bool) {
+// community. When required (a contact point, a subscription) its absence is
+// Missing, and the handler may fill it with the sender's own. Words of
+// another intent beside the keyword ("讲座通知别发了", "有讲座的话通知我")
+// make it decline, for the lexicon's frames to read.
+func withCommunity(intent string, required bool, bare bool, veto ...[]string) func(string, time.Time) (Result, bool) {
 	return func(rest string, _ time.Time) (Result, bool) {
 		if code, _ := findCode(rest, activityLetter); code != "" {
 			return Result{}, false
@@ -239,12 +264,17 @@ func withCommunity(intent string, required bool) func(string, time.Time) (Result
 		if code, _ := findCode(rest, lectureLetter); code != "" {
 			return Result{}, false
 		}
-		community, other := communityOf(rest)
-		if other && community == "" {
+		for _, v := range veto {
+			if containsAny(rest, v) {
+				return Result{}, false
+			}
+		}
+		community, other := communityOf(rest, bare && (rest == "" || isGap(firstRune(rest))))
+		if other {
 			return Result{}, false
 		}
 		r := Result{Intent: intent, Community: community}
-		if r.Community == "" && required {
+		if r.Community == "" && required && !containsAny(rest, []string{"全部", "所有"}) {
 			r.Missing = []string{FieldCommunity}
 		}
 		return r, true
@@ -292,7 +322,7 @@ func parseActivities(rest string, _ time.Time) (Result, bool) {
 			r.Community = t
 		case r.Category == "":
 			if c, ok := categoryPrefix(t); ok {
-				r.Category = c
+				r.Category, _ = CategoryLine(c)
 				if tail := trimChatter(t[len(c):], activitiesChatter); tail != "" {
 					return Result{}, false
 				}
@@ -368,7 +398,7 @@ func parseBind(rest string, _ time.Time) (Result, bool) {
 var (
 	teamCreateKeywords = []string{
 		"建队", "成立队伍", "创建队伍", "组建团队", "成立团队", "创建团队", "组建队伍", "建立队伍",
-		"建立团队", "新建队伍", "新建团队", "成立志愿队", "成立志愿者团队", "组建志愿者团队", "创建志愿队",
+		"建立团队", "新建队伍", "新建团队", "成立志愿队", "建队伍", "建团队", "建志愿队", "组队", "拉个队", "拉队伍", "成立志愿者团队", "组建志愿者团队", "创建志愿队",
 	}
 	teamJoinKeywords = []string{"入队", "加入队伍", "加入团队", "申请入队", "加入志愿队", "我要入队", "加队"}
 )
@@ -407,7 +437,7 @@ func parseTeamJoin(explicit bool) func(string, time.Time) (Result, bool) {
 	return func(rest string, _ time.Time) (Result, bool) {
 		r := Result{Intent: TeamJoin}
 		if code, _ := findCode(rest, teamLetter); code != "" {
-			r.Team = code
+			r.Code = code
 			return r, true
 		}
 		name := cutFillers(rest, teamChatter)
@@ -415,7 +445,7 @@ func parseTeamJoin(explicit bool) func(string, time.Time) (Result, bool) {
 		case name != "" && (explicit || strings.HasSuffix(name, "队")) && containsHan(name):
 			r.Team = firstToken(name)
 		case name == "" && explicit:
-			r.Missing = []string{FieldTeam}
+			r.Missing = []string{FieldCode}
 		default:
 			return Result{}, false
 		}

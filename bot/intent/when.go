@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"envoybot/store"
 )
@@ -35,8 +36,21 @@ var (
 	reYMD     = regexp.MustCompile(`([0-9]{4})\s*[年\-/.]\s*([0-9]{1,2})\s*[月\-/.]\s*([0-9]{1,2})\s*[日号]?`)
 	reMD      = regexp.MustCompile(`(` + reN + `)\s*月\s*(` + reN + `)\s*[日号]?`)
 	reMDShort = regexp.MustCompile(`([0-9]{1,2})[/.]([0-9]{1,2})`)
-	reRelDay  = regexp.MustCompile(`大后天|后天|明天|明日|今天|今日`)
-	reWeekday = regexp.MustCompile(`(下下个?|下个?|这个?|本)?\s*` + reWD)
+	reRelDay  = regexp.MustCompile(`大后天|后天|明天|明日|今天|今日|昨天|昨日|前天`)
+	// reMonthRel is a day of this or next month: 这个月最后一天, 月底,
+	// 下月初三号, 下个月5号, 本月15日.
+	reMonthRel = regexp.MustCompile(`(这个?月|本月|下下个?月|下个?月)?\s*的?\s*(?:(最后一天|月底|底)|初?\s*(` + reN + `)\s*[日号])`)
+	// reHoliday names a day by its holiday.
+	reHoliday = regexp.MustCompile(`元旦`)
+	// reClockRange is a range whose start has no 点 of its own: 下午2-4点.
+	reClockRange = regexp.MustCompile(rePeriod + `?\s*([0-9]{1,2}|[一二三四五六七八九十两]{1,3})\s*(?:-|~|～|到|至|—)\s*([0-9]{1,2}|[一二三四五六七八九十两]{1,3})\s*[点时]`)
+	// reDuration is how long it lasts, after the start: 三个钟头, 两个小时,
+	// 一个半小时.
+	reDuration = regexp.MustCompile(`^\s*(?:开始)?\s*,?\s*(?:共|持续|大约|约|大概)?\s*(` + reN + `)\s*个?\s*(半)?\s*(?:小时|钟头|个钟)`)
+	// reLonePeriod is a part of the day left alone once its date is read
+	// ("下周六上午"): it says no time.
+	reLonePeriod = regexp.MustCompile(`(?:^|\s)(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|白天|全天)(?:\s|$)`)
+	reWeekday    = regexp.MustCompile(`(下下个?|下个?|这个?|本)?\s*` + reWD)
 
 	reClockAt    = regexp.MustCompile(reClock)
 	reClockAfter = regexp.MustCompile(`^\s*(?:-|~|～|到|至|—|–|－|−|_)+\s*` + reClock)
@@ -48,6 +62,7 @@ type when struct {
 	start, end  time.Time
 	hasStart    bool
 	hasEnd      bool
+	clockEnd    int       // where the time of day ended in the text it was cut from
 	day         time.Time // a date read without a time of day
 	hasDay      bool
 	problem     string // ProblemNoTime or ProblemBadTime
@@ -75,6 +90,23 @@ func extractWhen(text string, now time.Time, recurring bool) (when, string) {
 		day, text = extractDate(text, today, now, &w)
 	}
 	h, m, eh, em, hasClock, hasEnd, text := extractClock(text, &w)
+	if hasClock && !hasEnd {
+		if d := reDuration.FindStringSubmatchIndex(text[w.clockEnd:]); d != nil {
+			n, _ := parseNumber(text[w.clockEnd+d[2] : w.clockEnd+d[3]])
+			length := time.Duration(n) * time.Hour
+			if d[4] >= 0 {
+				length += 30 * time.Minute
+			}
+			if n > 0 && n < 24 {
+				end := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + length
+				eh, em, hasEnd = int(end/time.Hour), int(end%time.Hour/time.Minute), true
+				text = text[:w.clockEnd] + " " + text[w.clockEnd+d[1]:]
+			}
+		}
+	}
+	if !hasClock && day != nil {
+		text = reLonePeriod.ReplaceAllString(text, " ")
+	}
 
 	switch {
 	case w.problem != "":
@@ -96,13 +128,12 @@ func extractWhen(text string, now time.Time, recurring bool) (when, string) {
 		w.problem = ProblemNoTime
 		w.day, w.hasDay = day(0, false)
 	case hasClock:
-		offset := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute
-		d, ok := today, true
-		if day != nil {
-			d, ok = day(offset, true)
-		} else if !today.Add(offset).After(now) {
-			d = today.AddDate(0, 0, 1)
+		if day == nil {
+			// A time without a day: the day is not guessed.
+			break
 		}
+		offset := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute
+		d, ok := day(offset, true)
 		if !ok {
 			w.problem = ProblemBadTime
 			break
@@ -223,8 +254,43 @@ func extractDate(text string, today, now time.Time, w *when) (func(time.Duration
 			break
 		}
 	}
+	if m := reMonthRel.FindStringSubmatchIndex(text); m != nil && (m[2] >= 0 || m[4] >= 0 && text[m[4]:m[5]] != "底") && !strings.HasSuffix(strings.TrimRight(text[:m[0]], " "), "每") && !preceded(text, m[0], "月") {
+		months := 0
+		if m[2] >= 0 {
+			switch rel := strings.TrimSuffix(strings.TrimSuffix(text[m[2]:m[3]], "月"), "个"); rel {
+			case "下":
+				months = 1
+			case "下下":
+				months = 2
+			}
+		}
+		first := time.Date(today.Year(), today.Month()+time.Month(months), 1, 0, 0, 0, 0, today.Location())
+		var d int
+		if m[4] < 0 {
+			d, _ = parseNumber(text[m[6]:m[7]])
+		}
+		found = append(found, dateMatch{m[:2], func(time.Duration, bool) (time.Time, bool) {
+			if d == 0 {
+				return first.AddDate(0, 1, -1), true // the month's last day
+			}
+			return civilDate(today.Location(), first.Year(), int(first.Month()), d)
+		}})
+	}
+	for _, m := range reHoliday.FindAllStringIndex(text, -1) {
+		if gluedToWord(text[m[1]:]) {
+			continue
+		}
+		found = append(found, dateMatch{m, func(time.Duration, bool) (time.Time, bool) {
+			t := time.Date(today.Year(), 1, 1, 0, 0, 0, 0, today.Location())
+			if t.Before(today.AddDate(0, -2, 0)) {
+				t = t.AddDate(1, 0, 0)
+			}
+			return t, true
+		}})
+		break
+	}
 	if m := reRelDay.FindStringIndex(text); m != nil {
-		days := map[string]int{"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}[text[m[0]:m[1]]]
+		days := map[string]int{"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3, "昨天": -1, "昨日": -1, "前天": -2}[text[m[0]:m[1]]]
 		found = append(found, dateMatch{m, func(time.Duration, bool) (time.Time, bool) {
 			return today.AddDate(0, 0, days), true
 		}})
@@ -281,6 +347,22 @@ func extractDate(text string, today, now time.Time, w *when) (func(time.Duration
 	return first.resolve, blankKeep(text, first.loc)
 }
 
+// gluedToWord reports a date word that begins a longer word ("元旦写春联"
+// is a title): Han characters follow that are no part of the day or time.
+func gluedToWord(after string) bool {
+	r := firstRune(after)
+	if after == "" || !unicode.Is(unicode.Han, r) {
+		return false
+	}
+	return reClockAt.FindStringIndex(after) == nil || reClockAt.FindStringIndex(after)[0] != 0
+}
+
+// preceded reports whether the text before offset i ends with word: "12月
+// 5号" is a month-day, which reMD reads, not a day of this month.
+func preceded(text string, i int, word string) bool {
+	return strings.HasSuffix(strings.TrimRight(text[:i], " 0123456789一二三四五六七八九十"), word)
+}
+
 // isWeekdayOnly reports a date expression that is just a weekday.
 func isWeekdayOnly(s string) bool {
 	m := reWeekday.FindStringIndex(s)
@@ -330,6 +412,22 @@ func civilDate(loc *time.Location, y, m, d int) (time.Time, bool) {
 // extractClock finds the time of day and an optional end ("下午3点到5点",
 // "14:00-16:00"). An end without its own period takes the start's.
 func extractClock(text string, w *when) (h, m, eh, em int, hasClock, hasEnd bool, rest string) {
+	if r := reClockRange.FindStringSubmatchIndex(text); r != nil && (r[0] == 0 || !isDigit(text[r[0]-1])) {
+		// "下午2-4点": the start borrows the end's 点 and both the period.
+		period := group(text, r, 1)
+		sh, ok1 := parseNumber(group(text, r, 2))
+		eh, ok2 := parseNumber(group(text, r, 3))
+		if ok1 && ok2 {
+			w.found = true
+			sh, eh = withPeriod(sh, period), withPeriod(eh, period)
+			w.clockEnd = r[0] + 1
+			if sh > 23 || eh > 23 {
+				w.problem = ProblemBadTime
+				return 0, 0, 0, 0, false, false, text[:r[0]] + " " + text[r[1]:]
+			}
+			return sh, 0, eh, 0, true, true, text[:r[0]] + " " + text[r[1]:]
+		}
+	}
 	loc := reClockAt.FindStringSubmatchIndex(text)
 	if loc == nil {
 		return 0, 0, 0, 0, false, false, text
@@ -362,10 +460,32 @@ func extractClock(text string, w *when) (h, m, eh, em int, hasClock, hasEnd bool
 	if !ok {
 		w.problem = ProblemBadTime
 	}
+	w.clockEnd = loc[0] + 1
 	return h, m, eh, em, ok, hasEnd && ok, text[:loc[0]] + " " + text[end:]
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// withPeriod applies the part of the day to an hour: 下午3点 is 15:00, and
+// a bare 1–6 o'clock is afternoon too, since nobody holds a community
+// activity at 3 a.m.
+func withPeriod(h int, period string) int {
+	switch period {
+	case "下午", "午后", "傍晚", "晚上", "夜里", "夜间", "晚间", "晚":
+		if h < 12 {
+			h += 12
+		}
+	case "中午":
+		if h < 6 {
+			h += 12
+		}
+	case "":
+		if h >= 1 && h <= 6 {
+			h += 12
+		}
+	}
+	return h
+}
 
 // group is submatch i of a match, or "".
 func group(text string, loc []int, i int) string {
@@ -403,19 +523,6 @@ func clockOf(text string, loc []int, period string) (h, m int, ok bool) {
 			}
 		}
 	}
-	switch period {
-	case "下午", "午后", "傍晚", "晚上", "夜里", "夜间", "晚间", "晚":
-		if h < 12 {
-			h += 12
-		}
-	case "中午":
-		if h < 6 {
-			h += 12
-		}
-	case "":
-		if h >= 1 && h <= 6 {
-			h += 12
-		}
-	}
+	h = withPeriod(h, period)
 	return h, m, h >= 0 && h <= 23 && m >= 0 && m <= 59
 }
