@@ -31,6 +31,16 @@ func matchFrame(body string, now time.Time) (Result, bool) {
 			r.Code = code
 		case Subscribe, Unsubscribe, Lectures:
 			r.Community = communityIn(body)
+		case ContactPoint:
+			if r.Community = communityIn(body); r.Community == "" {
+				continue
+			}
+		case Brand:
+			m := reBrandIs.FindStringSubmatch(body)
+			if m == nil {
+				continue
+			}
+			r.Title, r.Description = m[1], trimGaps(m[2])
 		case Activities:
 			r.Category = lineIn(body)
 			r.Community = communityIn(body)
@@ -90,7 +100,9 @@ func isASCIILetterRune(r rune) bool { return r < 128 && isASCIILetter(r) }
 // in 社区 (or 居委会, 小区), or a short name right before 的讲座/的活动.
 var (
 	reCommunityWord = regexp.MustCompile(`(\p{Han}{2,8}?(?:社区居委会|社区|居委会|小区))`)
-	reCommunityOf   = regexp.MustCompile(`(\p{Han}{2,4})的(?:讲座|活动)`)
+	reCommunityOf   = regexp.MustCompile(`(\p{Han}{2,4})(?:的(?:讲座|活动)|那边|这边|那儿|那里)`)
+	// reBrandIs is a brand named in a sentence: 我们社区的服务品牌叫“五老护苗”，…
+	reBrandIs = regexp.MustCompile(`品牌(?:名称|名字)?(?:叫做|叫|是|名为|名叫)[“"「『]?([^”"」』,.!?\s]{2,12})[”"」』]?[,.!?\s]*(.*)$`)
 )
 
 // communityIn finds the community a sentence names, "" when none. Words of
@@ -112,7 +124,7 @@ func communityIn(s string) string {
 // sentence ("帮我订一下古槐", "最近古槐社区"): the community starts after the
 // last of them.
 var sentenceWords = []string{
-	"一下", "订阅", "订", "帮我", "最近", "近期", "我们", "我", "是", "在", "的", "有", "请问", "问下", "想",
+	"一下", "订阅", "订", "帮我", "把", "最近", "近期", "我们", "我", "是", "在", "的", "有", "请问", "问下", "想",
 	"这周", "下周", "周末", "本周", "明天", "今天", "周六", "周日", "知道", "看看", "查查", "查",
 }
 

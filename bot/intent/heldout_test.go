@@ -12,11 +12,12 @@ import (
 	"time"
 )
 
-// heldoutFloor is the share of the held-out corpus the parser must read
-// right: the accuracy measured when the corpus landed (303/525, before
-// any change for it), so that a change
-// can raise it but never lower it. Raise it with every improvement.
-const heldoutFloor = 0.57
+// heldoutFloor is the share of the first corpus the parser must read
+// right, so that a change can raise it but never lower it. It read 303/525
+// when the corpus landed, before any change for it; the lexicon was then
+// built from its misses, so it is a regression check now, no longer held
+// out.
+const heldoutFloor = 0.99
 
 // heldoutCase is one line of testdata/heldout/messages.jsonl, written
 // before the parser ever ran on it (see the README there).
@@ -47,8 +48,10 @@ func TestHeldOutCorpus2(t *testing.T) {
 	scoreCorpus(t, "testdata/heldout2/messages.jsonl", heldout2Floor, 200)
 }
 
-// heldout2Floor is the second corpus's accuracy when it landed.
-const heldout2Floor = 0.0
+// heldout2Floor is the floor for the second corpus. It read 232/260
+// (89.2%) when it landed, before any change for it; misses were then fixed
+// by generalising (sound-alike characters, frames, clauses), 259/260.
+const heldout2Floor = 0.99
 
 func scoreCorpus(t *testing.T, path string, floor float64, least int) {
 	cases := readHeldout(t, path, least)

@@ -151,7 +151,7 @@ type command struct {
 // commands is the keyword table. Adding an intent means adding a row.
 var commands = []command{
 	{keywords: helpKeywords, parse: parseHelp},
-	{keywords: registerKeywords, parse: parseRegister},
+	{keywords: registerKeywords, parse: parseRegisterCommand},
 	{anywhere: true, keywords: signupKeywords, suffixes: signupSuffixes, parse: parseSignup},
 	{keywords: looseSignupKeywords, suffixes: []string{"参加"}, parse: parseLooseSignup},
 	{keywords: plusOneKeywords, suffixes: []string{"+1", "报名+1", "报一个"}, parse: parsePlusOne},
@@ -232,7 +232,57 @@ func Parse(text string, now time.Time) Result {
 	if r := parseBody(body, now); r.Intent != Unknown {
 		return r
 	}
-	return parseClauses(body, now)
+	if r := parseClauses(body, now); r.Intent != Unknown {
+		return r
+	}
+	if fixed, ok := unslip(body); ok {
+		if r := parseBody(fixed, now); r.Intent != Unknown {
+			return r
+		}
+	}
+	return Result{Intent: Unknown}
+}
+
+// unslip rewrites a keyword typed with a sound-alike character at the start
+// of the message, or after a leading code ("签褪A23", "A23签褪").
+func unslip(body string) (string, bool) {
+	at := 0
+	if m := reLeadingCode.FindStringIndex(body); m != nil {
+		at = m[1]
+		for at < len(body) && body[at] == ' ' {
+			at++
+		}
+	}
+	s := body[at:]
+	if s, greeted := stripPoliteness(s); greeted || s != "" {
+		if n, k, ok := slipped(s); ok {
+			return body[:at] + k + s[n:], true
+		}
+	}
+	if n, k, ok := slipped(s); ok {
+		return body[:at] + k + s[n:], true
+	}
+	return "", false
+}
+
+// slipped finds the longest keyword, whole message or frame word that s
+// starts with, typed with one sound-alike character.
+func slipped(s string) (n int, keyword string, ok bool) {
+	try := func(k string) {
+		if len(k) <= len(keyword) {
+			return
+		}
+		if m, ok2 := soundsLike(s, k); ok2 {
+			n, keyword, ok = m, k, true
+		}
+	}
+	for _, e := range keywordIndex {
+		try(e.keyword)
+	}
+	for k := range wholeMessages {
+		try(k)
+	}
+	return n, keyword, ok
 }
 
 // fold applies the lexicon's spelling folds: input-method slips and
@@ -313,9 +363,12 @@ func parseCommand(body string, now time.Time) (Result, bool) {
 		}
 	}
 	if m := reLeadingNoun.FindStringSubmatchIndex(body); m != nil {
-		// "活动A18取消": the noun before the code reads as after it.
-		if r, ok := parseCodeFirst(body[m[4]:m[5]]+body[m[2]:m[3]]+body[m[5]:], now); ok {
-			return r, true
+		// "活动A18取消": the noun before the code reads as after it
+		// ("A18活动取消"), or as filler ("活动A9改一下" → "A9改一下").
+		for _, moved := range []string{body[m[4]:m[5]] + body[m[2]:m[3]] + body[m[5]:], body[m[4]:m[5]] + body[m[5]:]} {
+			if r, ok := parseCodeFirst(moved, now); ok {
+				return r, true
+			}
 		}
 	}
 	if r, ok := parseCodeFirst(body, now); ok {

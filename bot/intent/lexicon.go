@@ -3,6 +3,7 @@ package intent
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // The lexicon: how people really say what the keyword table says formally.
@@ -25,6 +26,7 @@ var slips = strings.NewReplacer(
 	"簽", "签", "進", "进", "區", "区", "後", "后", "臺", "台", "註", "注", "銷", "销",
 	"長", "长", "時", "时", "幫", "帮", "隊", "队", "務", "务", "願", "愿", "參", "参",
 	"個", "个", "們", "们", "這", "这", "麼", "么",
+	"俺们", "我们", "俺", "我", "咱们", "我们",
 )
 
 // reMeasure folds a measure word between a command's verb and its object:
@@ -64,6 +66,10 @@ var (
 	wHoursAsk   = []string{"多少", "多久", "几个", "几小时", "查", "看", "累计", "一共", "总共", "服务了", "干了", "做了", "有"}
 	wSignedUp   = []string{"报过", "报了", "报名的", "报名了", "报上了", "报名成功", "报的", "报名过", "参加过", "报上没"}
 	wLecture    = []string{"讲座", "讲堂", "讲课", "课堂"}
+	wLectureAsk = []string{
+		"有什么", "有哪些", "有没有", "有吗", "有讲座", "什么时候", "哪些", "安排", "啥时候", "几点", "在哪", "想听", "去听",
+		"听听", "参加", "查", "看看", "列表", "最近", "近期", "哪天", "时间",
+	}
 	wNotice     = []string{"通知", "消息", "提醒", "推送"}
 	wStop       = []string{"不要", "别", "不想", "不再", "取消", "关闭", "停止", "停了", "退订", "不用", "甭"}
 	wTellMe     = []string{"通知我", "告诉我", "提醒我", "订阅", "订一下", "订个", "帮我订", "我要订", "推送给我", "发给我"}
@@ -71,7 +77,7 @@ var (
 	wWhatIsOn   = []string{"有什么", "有哪些", "有啥", "有没有", "有吗", "可以参加", "能参加", "可以去", "能去", "列表", "哪些", "啥时候有", "有活动"}
 	wCanJoin    = []string{"可以参加", "能参加", "可以去", "能去", "可以报", "能报"}
 	wWhatAny    = []string{"有什么", "有啥", "有没有", "哪些", "有哪些"}
-	wArrived    = []string{"到现场了", "到现场", "在现场了", "已到场", "到场了", "到达", "已到", "到了", "我来了", "打卡", "报到"}
+	wArrived    = []string{"现场了", "签个到", "到现场了", "到现场", "在现场了", "已到场", "到场了", "到达", "已到", "到了", "我来了", "打卡", "报到"}
 	wLeaving    = []string{"我走了", "先走了", "要走了", "走了", "撤了", "回去了", "结束了", "收工", "完事了"}
 	wJoinMe     = []string{"带我一个", "算我一个", "加我一个", "我也去", "我去", "帮我报上", "给我报上", "报上", "给我报", "算上我", "加上我", "我也来", "我来参加"}
 	wCantGo     = []string{"参加不了", "去不了", "来不了", "退掉", "不去了", "不参加了", "不能参加", "不能去", "去不成", "参加不成", "退了"}
@@ -83,7 +89,7 @@ var (
 	wMore       = []string{"下一页", "下页", "翻页", "更多", "后面的", "还有吗", "还有没有", "再来一页", "接着", "继续看"}
 	wAdmin      = []string{"后台", "管理端", "管理页面", "网页版"}
 	wAdminGo    = []string{"登录", "入口", "链接", "进", "打开", "地址", "网址"}
-	wHowTo      = []string{"怎么用", "怎么操作", "怎么弄", "怎么玩", "能干什么", "能干啥", "能做什么", "能做啥", "有什么功能", "有哪些功能", "什么功能", "不会用", "怎么使用", "使用说明", "有没有说明", "教教我", "咋用", "干什么用的", "干嘛用的", "是干什么的"}
+	wHowTo      = []string{"菜单", "怎么用", "怎么操作", "怎么弄", "怎么玩", "能干什么", "能干啥", "能做什么", "能做啥", "有什么功能", "有哪些功能", "什么功能", "不会用", "怎么使用", "使用说明", "有没有说明", "教教我", "咋用", "干什么用的", "干嘛用的", "是干什么的"}
 	wInvite     = []string{"邀请码", "激活码", "绑定"}
 	wConfirm    = []string{"确认"}
 	wHoursWord  = []string{"时长", "工时"}
@@ -95,10 +101,12 @@ var (
 var frames = []frame{
 	{intent: Help, all: [][]string{wHowTo}, veto: []string{"报名", "签到", "签退", "注册", "讲座", "后台"}},
 	{intent: AdminLogin, all: [][]string{wAdmin, wAdminGo}},
+	{intent: ContactPoint, all: [][]string{{"联系点"}, {"设为", "设成", "作为", "当作", "定为", "确定为", "选", "是"}}},
+	{intent: Brand, all: [][]string{{"品牌"}, {"叫", "是", "名为", "名叫", "名称"}}},
 	{intent: Bind, all: [][]string{wInvite}},
 	{intent: Unsubscribe, all: [][]string{wLecture, wNotice, wStop}},
 	{intent: Subscribe, all: [][]string{wLecture, wTellMe}, veto: wStop},
-	{intent: Lectures, all: [][]string{wLecture}, veto: []string{"取消", "发布", "退订", "订阅", "太好", "不错", "辛苦", "感谢", "谢谢"}},
+	{intent: Lectures, all: [][]string{wLecture, wLectureAsk}, veto: []string{"取消", "发布", "退订", "订阅", "太好", "不错", "辛苦", "感谢", "谢谢"}},
 	{intent: DeleteAccount, all: [][]string{wQuit}, veto: []string{"报名", "活动"}},
 	{intent: DeleteAccount, all: [][]string{wDelete, wMyData}, veto: []string{"报名", "活动"}},
 	{intent: ConfirmHours, all: [][]string{wConfirm, wHoursWord}, code: activityLetter},
@@ -125,4 +133,50 @@ func compact(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// soundAlikes are characters an input method offers for the same sound
+// (bǎo: 报抱保宝). A keyword typed with one of them in place of its own
+// character is still the keyword: 帮定 is 绑定, 入对 入队, 定阅 订阅.
+var soundAlikes = []string{
+	"报抱保宝豹", "到倒道", "退褪推腿", "座坐做", "长常", "录陆入", "注住助驻", "册策侧测",
+	"销消", "订定顶", "阅越悦", "绑帮邦", "队对兑", "联连", "签前千", "时实石", "讲将",
+	"名明民", "删山", "导倒", "程成", "问文", "动冻", "布不", "发法", "码马", "激急",
+	"活火", "务物", "志至", "愿原院", "品拼", "牌排", "度渡", "进近", "认任", "确却",
+}
+
+// alike maps each character of soundAlikes to the characters it may stand
+// for.
+var alike = func() map[rune]string {
+	m := map[rune]string{}
+	for _, g := range soundAlikes {
+		for _, r := range g {
+			m[r] += g
+		}
+	}
+	return m
+}()
+
+// soundsLike reports whether s starts with keyword typed with at most one
+// sound-alike character in place of its own, and returns the length of
+// that prefix in s. Keywords of fewer than two characters never match.
+func soundsLike(s, keyword string) (int, bool) {
+	if runeCount(keyword) < 2 {
+		return 0, false
+	}
+	slips, i := 0, 0
+	for _, k := range keyword {
+		if i >= len(s) {
+			return 0, false
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r != k {
+			if slips > 0 || !strings.ContainsRune(alike[r], k) {
+				return 0, false
+			}
+			slips++
+		}
+		i += size
+	}
+	return i, slips == 1
 }

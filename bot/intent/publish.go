@@ -174,6 +174,11 @@ func fillPublished(r *Result, f publishFields, w when) []string {
 		r.Place = f.unlabelled[0] // "发布活动 12月12日 14:00 古槐社区": a venue, no title
 		f.unlabelled = nil
 	}
+	for i, t := range f.unlabelled {
+		if v, ok := strings.CutPrefix(t, "在"); ok && looksLikePlace(v) {
+			f.unlabelled[i] = v // "在古槐社区广场"
+		}
+	}
 	for _, t := range f.unlabelled {
 		if title, place, line, ok := splitRunOn(t); ok && r.Title == "" && r.Place == "" {
 			r.Title, r.Place = title, place
@@ -207,6 +212,33 @@ func fillPublished(r *Result, f publishFields, w when) []string {
 	return extras
 }
 
+// takeCategory takes the line: labelled, or a line's word standing as its
+// own word after the title, or ending a venue ("在仙营社区文化书屋时代新风").
+func takeCategory(f *publishFields) string {
+	if line, ok := CategoryLine(f.labelled["category"]); ok {
+		return line
+	}
+	for i, t := range f.unlabelled {
+		if isCategoryWord(t) && (i > 0 || f.labelled[FieldTitle] != "") {
+			line, _ := CategoryLine(t)
+			f.unlabelled = append(f.unlabelled[:i:i], f.unlabelled[i+1:]...)
+			return line
+		}
+	}
+	for i, t := range f.unlabelled {
+		venue := strings.TrimPrefix(t, "在")
+		for _, c := range Categories() {
+			for _, w := range c.Words {
+				if v, ok := strings.CutSuffix(venue, w); ok && looksLikePlace(v) {
+					f.unlabelled[i] = v
+					return c.Line
+				}
+			}
+		}
+	}
+	return ""
+}
+
 // parsePublishActivity reads "发布活动 敬老院包饺子 12月5日 14:00-16:00
 // 古槐社区敬老院 关爱困难群体 名额20" with the fields in any order. The title
 // is the first word left once time, quota and category are taken, the place
@@ -216,16 +248,7 @@ func parsePublishActivity(rest string, now time.Time) (Result, bool) {
 	w, text := extractWhen(rest, now, false)
 	r.Quota, text = extractQuota(text)
 	f := splitPublishFields(text)
-	r.Category, _ = CategoryLine(f.labelled["category"])
-	if r.Category == "" {
-		for i, t := range f.unlabelled {
-			if isCategoryWord(t) && (i > 0 || len(f.unlabelled) > 2 || f.labelled[FieldTitle] != "") {
-				r.Category, _ = CategoryLine(t)
-				f.unlabelled = append(f.unlabelled[:i:i], f.unlabelled[i+1:]...)
-				break
-			}
-		}
-	}
+	r.Category = takeCategory(&f)
 	extras := fillPublished(&r, f, w)
 	r.Description = strings.Join(extras, " ")
 	if w.hasEnd {
@@ -240,7 +263,9 @@ func parsePublishActivity(rest string, now time.Time) (Result, bool) {
 func parsePublishLecture(rest string, now time.Time) (Result, bool) {
 	r := Result{Intent: PublishLecture}
 	w, text := extractWhen(rest, now, true)
-	fillPublished(&r, splitPublishFields(text), w)
+	f := splitPublishFields(text)
+	r.Category = takeCategory(&f)
+	fillPublished(&r, f, w)
 	switch {
 	case w.rule != "" && w.clock != "":
 		r.Description = w.rule + " " + w.clock

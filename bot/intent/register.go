@@ -22,7 +22,7 @@ var communitySuffixes = []string{"社区居委会", "居委会", "村委会", "�
 // Label words that may stand before a value ("姓名张三", "手机：138…").
 // Each list is longest first so that "手机号码" is cut before "手机".
 var (
-	nameLabels      = []string{"真实姓名", "姓名是", "姓名", "名字是", "名字", "我叫", "我是", "本人", "她叫", "他叫", "名叫", "叫"}
+	nameLabels      = []string{"真实姓名", "姓名是", "姓名", "名字是", "名字", "我叫", "我是", "本人", "她叫", "他叫", "名叫", "名字叫", "叫"}
 	phoneLabels     = []string{"手机号码", "手机号是", "手机号", "手机是", "手机", "电话号码", "联系电话", "电话是", "电话", "联系方式", "号码", "mobile", "phone", "tel"}
 	communityLabels = []string{"所在社区", "所属社区", "居住社区", "社区名称", "社区名", "社区是", "社区", "小区", "居住在", "我住在", "我住", "住在", "家住", "住址", "地址", "来自", "住"}
 )
@@ -44,7 +44,24 @@ var registerStopwords = map[string]bool{
 
 // questionMarkers make a token a question about registering rather than a
 // detail: "注册怎么弄".
-var questionMarkers = []string{"怎么", "如何", "怎样", "什么", "咋", "吗", "呢", "哪"}
+var questionMarkers = []string{"怎么", "如何", "怎样", "什么", "咋", "吗", "呢", "哪", "啥"}
+
+// parseRegisterCommand reads what follows a registration keyword. Words
+// that are none of the details, with none of them there ("注册公司需要什么
+// 材料"), are about something else.
+func parseRegisterCommand(rest string, now time.Time) (Result, bool) {
+	r, _ := parseRegister(rest, now)
+	if r.Name == "" && r.Phone == "" && r.Community == "" && r.Problem == "" {
+		left := rest
+		for _, w := range []string{"志愿者", "成为", "成", "一下", "怎么弄", "怎么办", "怎么", "如何", "咋", "吗", "呢", "啊", "的", "我", "想", "要", "了", "信息", "账号"} {
+			left = strings.ReplaceAll(left, w, "")
+		}
+		if runeCount(strings.Join(tokens(left), "")) >= 2 {
+			return Result{}, false
+		}
+	}
+	return r, true
+}
 
 // parseRegister reads name, mobile and community in any order. The mobile is
 // found first by its digits, a community by its suffix, a name by its shape

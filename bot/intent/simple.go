@@ -20,7 +20,7 @@ var (
 	// like "报A12" they need the activity code right there.
 	plusOneKeywords = []string{"+1", "报", "我报", "我也报"}
 	cancelKeywords  = []string{
-		"取消报名", "取消", "不去了", "我不去了", "去不了了", "来不了了", "退出", "退报名",
+		"取消报名", "报名取消", "取消", "不去了", "我不去了", "去不了了", "来不了了", "退出", "退报名",
 		"退出报名", "撤销报名", "撤回报名", "取消活动报名", "不参加了", "我不参加了", "不参加", "我不参加",
 		"我不去", "不去",
 	}
@@ -101,7 +101,7 @@ func parseSignup(rest string, now time.Time) (Result, bool) {
 	}
 	phone, bad, _ := extractPhone(text)
 	if phone == "" && !bad {
-		if code == "" && cutFillers(text, signupChatter) != "" {
+		if code == "" && cutFillers(text, signupChatter) != "" && (isQuestion(text) || strings.HasSuffix(trimGaps(text), "的") || containsAny(text, []string{"成功", "了没", "几个", "上了"})) {
 			// "我报名的", "报名成功了吗": about sign-ups, not one.
 			return Result{}, false
 		}
@@ -151,13 +151,13 @@ var cancelChatter = []string{
 // parseCancel reads "取消报名 A12". "取消"/"退出" followed by other words and
 // no code ("退出登录") is not a cancellation; a lecture code ("取消 L3") is a
 // lecture cancellation.
-func parseCancel(rest string, _ time.Time) (Result, bool) {
+func parseCancel(rest string, now time.Time) (Result, bool) {
 	code, text := findCode(rest, activityLetter)
 	if code != "" {
 		return Result{Intent: Cancel, Activity: code}, true
 	}
 	if lecture, _ := findCode(rest, lectureLetter); lecture != "" {
-		return Result{Intent: CancelLecture, Code: lecture}, true
+		return parseCancelLecture(rest, now)
 	}
 	if cutFillers(text, cancelChatter) != "" {
 		return Result{}, false
@@ -481,6 +481,9 @@ func parseBrand(rest string, _ time.Time) (Result, bool) {
 		end = len(s)
 	}
 	r.Title = s[:end]
+	if containsAny(r.Title, []string{"我们", "这个", "那个", "什么", "还在", "怎么", "吗", "呢"}) {
+		return Result{}, false // "品牌这个东西我们还在琢磨"
+	}
 	r.Description = cutFillers(s[end:], brandDescLabels)
 	if r.Title == "" {
 		r.Missing = []string{FieldTitle}

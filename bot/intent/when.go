@@ -46,7 +46,7 @@ var (
 	reClockRange = regexp.MustCompile(rePeriod + `?\s*([0-9]{1,2}|[一二三四五六七八九十两]{1,3})\s*(?:-|~|～|到|至|—)\s*([0-9]{1,2}|[一二三四五六七八九十两]{1,3})\s*[点时]`)
 	// reDuration is how long it lasts, after the start: 三个钟头, 两个小时,
 	// 一个半小时.
-	reDuration = regexp.MustCompile(`^\s*(?:开始)?\s*,?\s*(?:共|持续|大约|约|大概)?\s*(` + reN + `)\s*个?\s*(半)?\s*(?:小时|钟头|个钟)`)
+	reDuration = regexp.MustCompile(`^\s*(?:开始)?\s*,?\s*(?:共|持续|大约|约|大概|讲|进行|历时|用时|时长)?\s*(` + reN + `)\s*个?\s*(半)?\s*(?:小时|钟头|个钟)`)
 	// reLonePeriod is a part of the day left alone once its date is read
 	// ("下周六上午"): it says no time.
 	reLonePeriod = regexp.MustCompile(`(?:^|\s)(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|白天|全天)(?:\s|$)`)
@@ -102,6 +102,11 @@ func extractWhen(text string, now time.Time, recurring bool) (when, string) {
 				eh, em, hasEnd = int(end/time.Hour), int(end%time.Hour/time.Minute), true
 				text = text[:w.clockEnd] + " " + text[w.clockEnd+d[1]:]
 			}
+		}
+	}
+	if hasClock {
+		if rest, ok := strings.CutPrefix(text[w.clockEnd:], "开始"); ok {
+			text = text[:w.clockEnd] + " " + rest
 		}
 	}
 	if !hasClock && day != nil {

@@ -13,6 +13,7 @@ package main
 
 import (
 	"context"
+	"envoybot/bot/intent"
 	"fmt"
 	"io"
 	"os"
@@ -69,6 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
+	intent.UseLines(cfg.Campaign.Lines) // the parser reads the configured lines
 	switch cmd {
 	case "parse":
 		return runParse(args, stdin, stdout, stderr, cfg.Location())
