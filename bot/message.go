@@ -18,8 +18,11 @@ const (
 	KindText     = "text"
 	KindImage    = "image"
 	KindLocation = "location"
-	KindEvent    = "event"
-	KindOther    = "other"
+	// KindVoice is a voice message; Text holds WeChat's speech recognition
+	// of it (Recognition), empty when recognition is off or heard nothing.
+	KindVoice = "voice"
+	KindEvent = "event"
+	KindOther = "other"
 )
 
 // Events that handlers see in Message.Event.
@@ -106,6 +109,8 @@ func toMessage(mix *message.MixMessage, menuKeys map[string]string) *Message {
 	switch mix.MsgType {
 	case message.MsgTypeText:
 		m.Kind, m.Text = KindText, mix.Content
+	case message.MsgTypeVoice:
+		m.Kind, m.Text, m.MediaID = KindVoice, mix.Recognition, mix.MediaID
 	case message.MsgTypeImage:
 		m.Kind, m.PicURL, m.MediaID = KindImage, mix.PicURL, mix.MediaID
 	case message.MsgTypeLocation:

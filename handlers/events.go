@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 
 	"envoybot/bot"
+	"envoybot/bot/intent"
 )
 
 // Followed answers a new or returning follower: the welcome, or the
@@ -50,7 +52,20 @@ func (h *Handlers) MenuUnknown(context.Context, *Request) (bot.Reply, error) {
 	return bot.Reply{Text: Text.MenuUnknown}, nil
 }
 
-// Unknown answers a message the parser did not understand.
-func (h *Handlers) Unknown(context.Context, *Request) (bot.Reply, error) {
+// Unknown answers a message the parser did not understand: a friendly word
+// to laughter or a sticker, the closest command when one is near ("您是不是
+// 想：报名 A12？"), otherwise the short help.
+func (h *Handlers) Unknown(_ context.Context, req *Request) (bot.Reply, error) {
+	if intent.IsChatter(req.Msg.Text) {
+		return bot.Reply{Text: Text.Chatter}, nil
+	}
+	if s := intent.Suggest(req.Msg.Text, req.Now.In(h.loc)); s != "" {
+		return bot.Reply{Text: fmt.Sprintf(Text.DidYouMean, s)}, nil
+	}
 	return bot.Reply{Text: Text.Unknown}, nil
+}
+
+// VoiceUnheard answers a voice message without a transcription.
+func (h *Handlers) VoiceUnheard(context.Context, *Request) (bot.Reply, error) {
+	return bot.Reply{Text: Text.VoiceUnheard}, nil
 }

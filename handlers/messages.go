@@ -7,9 +7,13 @@ package handlers
 type Catalogue struct {
 	Busy, Welcome, WelcomeBack, Unsupported, Image, Location, MenuUnknown, ScanUnknown string
 	Unknown, NotYet                                                                    string
-	HelpResident, HelpVolunteer, HelpEnvoy, HelpAdmin                                  string
-	RegisterMissing, RegisterBadPhone, Registered, RegisterUpdated                     string
-	FieldNames                                                                         map[string]string
+	// Chatter answers laughter and stickers, DidYouMean a near-miss,
+	// VoiceHeard opens the reply to a voice message, VoiceUnheard answers
+	// one WeChat did not transcribe.
+	Chatter, DidYouMean, VoiceHeard, VoiceUnheard                  string
+	HelpResident, HelpVolunteer, HelpEnvoy, HelpAdmin              string
+	RegisterMissing, RegisterBadPhone, Registered, RegisterUpdated string
+	FieldNames                                                     map[string]string
 
 	// Roles and forms.
 	ForEnvoys, ForAdminsOrOwner, NeedRegister, MissingForm, BadTime, PastTime, NoTime string
@@ -51,16 +55,20 @@ type Catalogue struct {
 
 // Text is the message catalogue.
 var Text = Catalogue{
-	Busy:        "系统繁忙，请稍后再试。",
-	Welcome:     "欢迎关注“让社区更美好——和谐使者在行动”！\n回复“注册 姓名 手机号 社区”成为志愿者，例如：\n注册 张三 13812345678 古槐社区\n回复“活动”看看最近的志愿活动，回复“帮助”查看全部功能。",
-	WelcomeBack: "欢迎回来！回复“帮助”查看可用功能。",
-	Unsupported: "暂时只能看懂文字、位置和图片消息。回复“帮助”查看可用功能。",
-	Image:       "已收到图片。回复“帮助”查看可用功能。",
-	Location:    "已收到您的位置。签到请回复“签到 活动编号”，例如：签到 A12",
-	MenuUnknown: "这个菜单暂不可用，回复“帮助”查看可用功能。",
-	ScanUnknown: "这个二维码暂时无法识别，回复“帮助”查看可用功能。",
-	Unknown:     "抱歉，没看懂这条消息。\n报名活动：报名 A12\n注册志愿者：注册 张三 13812345678 古槐社区\n回复“帮助”查看全部功能。",
-	NotYet:      "这个功能即将开放，敬请期待。回复“帮助”查看现在可用的功能。",
+	Busy:         "系统繁忙，请稍后再试。",
+	Welcome:      "欢迎关注“让社区更美好——和谐使者在行动”！\n回复“注册 姓名 手机号 社区”成为志愿者，例如：\n注册 张三 13812345678 古槐社区\n回复“活动”看看最近的志愿活动，回复“帮助”查看全部功能。",
+	WelcomeBack:  "欢迎回来！回复“帮助”查看可用功能。",
+	Unsupported:  "暂时只能看懂文字、语音、位置和图片消息。回复“帮助”查看可用功能。",
+	Image:        "已收到图片。回复“帮助”查看可用功能。",
+	Location:     "已收到您的位置。签到请回复“签到 活动编号”，例如：签到 A12",
+	MenuUnknown:  "这个菜单暂不可用，回复“帮助”查看可用功能。",
+	ScanUnknown:  "这个二维码暂时无法识别，回复“帮助”查看可用功能。",
+	Chatter:      "😊 有需要随时回复“帮助”查看可用功能。",
+	DidYouMean:   "您是不是想：%s？\n是的话请直接回复这句话。",
+	VoiceHeard:   "您说的是：“%s”",
+	VoiceUnheard: "没能听清这条语音，请再说一遍，或直接打字。回复“帮助”查看可用功能。",
+	Unknown:      "抱歉，没看懂这条消息。\n报名活动：报名 A12\n注册志愿者：注册 张三 13812345678 古槐社区\n回复“帮助”查看全部功能。",
+	NotYet:       "这个功能即将开放，敬请期待。回复“帮助”查看现在可用的功能。",
 
 	HelpResident: "【让社区更美好——和谐使者在行动】\n" +
 		"· 注册志愿者：注册 张三 13812345678 古槐社区\n" +

@@ -157,6 +157,7 @@ func NewRouter(d Deps) *Router {
 	r.Handle(eventKey(bot.EventClick), h.MenuUnknown) // a click with a known key is routed as its text
 	r.Handle(kindKey(bot.KindLocation), h.Location)
 	r.Handle(kindKey(bot.KindImage), h.Image)
+	r.Handle(kindKey(bot.KindVoice), h.VoiceUnheard) // a voice message WeChat did not transcribe
 	return r
 }
 
@@ -176,8 +177,9 @@ func (r *Router) HandlePassive(key string, h IntentHandler) {
 func (r *Router) HandleMessage(ctx context.Context, m *bot.Message) (bot.Reply, error) {
 	req := &Request{Msg: m, Now: r.now()}
 	key := kindKey(m.Kind)
+	heard := m.Kind == bot.KindVoice && strings.TrimSpace(m.Text) != ""
 	switch {
-	case m.Kind == bot.KindText || (m.Kind == bot.KindEvent && m.Event == bot.EventClick && m.Text != ""):
+	case m.Kind == bot.KindText || heard || (m.Kind == bot.KindEvent && m.Event == bot.EventClick && m.Text != ""):
 		req.Parse = intent.Parse(m.Text, req.Now.In(r.h.loc))
 		key = req.Parse.Intent
 	case m.Kind == bot.KindEvent:
@@ -202,6 +204,10 @@ func (r *Router) HandleMessage(ctx context.Context, m *bot.Message) (bot.Reply, 
 	reply, err := rt.handle(ctx, req)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("handlers: %s: %w", key, err)
+	}
+	if heard && reply.Text != "" {
+		// Recognition makes mistakes: say what was understood first.
+		reply.Text = fmt.Sprintf(Text.VoiceHeard, strings.TrimSpace(m.Text)) + "\n" + reply.Text
 	}
 	return reply, nil
 }
