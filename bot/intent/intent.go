@@ -289,7 +289,10 @@ func slipped(s string) (n int, keyword string, ok bool) {
 // traditional characters, measure words between a verb and its object.
 func fold(body string) string {
 	body = slips.Replace(body)
-	return reMeasure.ReplaceAllString(body, "$1$3")
+	if strings.ContainsAny(body, "个支场次") {
+		body = reMeasure.ReplaceAllString(body, "$1$3")
+	}
+	return body
 }
 
 // parseBody reads one message, or one part of it, as a whole.
