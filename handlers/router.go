@@ -206,8 +206,9 @@ func (r *Router) HandleMessage(ctx context.Context, m *bot.Message) (bot.Reply, 
 		return bot.Reply{}, fmt.Errorf("handlers: %s: %w", key, err)
 	}
 	if heard && reply.Text != "" {
-		// Recognition makes mistakes: say what was understood first.
-		reply.Text = fmt.Sprintf(Text.VoiceHeard, strings.TrimSpace(m.Text)) + "\n" + reply.Text
+		// Recognition makes mistakes: say what was understood first (a
+		// mobile masked, as every reply shows it).
+		reply.Text = fmt.Sprintf(Text.VoiceHeard, store.MaskPhone(strings.TrimSpace(m.Text))) + "\n" + reply.Text
 	}
 	return reply, nil
 }

@@ -23,7 +23,7 @@ func TestVoiceAndChatter(t *testing.T) {
 
 		t.Run("a voice registration is acted on and echoed", func(t *testing.T) {
 			got := say(t, r, voice("o-voice", "注册 王秀兰 13953712345 古槐社区"))
-			if !strings.HasPrefix(got, "您说的是：“注册 王秀兰 13953712345 古槐社区”\n") {
+			if !strings.HasPrefix(got, "您说的是：“注册 王秀兰 139****2345 古槐社区”\n") {
 				t.Errorf("reply = %q, want the transcription first", got)
 			}
 			u, err := s.FindUserByOpenID(ctx, "o-voice")

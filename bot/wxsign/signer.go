@@ -57,6 +57,13 @@ func (s Signer) TextXML(openID, content string, msgID int64) string {
 		s.account(), openID, s.now().Unix(), content, msgID)
 }
 
+// VoiceXML is a voice message from openID with WeChat's speech recognition
+// of it (empty when recognition is off).
+func (s Signer) VoiceXML(openID, recognition string, msgID int64) string {
+	return fmt.Sprintf(`<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName><CreateTime>%d</CreateTime><MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[voice-%d]]></MediaId><Format><![CDATA[amr]]></Format><Recognition><![CDATA[%s]]></Recognition><MsgId>%d</MsgId></xml>`,
+		s.account(), openID, s.now().Unix(), msgID, recognition, msgID)
+}
+
 // EventXML is an event from openID; extra is raw XML added inside <xml>.
 func (s Signer) EventXML(openID, event, key string, createTime int64, extra string) string {
 	return fmt.Sprintf(`<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName><CreateTime>%d</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[%s]]></Event><EventKey><![CDATA[%s]]></EventKey>%s</xml>`,
