@@ -33,8 +33,8 @@ var companions = []string{
 // digits, empty when the line gives none. The two are never mixed: a name
 // holds no digits, notes or community words.
 type ImportEntry struct {
-	Name  string `json:"name,omitempty"`
-	Phone string `json:"phone,omitempty"`
+	Name  string
+	Phone string
 }
 
 // String writes the entry as Result.Names has always held it: the name,
@@ -46,7 +46,8 @@ func (e ImportEntry) String() string {
 // ImportEntries reads the people of a 接龙 list from a whole chat message
 // (its raw text, "导入 A12" and the pasted list), one entry per person, in
 // the order of the list. Header, title and example lines are no people.
-// The import handler calls it because a parse Result keeps names only.
+// The import handler calls it on the message's text: Result.Names holds
+// each person as one string, which a handler should not take apart.
 func ImportEntries(text string) []ImportEntry {
 	body, _ := stripPoliteness(Normalize(text))
 	return listEntries(importLines(body)[1:])
