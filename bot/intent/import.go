@@ -49,8 +49,10 @@ func (e ImportEntry) String() string {
 // The import handler calls it on the message's text: Result.Names holds
 // each person as one string, which a handler should not take apart.
 func ImportEntries(text string) []ImportEntry {
+	// Every line is read: the command line is no person line, and a list
+	// sent alone (completing an earlier "导入 A12") starts with a person.
 	body, _ := stripPoliteness(Normalize(text))
-	return listEntries(importLines(body)[1:])
+	return listEntries(importLines(body))
 }
 
 // parseImport reads "导入 A12" and the 接龙 list on the lines after it. The
@@ -79,13 +81,11 @@ func parseImport(rest string, _ time.Time) (Result, bool) {
 }
 
 // importLines splits a message into its command line and the lines of the
-// list, breaking a list pasted on one line at its numbers.
+// list; entries typed on the command line ("导入 A12 1. 张三 2. 李四") are
+// broken off it at their numbers.
 func importLines(s string) []string {
 	lines := strings.Split(s, "\n")
-	if len(lines) == 1 {
-		lines = splitInlineList(lines[0])
-	}
-	return lines
+	return append(splitInlineList(lines[0]), lines[1:]...)
 }
 
 // listEntries reads the people of the lines of a list.

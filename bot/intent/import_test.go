@@ -52,6 +52,10 @@ func TestImportEntries(t *testing.T) {
 			[]ImportEntry{{Name: "张三"}}},
 		{"politeness around the command", "麻烦导入A22的接龙\n#接龙\n1. 张伟\n2. 周敏 谢谢",
 			[]ImportEntry{{Name: "张伟"}, {Name: "周敏"}}},
+		{"a list sent alone, without its command", "1. 张三\n2. 李四 13812345678",
+			[]ImportEntry{{Name: "张三"}, {"李四", "13812345678"}}},
+		{"the list right after the command on its line", "导入 A12 1. 张三\n2. 李四",
+			[]ImportEntry{{Name: "张三"}, {Name: "李四"}}},
 		{"no list", "导入 A12", nil},
 	}
 	for _, tt := range tests {
@@ -85,6 +89,10 @@ func TestImportParseKeepsItsShape(t *testing.T) {
 			Result{Intent: Import, Activity: "A12", Names: []string{"李秀英 13812345678", "王建国", "赵六 13905371234", "孙丽 15853712345", "周强"}}},
 		{"only mobiles still make a list", "导入 A12\n1. 13812345678",
 			Result{Intent: Import, Activity: "A12", Names: []string{"13812345678"}}},
+		{"the list starting on the command line", "导入 A12 1. 张三\n2. 李四",
+			Result{Intent: Import, Activity: "A12", Names: []string{"张三", "李四"}}},
+		{"a time on the command line is no person", "导入A12 14:00\n1. 张三",
+			Result{Intent: Import, Activity: "A12", Names: []string{"张三"}}},
 		{"a title line with a code is no command", "#接龙\nA12 周六包饺子\n1. 张三",
 			Result{Intent: Import, Names: []string{"张三"}, Missing: []string{FieldActivity}}},
 	}
