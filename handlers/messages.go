@@ -51,6 +51,10 @@ type Catalogue struct {
 	PhoneTaken, SignupBadPhone, TeamByName, TeamExists, CheckinWhichOf, CheckoutWhich string
 	CheckoutWhichOf, CheckoutConfirmed, NothingToDelete                               string
 	AdminOnly, AdminLink, AdminLinkPath                                               string
+
+	// 接龙 import: a person matched by mobile under another stored name is
+	// named as typed, with this note instead of the stored name.
+	ImportMobileMatched string
 }
 
 // Text is the message catalogue.
@@ -214,8 +218,8 @@ var Text = Catalogue{
 	ImportAdded:        "报名成功：%s",
 	ImportWaitlisted:   "候补：%s",
 	ImportKnown:        "已在名单中：%s",
-	ImportMiss:         "未找到（请先注册）：%s",
-	ImportAmbiguous:    "同名多人，请在名字后补充手机号：%s",
+	ImportMiss:         "未找到（请先在本社区注册）：%s",
+	ImportAmbiguous:    "重名需确认，请在名字后补充手机号：%s",
 	PhoneTaken:         "这个手机号已被其他人注册。请用自己的手机号，如有疑问请联系社区使者。",
 	SignupBadPhone:     "手机号好像不对，请填写11位手机号，例如：\n报名 %s 张三 13812345678",
 	TeamByName:         "请用队伍编号加入，例如：入队 T3（编号可向建队的使者询问）。没有找到“%s”这个编号。",
@@ -229,4 +233,7 @@ var Text = Catalogue{
 	AdminLink:          "管理后台登录链接（%[2]d分钟内有效，只能用一次，请勿转发）：\n%[1]s",
 	AdminLinkPath:      "管理后台登录链接（%[2]d分钟内有效，只能用一次，请勿转发）：\n在服务器地址后打开 %[1]s",
 	Deleted:            "您的姓名和手机号已删除，也不会再收到通知。已有的志愿服务记录以匿名方式保留。如需再次参加，重新注册即可。",
+
+	// 接龙 import.
+	ImportMobileMatched: "（手机号已匹配）",
 }

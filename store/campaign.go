@@ -371,6 +371,11 @@ type ProfileService interface {
 	FindVolunteersByName(ctx context.Context, name, community string) ([]*User, error)
 	// FindUserByPhone returns ENOTFOUND when nobody registered the mobile.
 	FindUserByPhone(ctx context.Context, phone string) (*User, error)
+	// FindCommunityVolunteerByPhone returns the registered user of that
+	// community with the mobile; ENOTFOUND when nobody there has it, however
+	// many elsewhere do, so that an envoy's import cannot reach beyond the
+	// activity's community (nor an empty community match anyone).
+	FindCommunityVolunteerByPhone(ctx context.Context, community, phone string) (*User, error)
 	// EnvoyProgress gathers the envoy's standing.
 	EnvoyProgress(ctx context.Context, envoyID int64) (*Progress, error)
 }

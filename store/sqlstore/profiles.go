@@ -66,6 +66,25 @@ func (db *DB) FindUserByPhone(ctx context.Context, phone string) (*store.User, e
 	return u, nil
 }
 
+// FindCommunityVolunteerByPhone returns the earliest user of the community
+// who registered the mobile and is not anonymised. The community is
+// required: with none, nobody is found.
+func (db *DB) FindCommunityVolunteerByPhone(ctx context.Context, community, phone string) (*store.User, error) {
+	community, phone = strings.TrimSpace(community), strings.TrimSpace(phone)
+	if community == "" || phone == "" {
+		return nil, db.wrapError("find community volunteer by phone", store.Errorf(store.ENOTFOUND, "no community or mobile"))
+	}
+	u, err := scanUser(db.reader().row(ctx, `
+		SELECT `+userColumns+`
+		FROM users u JOIN communities c ON c.id = u.community_id
+		WHERE c.name = $1 AND u.mobile = $2 AND u.real_name <> '' AND u.anonymised_at IS NULL
+		ORDER BY u.id LIMIT 1`, community, phone))
+	if err != nil {
+		return nil, db.wrapError("find community volunteer by phone", err)
+	}
+	return u, nil
+}
+
 // EnvoyProgress gathers the envoy's standing from one snapshot: a
 // repeatable-read, read-only transaction on PostgreSQL, a read transaction
 // on SQLite (WAL keeps its snapshot from the first read on).
