@@ -416,18 +416,39 @@ var reLeadingNoun = regexp.MustCompile(`^(活动|讲座)\s*((?i:[AL])[ \-#]?[0-9
 // parts: without up to three clauses in front (a self-introduction, a
 // greeting) or two behind (an afterthought).
 func parseClauses(body string, now time.Time) Result {
+	// A part that is only a greeting ("老师好，…") is no reading of the
+	// whole when what was dropped is more than greetings: the question
+	// after it was not understood.
+	reads := func(part, dropped string) (Result, bool) {
+		r := parseBody(trimGaps(part), now)
+		if r.Intent == Unknown || r.Intent == Help && greetingOnly(part) && !greetingOnly(dropped) {
+			return r, false
+		}
+		return r, true
+	}
 	cuts := clauseCuts(body)
 	for i := 0; i < len(cuts) && i < 3; i++ {
-		if r := parseBody(trimGaps(body[cuts[i]:]), now); r.Intent != Unknown {
+		if r, ok := reads(body[cuts[i]:], body[:cuts[i]]); ok {
 			return r
 		}
 	}
 	for i := len(cuts) - 1; i >= 0 && i >= len(cuts)-2; i-- {
-		if r := parseBody(trimGaps(body[:cuts[i]]), now); r.Intent != Unknown {
+		if r, ok := reads(body[:cuts[i]], body[cuts[i]:]); ok {
 			return r
 		}
 	}
 	return Result{Intent: Unknown}
+}
+
+// greetingOnly reports a part of a message that says hello and nothing
+// else.
+func greetingOnly(part string) bool {
+	part = trimGaps(part)
+	if in, ok := wholeMessage(part); ok && in == Help {
+		return true
+	}
+	rest, greeted := stripPoliteness(part)
+	return rest == "" && (greeted || part != "")
 }
 
 // clauseCuts are the offsets where a clause ends: after a separator or a

@@ -104,6 +104,7 @@ var frames = []frame{
 	{intent: ContactPoint, all: [][]string{{"联系点"}, {"设为", "设成", "作为", "当作", "定为", "确定为", "选", "是"}}},
 	{intent: Brand, all: [][]string{{"品牌"}, {"叫", "是", "名为", "名叫", "名称"}}},
 	{intent: Bind, all: [][]string{wInvite}},
+	{intent: Help, all: [][]string{{"怎么", "咋", "如何", "怎样", "怎么样才能"}, {"报名", "注册", "签到", "签退", "订阅", "参加", "绑定"}}, veto: []string{"取消", "不"}},
 	{intent: Unsubscribe, all: [][]string{wLecture, wNotice, wStop}},
 	{intent: Subscribe, all: [][]string{wLecture, wTellMe}, veto: wStop},
 	{intent: Lectures, all: [][]string{wLecture, wLectureAsk}, veto: []string{"取消", "发布", "退订", "订阅", "太好", "不错", "辛苦", "感谢", "谢谢"}},

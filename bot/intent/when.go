@@ -78,7 +78,7 @@ type when struct {
 func extractWhen(text string, now time.Time, recurring bool) (when, string) {
 	loc := now.Location()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	text = strings.NewReplacer("今晚", "今天晚上", "明晚", "明天晚上").Replace(text)
+	text = strings.NewReplacer("今晚", "今天晚上", "明晚", "明天晚上", "今早", "今天早上", "明早", "明天早上", "明儿", "明天").Replace(text)
 	var w when
 
 	var rule store.Recurrence
