@@ -20,7 +20,7 @@ var (
 	// before the fields are read.
 	changeVerbs = []string{
 		"往后推到", "往后推迟到", "推迟到", "推到", "提前到", "延期到", "改期到", "改期为", "调整为", "调整到",
-		"变更为", "更改为", "修改为", "改成", "改为", "改到", "换成", "换到", "挪到", "改一下", "改",
+		"变更为", "更改为", "修改为", "增加到", "减少到", "加到", "减到", "扩到", "调到", "改成", "改为", "改到", "换成", "换到", "挪到", "改一下", "改",
 	}
 	// reasonLabels introduce the reason of a cancellation.
 	reasonLabels = []string{"取消原因", "原因是", "原因", "因为", "由于", "理由", "是因为"}
@@ -85,7 +85,7 @@ func parseModifyActivity(rest string, now time.Time) (Result, bool) {
 }
 
 // modifyChatter surrounds the changed values without being one.
-var modifyChatter = []string{"时间", "地点", "名额", "一下", "的", "了", "活动", "吧", "那个"}
+var modifyChatter = []string{"时间", "地点", "名额", "一下", "的", "了", "活动", "吧", "那个", "不变", "照旧", "不动", "一样", "还是", "其他"}
 
 // cutChangeVerbs blanks the words that say "change to".
 func cutChangeVerbs(text string) string {

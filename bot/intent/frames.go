@@ -113,7 +113,7 @@ func communityIn(s string) string {
 	}
 	if m := reCommunityOf.FindStringSubmatch(s); m != nil {
 		w := trimLexiconPrefix(m[1])
-		if runeCount(w) >= 2 && !isTimeWord(w) && !isLineWord(w) {
+		if runeCount(w) >= 2 && !isTimeWord(w) && lineIn(w) == "" && !containsAny(w, []string{"方面", "相关", "类"}) {
 			return w
 		}
 	}

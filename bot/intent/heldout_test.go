@@ -48,6 +48,16 @@ func TestHeldOutCorpus2(t *testing.T) {
 	scoreCorpus(t, "testdata/heldout2/messages.jsonl", heldout2Floor, 200)
 }
 
+// TestHeldOutCorpus3 scores the third corpus, written from docs/CHAT.md
+// once the parser was done, and run on it once before any change.
+func TestHeldOutCorpus3(t *testing.T) {
+	scoreCorpus(t, "testdata/heldout3/messages.jsonl", heldout3Floor, 200)
+}
+
+// heldout3Floor is the floor for the third corpus. It read 188/200 (94.0%)
+// on its first run; its misses were then fixed by generalising, 199/200.
+const heldout3Floor = 0.99
+
 // heldout2Floor is the floor for the second corpus. It read 232/260
 // (89.2%) when it landed, before any change for it; misses were then fixed
 // by generalising (sound-alike characters, frames, clauses), 259/260.

@@ -434,10 +434,28 @@ func parseClauses(body string, now time.Time) Result {
 	}
 	for i := len(cuts) - 1; i >= 0 && i >= len(cuts)-2; i-- {
 		if r, ok := reads(body[:cuts[i]], body[cuts[i]:]); ok {
+			if after := trimGaps(body[cuts[i]:]); r.Community == "" && takesCommunity[r.Intent] && looksLikeCommunity(after) {
+				r.Community = after // "文明创城活动 阜桥社区": the community as an afterthought
+				r.Missing = without(r.Missing, FieldCommunity)
+			}
 			return r
 		}
 	}
 	return Result{Intent: Unknown}
+}
+
+// takesCommunity are the intents whose community may come last, apart.
+var takesCommunity = map[string]bool{Lectures: true, Activities: true, Subscribe: true, Unsubscribe: true, ContactPoint: true}
+
+// without is list less one value.
+func without(list []string, v string) []string {
+	var out []string
+	for _, x := range list {
+		if x != v {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // greetingOnly reports a part of a message that says hello and nothing

@@ -222,6 +222,13 @@ var communityChatter = []string{
 	"联系点", "社区联系点", "本周", "这周", "下周", "本月", "全部", "所有", "吧", "订阅", "居民",
 }
 
+// timeWords are spans of time that stand where a community could ("讲座
+// 这个月").
+var timeWords = map[string]bool{
+	"周末": true, "这周末": true, "本周末": true, "这周": true, "本周": true, "下周": true, "下下周": true, "这个月": true,
+	"本月": true, "下个月": true, "下月": true, "最近": true, "近期": true, "今年": true, "明年": true, "过几天": true,
+}
+
 // notCommunity are characters that make a word chatter rather than a
 // place: "太多了", "别发", "的话".
 var notCommunity = []string{"吧", "了", "太", "吗", "呢", "吧", "不", "没", "别", "话", "什么", "怎么", "多少", "一下", "我"}
@@ -240,7 +247,7 @@ func communityOf(text string, bare bool) (community string, other bool) {
 		t = trimChatter(t, communityChatter)
 		switch {
 		case t == "" || t == "社区":
-		case strings.HasPrefix(t, "每") || isTimeWord(t):
+		case strings.HasPrefix(t, "每") || isDateWord(t) || timeWords[t]:
 			// a date ("讲座 每周六") is not a community; the list is by date anyway
 		case community == "" && bare && runeCount(t) >= 2 && allHan(t) && !containsAny(t, notCommunity) && !isLineWord(t):
 			community = t
