@@ -50,7 +50,9 @@ func (h *Handlers) MenuUnknown(context.Context, *Request) (bot.Reply, error) {
 	return bot.Reply{Text: Text.MenuUnknown}, nil
 }
 
-// Unknown answers a message the parser did not understand.
-func (h *Handlers) Unknown(context.Context, *Request) (bot.Reply, error) {
+// Unknown answers a message the parser did not understand, and keeps it
+// (masked, anonymous) for the dashboard.
+func (h *Handlers) Unknown(ctx context.Context, req *Request) (bot.Reply, error) {
+	h.recordUnrecognised(ctx, req)
 	return bot.Reply{Text: Text.Unknown}, nil
 }
