@@ -72,20 +72,36 @@ func (db *DB) PruneUnrecognised(ctx context.Context, cutoff time.Time) (int64, e
 	return n, db.wrapError("prune unrecognised", err)
 }
 
-// namesPerQuery bounds the placeholders of one name lookup, well inside
-// both engines' limits.
-const namesPerQuery = 500
+// nameLookupSizes are the only numbers of placeholders a name lookup
+// uses: a statement per text length would crowd the hot statements out of
+// PostgreSQL's per-connection statement cache. Candidates are padded up to
+// the next size with their first one, not with "": PostgreSQL's planner
+// counts "" as the many unregistered users and scans the table. The
+// largest size bounds one query, well inside both engines' limits.
+var nameLookupSizes = []int{32, 128, 512}
 
 // RegisteredNames looks the candidates up by equality on the indexed
 // users.real_name: its cost grows with the text, not with the users.
 func (db *DB) RegisteredNames(ctx context.Context, candidates []string) ([]string, error) {
 	found := []string{}
+	largest := nameLookupSizes[len(nameLookupSizes)-1]
 	for len(candidates) > 0 {
-		chunk := candidates[:min(len(candidates), namesPerQuery)]
+		chunk := candidates[:min(len(candidates), largest)]
 		candidates = candidates[len(chunk):]
+		size := largest
+		for _, n := range nameLookupSizes {
+			if n >= len(chunk) {
+				size = n
+				break
+			}
+		}
 		var q filter
-		marks := make([]string, len(chunk))
-		for i, c := range chunk {
+		marks := make([]string, size)
+		for i := range marks {
+			c := chunk[0]
+			if i < len(chunk) {
+				c = chunk[i]
+			}
 			marks[i] = q.arg(c)
 		}
 		names, err := readAll(ctx, db, "registered names", scanString, `
