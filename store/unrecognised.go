@@ -92,7 +92,7 @@ func MaskDigits(s string) string {
 		for j+1 < len(runs) && runs[j+1].start == runs[j].end+1 && isGroupSeparator(s[runs[j].end]) && len(digits) < 18 {
 			j++
 			digits += runs[j].digits
-			if j > i && identifying(digits) {
+			if identifying(digits) {
 				end, ok = j, true
 			}
 		}
