@@ -54,11 +54,13 @@ func (h *Handlers) MenuUnknown(context.Context, *Request) (bot.Reply, error) {
 
 // Unknown answers a message the parser did not understand: a friendly word
 // to laughter or a sticker, the closest command when one is near ("您是不是
-// 想：报名 A12？"), otherwise the short help.
-func (h *Handlers) Unknown(_ context.Context, req *Request) (bot.Reply, error) {
+// 想：报名 A12？"), otherwise the short help. What was not understood
+// (chatter aside) is kept, masked and anonymous, for the dashboard.
+func (h *Handlers) Unknown(ctx context.Context, req *Request) (bot.Reply, error) {
 	if intent.IsChatter(req.Msg.Text) {
 		return bot.Reply{Text: Text.Chatter}, nil
 	}
+	h.recordUnrecognised(ctx, req)
 	if s := intent.Suggest(req.Msg.Text, req.Now.In(h.loc)); s != "" {
 		return bot.Reply{Text: fmt.Sprintf(Text.DidYouMean, s)}, nil
 	}

@@ -65,6 +65,9 @@ type Handlers struct {
 	loc        *time.Location
 	adminURL   string
 	log        *slog.Logger
+
+	// unrecognised keeps what the parser did not understand (Unknown).
+	unrecognised store.UnrecognisedService
 }
 
 // Middleware wraps a handler, as a role check does.
@@ -117,7 +120,7 @@ func NewRouter(d Deps) *Router {
 	log := d.Logger.With(slog.String("component", "handlers"))
 	h := &Handlers{
 		users: d.Store, profiles: d.Store, invites: d.Store, envoys: d.Store, activities: d.Store,
-		signups: d.Store, attendance: d.Store, lectures: d.Store, outbox: d.Store, schedule: d.Store,
+		signups: d.Store, attendance: d.Store, lectures: d.Store, outbox: d.Store, schedule: d.Store, unrecognised: d.Store,
 		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}

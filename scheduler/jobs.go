@@ -59,6 +59,8 @@ func (j *Jobs) All() []Job {
 			Doc: "reminds signed-up volunteers before activities, and after them those not checked out and the envoy"},
 		{Name: JobWeeklyReport, Spec: j.Sched.WeeklyReport, Run: j.WeeklyReport,
 			Doc: "sends admins last week's activities, hours and envoy progress"},
+		{Name: JobPruneUnrecognised, Spec: pruneUnrecognisedSpec, Run: j.PruneUnrecognised,
+			Doc: "forgets unrecognised messages not seen for 90 days"},
 	}
 }
 

@@ -132,6 +132,7 @@ type Store interface {
 	JobService
 	ScheduleQueries
 	DashboardQueries
+	UnrecognisedService
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.

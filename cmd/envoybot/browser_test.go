@@ -230,6 +230,27 @@ func TestBrowser(t *testing.T) {
 		}
 		shot("devchat.png")
 	})
+	t.Run("an unrecognised chat message shows on 未识别消息, masked and without names", func(t *testing.T) {
+		do("say something the bot does not understand",
+			chromedp.SendKeys(chromedp.ID("text"), "谢谢张三帮忙 有事打我13900005678\r"),
+			chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"bubble")][contains(., "没看懂")]`)))
+		do("open 未识别消息 from the menu",
+			chromedp.Navigate(srv.URL+"/admin/"),
+			chromedp.WaitVisible(chromedp.CSS(`nav`)),
+			chromedp.Click(chromedp.Search(`//nav/a[.="未识别消息"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#unrecognised`)))
+		table, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#unrecognised tbody`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(table, "谢谢某某帮忙 有事打我139****5678") || strings.Contains(table, "张三") || strings.Contains(table, "13900005678") {
+			t.Errorf("the page shows:\n%s\nwant the message with the name removed and the mobile masked", table)
+		}
+		if !strings.Contains(table, "志愿者") {
+			t.Errorf("the page does not show the sender's role:\n%s", table)
+		}
+		shot("unrecognised.png")
+	})
 	t.Run("no request left 127.0.0.1", func(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()

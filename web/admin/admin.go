@@ -88,6 +88,9 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /admin/export/progress.xlsx", s.authed(s.exportProgress))
 	mux.Handle("GET /admin/export/records.xlsx", s.authed(s.exportRecords))
 	mux.Handle("GET /admin/export/attendance.xlsx", s.authed(s.exportAttendance))
+	mux.Handle("GET /admin/unrecognised", s.authed(s.unrecognisedPage))
+	mux.Handle("POST /admin/unrecognised/delete", s.authed(s.deleteUnrecognised))
+	mux.Handle("GET /admin/export/unrecognised.jsonl", s.authed(s.exportUnrecognised))
 	// Anything else under /admin/ still needs a session before it can learn
 	// that the page does not exist.
 	mux.Handle("/admin/", s.authed(func(w http.ResponseWriter, r *http.Request, _ *session) {
