@@ -82,14 +82,57 @@ func (h *Handlers) resumeDraft(ctx context.Context, req *Request) string {
 			return ""
 		}
 	}
-	text := d.Text + " " + strings.TrimSpace(req.Msg.Text)
-	whole := intent.Parse(text, req.Now.In(h.loc))
+	text, whole := h.continued(d, strings.TrimSpace(req.Msg.Text), req.Now)
 	if whole.Intent != d.Intent {
 		return ""
 	}
 	req.Parse = whole
 	req.draft = &draft{Intent: d.Intent, Text: text, Missing: d.Missing}
 	return d.Intent
+}
+
+// continued is the draft with msg appended, and its parse. When msg gives
+// a whole date and time by itself, it replaces whatever partial time the
+// draft held ("14:00" then "12月6日 14:00-16:00"), so that the old time is
+// neither read first nor left over as words.
+func (h *Handlers) continued(d *draft, msg string, now time.Time) (string, intent.Result) {
+	at := now.In(h.loc)
+	msg = labelAnswer(d, msg)
+	text := d.Text + " " + msg
+	whole := intent.Parse(text, at)
+	if slices.Contains(d.Missing, intent.FieldStart) || whole.Problem != "" || whole.Description != "" {
+		before := intent.Parse(d.Text, at)
+		alt := withoutTime(before, kindOf(d.Intent)) + " " + msg
+		if p := intent.Parse(alt, at); p.Intent == d.Intent && p.Start != "" && p.Problem == "" {
+			return alt, p
+		}
+	}
+	return text, whole
+}
+
+// Labels the parser reads before a title or a place, and what marks a
+// message as carrying a date or time.
+var (
+	reAnswerSeparators = regexp.MustCompile(`[\s，,、；;]+`)
+	reTimeLike         = regexp.MustCompile(`[0-9０-９]|[一二三四五六七八九十两]\s*[月日号点时]|今天|明天|后天|周[一二三四五六日天末]|星期|礼拜|每[天日周月]|上午|下午|中午|晚上|早上`)
+)
+
+// labelAnswer marks the answer to "还差名称" or "还差地点" as such, so that
+// its word is not taken for whatever the parser reads first: the draft's
+// place seen by its shape would otherwise become the title. A message that
+// carries a date or time is left as it is.
+func labelAnswer(d *draft, msg string) string {
+	words := reAnswerSeparators.Split(strings.TrimSpace(msg), -1)
+	if len(words) == 0 || words[0] == "" || reTimeLike.MatchString(words[0]) {
+		return msg
+	}
+	switch {
+	case slices.Contains(d.Missing, intent.FieldTitle):
+		return "名称 " + msg
+	case slices.Contains(d.Missing, intent.FieldPlace) && len(words) == 1:
+		return "地点 " + msg
+	}
+	return msg
 }
 
 // loadDraft returns the user's open draft, nil when none is open at now.

@@ -118,9 +118,20 @@ func TestDrafts(t *testing.T) {
 			c.say("o-envoy", "义诊 古槐社区卫生室", "活动已发布", "义诊", "日期："+day(12, 9), "地点：古槐社区卫生室")
 		})
 
+		t.Run("a title sent alone is the title, not whatever the parser reads first", func(t *testing.T) {
+			c.say("o-envoy", "发布活动 12月9日 15:00-16:00 地点 古槐社区卫生室", "还差活动名称，请回复例如“敬老院包饺子”")
+			c.say("o-envoy", "健康义诊", "活动已发布：A", " 健康义诊\n", "地点：古槐社区卫生室")
+		})
+
 		t.Run("a date without a clock time asks for the time of day", func(t *testing.T) {
 			c.say("o-envoy", "发布活动 包饺子 12月10日 古槐社区敬老院", "还差活动的具体钟点，请回复例如“14:00-16:00”")
 			c.say("o-envoy", "14:00-16:00", "活动已发布", "日期："+day(12, 10), "时间：14:00-16:00")
+		})
+
+		t.Run("a whole new date and time replaces the draft's partial one", func(t *testing.T) {
+			c.say("o-envoy", "发布活动 包饺子 12月10日 古槐社区敬老院", "还差活动的具体钟点")
+			got := c.say("o-envoy", "12月16日 14:00-16:00", "活动已发布", "日期："+day(12, 16), "时间：14:00-16:00")
+			c.refuses(got, "说明", "12月10日")
 		})
 
 		t.Run("a past date is refused with the reason and a new time completes the draft", func(t *testing.T) {
