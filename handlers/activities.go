@@ -90,36 +90,26 @@ func (h *Handlers) lineNames() string {
 
 // PublishActivity answers `发布活动 …`: the activity gets a short code and,
 // when WeChat can be reached, a check-in QR code; a location sent soon after
-// sets the venue.
+// sets the venue. What is missing or cannot be is asked for and the draft
+// kept (drafts.go); once published, every field is echoed so that a
+// misreading shows at once.
 func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply, error) {
+	if reply, asked := h.unfinished(ctx, req); asked {
+		return reply, nil
+	}
 	p := req.Parse
-	switch {
-	case p.Problem == "bad_time" && !parseTime(p.Start).IsZero() && parseTime(p.Start).Before(req.Now):
-		return bot.Reply{Text: fmt.Sprintf(Text.PastTime, publishForm)}, nil
-	case p.Problem == "bad_time":
-		return bot.Reply{Text: fmt.Sprintf(Text.BadTime, publishForm)}, nil
-	case p.Problem == "no_time":
-		return bot.Reply{Text: Text.NoTime}, nil
-	case len(p.Missing) > 0:
-		return bot.Reply{Text: missing(p.Missing, publishForm)}, nil
-	}
 	start, end := parseTime(p.Start), parseTime(p.End)
-	if p.Title == "" || start.IsZero() || p.Place == "" {
-		return bot.Reply{Text: missing(absent(map[string]bool{"title": p.Title == "", "start": start.IsZero(), "place": p.Place == ""}), publishForm)}, nil
-	}
 	note := ""
 	if end.IsZero() {
 		end, note = start.Add(defaultDuration), Text.DefaultDuration
 	}
-	if !end.After(start) {
-		return bot.Reply{Text: fmt.Sprintf(Text.BadTime, publishForm)}, nil
-	}
-	if p.Category == "" {
-		return bot.Reply{Text: fmt.Sprintf(Text.CategoryNeeded, h.lineNames())}, nil
-	}
-	line, serviceType := h.resolveCategory(p.Category)
-	if line == nil {
-		return bot.Reply{Text: fmt.Sprintf(Text.UnknownCategory, p.Category, h.lineNames())}, nil
+	category, serviceType := Text.NoCategory, ""
+	if p.Category != "" {
+		line, st := h.resolveCategory(p.Category)
+		if line == nil {
+			return bot.Reply{Text: fmt.Sprintf(Text.UnknownCategory, p.Category, h.lineNames())}, nil
+		}
+		category, serviceType = line.Name, st
 	}
 	community, err := h.envoyCommunity(ctx, req, p.Community)
 	if err != nil {
@@ -129,7 +119,7 @@ func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply
 		community = p.Place
 	}
 	a, err := h.activities.CreateActivity(ctx, store.NewActivity{
-		EnvoyID: req.User.ID, Title: p.Title, Category: line.Name, ServiceType: serviceType,
+		EnvoyID: req.User.ID, Title: p.Title, Category: category, ServiceType: serviceType,
 		StartsAt: start, EndsAt: end, Place: p.Place, Community: community, Quota: p.Quota,
 	}, req.Now)
 	if err != nil {
@@ -138,19 +128,34 @@ func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply
 		}
 		return bot.Reply{}, fmt.Errorf("create activity: %w", err)
 	}
+	h.dropDraft(ctx, req)
 	h.log.Info("activity published", slog.String("activity", a.Code), slog.String("envoy", req.Msg.OpenID))
 	h.expectFollowUp(ctx, "venue", req.Msg.OpenID, a.Code)
-	quota := "不限"
-	if a.Quota > 0 {
-		quota = strconv.Itoa(a.Quota) + "人"
-	}
-	text := fmt.Sprintf(Text.Published, a.Code+" "+a.Title, strings.TrimPrefix(summary(a, h.loc, req.Now), "活动："+a.Code+" "+a.Title+"\n")+note, quota, a.Code)
+	text := h.activityEcho(a, p.Description, note, req.Now)
 	if url := h.checkinQR(ctx, a.Code); url != "" {
 		text += fmt.Sprintf(Text.PublishedQR, url)
 	} else {
 		text += fmt.Sprintf(Text.PublishedNoQR, a.Code)
 	}
 	return bot.Reply{Text: text}, nil
+}
+
+// activityEcho is the reply to a publish: every field as it was read and
+// stored, words the parser could not place as 说明.
+func (h *Handlers) activityEcho(a *store.Activity, leftover, note string, now time.Time) string {
+	line := a.Category
+	if a.ServiceType != "" {
+		line += "·" + a.ServiceType
+	}
+	quota := Text.NoQuota
+	if a.Quota > 0 {
+		quota = strconv.Itoa(a.Quota) + "人"
+	}
+	if leftover = strings.TrimSpace(leftover); leftover != "" {
+		leftover = fmt.Sprintf(Text.EchoNote, leftover)
+	}
+	return fmt.Sprintf(Text.ActivityEcho, a.Code, a.Title, dayWithWeekday(a.StartsAt, now, h.loc),
+		timeRange(a.StartsAt, a.EndsAt, now, h.loc)+note, a.Place, line, quota, leftover, a.Code)
 }
 
 // checkinQR asks WeChat for the activity's check-in QR code and keeps it;
@@ -217,15 +222,4 @@ func (h *Handlers) Image(ctx context.Context, req *Request) (bot.Reply, error) {
 	}
 	h.clearFollowUp(ctx, "photo", req.Msg.OpenID)
 	return bot.Reply{Text: fmt.Sprintf(Text.HeldPhotoSaved, code)}, nil
-}
-
-// absent lists the fields flagged true, in the order of the parse shape.
-func absent(flags map[string]bool) []string {
-	var out []string
-	for _, f := range []string{"title", "start", "place"} {
-		if flags[f] {
-			out = append(out, f)
-		}
-	}
-	return out
 }

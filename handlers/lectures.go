@@ -77,18 +77,13 @@ func (h *Handlers) Unsubscribe(ctx context.Context, req *Request) (bot.Reply, er
 	return bot.Reply{Text: fmt.Sprintf(Text.Unsubscribed, n)}, nil
 }
 
-// PublishLecture answers `发布讲座 …`, one-off or recurring.
+// PublishLecture answers `发布讲座 …`, one-off or recurring. What is
+// missing or cannot be is asked for and the draft kept (drafts.go).
 func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply, error) {
+	if reply, asked := h.unfinished(ctx, req); asked {
+		return reply, nil
+	}
 	p := req.Parse
-	switch p.Problem {
-	case "no_time":
-		return bot.Reply{Text: Text.NoTime}, nil
-	case "bad_time":
-		return bot.Reply{Text: fmt.Sprintf(Text.PastTime, lectureForm)}, nil
-	}
-	if len(p.Missing) > 0 {
-		return bot.Reply{Text: missing(p.Missing, lectureForm)}, nil
-	}
 	var occurrences []time.Time
 	for _, s := range p.Occurrences {
 		if t := parseTime(s); !t.IsZero() {
@@ -96,12 +91,7 @@ func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply,
 		}
 	}
 	if len(occurrences) == 0 {
-		if t := parseTime(p.Start); !t.IsZero() {
-			occurrences = append(occurrences, t)
-		}
-	}
-	if p.Title == "" || p.Place == "" || len(occurrences) == 0 {
-		return bot.Reply{Text: missing(absent(map[string]bool{"title": p.Title == "", "start": len(occurrences) == 0, "place": p.Place == ""}), lectureForm)}, nil
+		occurrences = append(occurrences, parseTime(p.Start))
 	}
 	community, err := h.envoyCommunity(ctx, req, p.Community)
 	if err != nil {
@@ -117,6 +107,7 @@ func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply,
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("create lecture: %w", err)
 	}
+	h.dropDraft(ctx, req)
 	h.log.Info("lecture published", slog.String("lecture", l.Code), slog.String("envoy", req.Msg.OpenID))
 	rule := "单次讲座"
 	if !l.Recurrence.IsZero() {
@@ -124,7 +115,7 @@ func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply,
 	}
 	sessions := make([]string, 0, len(occurrences))
 	for _, t := range occurrences {
-		sessions = append(sessions, "· "+when(t, time.Time{}, h.loc))
+		sessions = append(sessions, "· "+dayWithWeekday(t, req.Now, h.loc)+clock(t, h.loc))
 	}
 	return bot.Reply{Text: fmt.Sprintf(Text.LecturePublished, l.Code, l.Title, l.Place, rule, strings.Join(sessions, "\n"), community)}, nil
 }

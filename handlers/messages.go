@@ -16,7 +16,7 @@ type Catalogue struct {
 	FieldNames                                                     map[string]string
 
 	// Roles and forms.
-	ForEnvoys, ForAdminsOrOwner, NeedRegister, MissingForm, BadTime, PastTime, NoTime string
+	ForEnvoys, ForAdminsOrOwner, NeedRegister, MissingForm string
 
 	// Activities and sign-ups.
 	ActivityNotFound, ActivityNotOpen, SignupClosed, SignupSeated, SignupWaitlisted     string
@@ -25,7 +25,7 @@ type Catalogue struct {
 	MySignupsNone, MySignupsHeader, MySignupSeated, MySignupWaitlisted                  string
 	ActivitiesNone, ActivitiesHeader, ActivityLine, UnknownCategory, MoreHint, MoreLeft string
 	MoreHeader, NoMore, AndMore                                                         string
-	Published, PublishedQR, PublishedNoQR, DefaultDuration, CategoryNeeded, VenueSet    string
+	PublishedQR, PublishedNoQR, DefaultDuration, VenueSet                               string
 	HeldRecorded, HeldPhotoSaved                                                        string
 
 	// Check-in and hours.
@@ -55,6 +55,13 @@ type Catalogue struct {
 	// 接龙 import: a person matched by mobile under another stored name is
 	// named as typed, with this note instead of the stored name.
 	ImportMobileMatched string
+	// Drafts and the publish echo (issue 10 item 3, "never a silent wrong
+	// guess"): questions for what a 发布活动/发布讲座 lacks, refusals of a
+	// time that cannot be, and the reply that shows every field read.
+	DraftAsk, DraftAskClock, DraftKept, DraftNotKept, DraftCancelled string
+	DraftPast, DraftEndBeforeStart, DraftNoSuchTime, DraftBadTime    string
+	DraftFieldNames                                                  map[string]string
+	ActivityEcho, EchoNote, NoCategory, NoQuota                      string
 }
 
 // Text is the message catalogue.
@@ -123,9 +130,6 @@ var Text = Catalogue{
 	ForAdminsOrOwner: "只有发布活动 %s 的使者或管理员可以这样做。",
 	NeedRegister:     "请先注册成为志愿者：\n注册 张三 13812345678 古槐社区\n报名时也可一起填写：报名 A12 张三 13812345678",
 	MissingForm:      "还缺少：%s。\n请按这个格式发送：\n%s",
-	BadTime:          "结束时间早于开始时间，请检查。例如：\n%s",
-	PastTime:         "这个时间已经过去了，请检查日期和时间。例如：\n%s",
-	NoTime:           "请写上具体时间，例如：12月5日 14:00-16:00",
 
 	ActivityNotFound:        "没有找到活动 %s。回复“活动”查看可报名的活动。",
 	ActivityNotOpen:         "活动 %s 已结束或已取消，不能再报名。",
@@ -152,11 +156,9 @@ var Text = Catalogue{
 	MoreHeader:              "（续）",
 	NoMore:                  "没有更多了。",
 	AndMore:                 "等%d人",
-	Published:               "活动已发布：%s\n%s\n名额：%s\n志愿者回复“报名 %s”即可报名。\n",
 	PublishedQR:             "签到二维码：%s\n（10分钟内发送活动地点的位置，可开启签到位置核验）",
 	PublishedNoQR:           "签到二维码暂时无法生成，请志愿者回复“签到 %s”签到。\n（10分钟内发送活动地点的位置，可开启签到位置核验）",
 	DefaultDuration:         "（未写结束时间，按2小时计）",
-	CategoryNeeded:          "请写上活动类别：%s",
 	VenueSet:                "已设置活动 %s 的签到位置：%s（%d米内）。",
 	HeldRecorded:            "已记录活动 %s 开展。10分钟内可发送一张现场照片作为凭证。",
 	HeldPhotoSaved:          "已保存活动 %s 的现场照片。",
@@ -236,4 +238,19 @@ var Text = Catalogue{
 
 	// 接龙 import.
 	ImportMobileMatched: "（手机号已匹配）",
+	// Drafts and the publish echo (issue 10 item 3).
+	DraftAsk:            "还差%s%s，请回复例如“%s”",
+	DraftAskClock:       "还差%s的具体钟点，请回复例如“%s”",
+	DraftKept:           "（已记下前面的内容，10分钟内回复即可；回复“取消”就不发了）",
+	DraftNotKept:        "请把整条消息补全后重新发送，例如：\n%s",
+	DraftCancelled:      "好的，这条%s不发了，没有发布。",
+	DraftPast:           "%s 已经过去了，请给出以后的时间，例如“%s”",
+	DraftEndBeforeStart: "结束时间 %s 早于开始时间 %s，请重新给出时间，例如“%s”",
+	DraftNoSuchTime:     "没有%s，请检查日期和时间，例如“%s”",
+	DraftBadTime:        "这个日期或时间不存在，请检查，例如“%s”",
+	DraftFieldNames:     map[string]string{"title": "名称", "start": "时间", "place": "地点"},
+	ActivityEcho:        "活动已发布：%s %s\n日期：%s\n时间：%s\n地点：%s\n类别：%s\n名额：%s\n%s志愿者回复“报名 %s”即可报名。\n",
+	EchoNote:            "说明：%s（未能归入其他项的文字，请核对）\n",
+	NoCategory:          "未分类",
+	NoQuota:             "不限",
 }

@@ -21,6 +21,9 @@ type Request struct {
 	User  *store.User
 	Parse intent.Result
 	Now   time.Time
+	// draft is the envoy's unfinished publish this message continues
+	// (drafts.go); nil for a message on its own.
+	draft *draft
 }
 
 // IntentHandler handles one intent.
@@ -34,7 +37,7 @@ type QRCoder interface {
 // Deps are what the handlers need.
 type Deps struct {
 	Store    store.Store
-	Cache    store.Cache // follow-up state: venue after publishing, photo after 活动签到
+	Cache    store.Cache // follow-up state: venue after publishing, photo after 活动签到, unfinished publishes (drafts)
 	QR       QRCoder     // may be nil: publishing then says to check in by text
 	Campaign configs.Campaign
 	Rules    configs.Rules
@@ -152,6 +155,7 @@ func NewRouter(d Deps) *Router {
 	r.Handle(intent.ConfirmHours, envoysOrAdmins(h.ConfirmHours))
 	r.Handle(intent.Import, envoysOrAdmins(h.Import))
 	r.Handle(intent.CancelLecture, envoysOrAdmins(h.CancelLecture))
+	r.Handle(draftCancelKey, onlyEnvoys(h.CancelDraft))
 
 	r.Handle(eventKey(bot.EventSubscribe), h.Followed)
 	r.HandlePassive(eventKey(bot.EventUnsubscribe), h.Unfollowed)
@@ -203,6 +207,9 @@ func (r *Router) HandleMessage(ctx context.Context, m *bot.Message) (bot.Reply, 
 			return bot.Reply{}, fmt.Errorf("handlers: touch user: %w", err)
 		}
 		req.User = u
+	}
+	if k := r.h.resumeDraft(ctx, req); k != "" {
+		key, rt = k, r.routes[k] // the message completes an unfinished publish
 	}
 	reply, err := rt.handle(ctx, req)
 	if err != nil {
