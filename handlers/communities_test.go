@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +73,10 @@ func TestCommunitiesAreAKnownList(t *testing.T) {
 				t.Errorf("reply %q", got)
 			}
 			assertCommunityCount(t, s, configured+1)
+			cs, _ := s.ListCommunities(ctx)
+			if !slices.ContainsFunc(cs, func(c *store.Community) bool { return c.Name == "新兴社区" }) {
+				t.Errorf("the new community is not stored as 新兴社区")
+			}
 			if got := say(t, r, text("o-res", "订阅讲座 新兴")); !strings.Contains(got, "已订阅新兴社区") {
 				t.Errorf("subscribing to the new community: %q", got)
 			}

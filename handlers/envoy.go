@@ -32,14 +32,14 @@ func (h *Handlers) ContactPoint(ctx context.Context, req *Request) (bot.Reply, e
 		if l.match.Ambiguous || len(l.match.Suggestions) > 0 && !fullCommunityName(words) {
 			reply := unknownCommunity(l, "联系点 %s")
 			if !l.match.Ambiguous {
-				reply.Text += fmt.Sprintf(CommunityText.NewHint, strings.TrimSuffix(store.CommunityKey(words), "社区"))
+				reply.Text += fmt.Sprintf(CommunityText.NewHint, strings.TrimSuffix(store.CommunityName(words), "社区"))
 			}
 			return reply, nil
 		}
-		if err := store.ValidateCommunityName(words); err != nil {
+		community = store.CommunityName(words)
+		if err := store.ValidateCommunityName(community); err != nil {
 			return bot.Reply{Text: missing([]string{"community"}, "联系点 古槐社区")}, nil
 		}
-		community = store.CleanCommunityName(words)
 		added = fmt.Sprintf(CommunityText.Added, community)
 	}
 	cp, created, err := h.envoys.AddContactPoint(ctx, req.User.ID, community, req.Now)

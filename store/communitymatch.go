@@ -51,11 +51,11 @@ func CleanCommunityName(s string) string {
 	return strings.TrimFunc(b.String(), func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) })
 }
 
-// CommunityKey is the form two names are compared in: cleaned, letters in
-// lower case, the office after the name (居委会, 社区服务中心, …) removed.
-// Two communities with one key are the same community.
-func CommunityKey(s string) string {
-	k := strings.ToLower(CleanCommunityName(s))
+// CommunityName is the community words name, as it is stored when an
+// envoy adds it: cleaned, the office after the name (居委会, 社区服务中心,
+// …) removed.
+func CommunityName(words string) string {
+	k := CleanCommunityName(words)
 	for trimmed := true; trimmed; {
 		trimmed = false
 		for _, o := range officeSuffixes {
@@ -66,6 +66,13 @@ func CommunityKey(s string) string {
 		}
 	}
 	return k
+}
+
+// CommunityKey is the form two names are compared in: CommunityName with
+// letters in lower case. Two communities with one key are the same
+// community.
+func CommunityKey(s string) string {
+	return strings.ToLower(CommunityName(s))
 }
 
 // communityStem is a key without the 社区 that ends it: 古槐 for 古槐社区.

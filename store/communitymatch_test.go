@@ -97,6 +97,9 @@ func TestCommunityKeyAndValidation(t *testing.T) {
 			t.Errorf("CommunityKey(%q) = %q, want %q", in, got, want)
 		}
 	}
+	if got := CommunityName(" 新兴社区居委会 "); got != "新兴社区" {
+		t.Errorf("CommunityName = %q, want 新兴社区", got)
+	}
 	for name, ok := range map[string]bool{
 		"古槐社区": true, "": false, "  ": false, "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十": true,
 		"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一": false,
