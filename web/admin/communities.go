@@ -20,6 +20,10 @@ type communityRow struct {
 	// every start adds again: renaming or merging one away needs the
 	// configuration changed too.
 	Configured bool
+	// Like is another community this one's name would be matched to
+	// (古槐 → 古槐社区): likely the same, made before the list was known,
+	// and a candidate for a merge.
+	Like string
 }
 
 // communitiesView is the 社区 page: every community with its counts and
@@ -43,8 +47,14 @@ func (s *server) showCommunities(w http.ResponseWriter, r *http.Request, ss *ses
 		s.fail(w, r, fmt.Errorf("admin: community stats: %w", err))
 		return
 	}
+	names := make([]string, 0, len(stats))
 	for _, c := range stats {
-		v.Rows = append(v.Rows, communityRow{CommunityStats: c, Configured: slices.Contains(s.cfg.Campaign.Communities, c.Name)})
+		names = append(names, c.Name)
+	}
+	for i, c := range stats {
+		others := slices.Delete(slices.Clone(names), i, i+1)
+		v.Rows = append(v.Rows, communityRow{CommunityStats: c, Configured: slices.Contains(s.cfg.Campaign.Communities, c.Name),
+			Like: store.MatchCommunity(c.Name, others).Name})
 	}
 	v.LocalTime = s.localTime
 	p.Title, p.Data = "社区", v

@@ -74,6 +74,19 @@ func TestCommunitiesPage(t *testing.T) {
 			})
 		}
 
+		t.Run("communities alike are flagged, to be merged", func(t *testing.T) {
+			if _, err := s.CreateCommunity(ctx, "阜桥", testNow); err != nil {
+				t.Fatal(err)
+			}
+			r := b.do("GET", "/admin/communities", nil)
+			if !strings.Contains(r.Body, "阜桥<br><span class=\"warn\">可能与“阜桥社区”重复</span>") {
+				t.Errorf("阜桥 not flagged as like 阜桥社区:\n%s", r.Body)
+			}
+			if !strings.Contains(r.Body, "可能与“阜桥”重复") || strings.Count(r.Body, "可能与") != 2 {
+				t.Errorf("want 阜桥 and 阜桥社区 flagged, each like the other, none else; got %d flagged", strings.Count(r.Body, "可能与"))
+			}
+		})
+
 		t.Run("added", func(t *testing.T) {
 			r := b.post("/admin/communities", "/admin/communities", url.Values{"name": {" 北关 社区 "}})
 			if r.Code != http.StatusOK || !strings.Contains(r.Body, "已添加社区“北关社区”") {
