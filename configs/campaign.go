@@ -79,6 +79,10 @@ type Campaign struct {
 	Phases  []Phase        `yaml:"phases"`
 	Targets []Target       `yaml:"targets"`
 	Lines   []ActivityLine `yaml:"lines"`
+	// Communities are the campaign's linked communities (城乡社区): the
+	// known list that what users type is matched against, added to the
+	// store on every start. Envoys' contact points and admins add more.
+	Communities []string `yaml:"communities"`
 }
 
 // Phase is one step of the campaign (宣传动员, 实施推进, 总结提升); Start and

@@ -230,6 +230,10 @@ func TestBadCampaignNamesKey(t *testing.T) {
 		{"duplicate line key", func(c *Campaign) { c.Lines[3].Key = "care" }, "campaign.lines[3]"},
 		{"duplicate line name", func(c *Campaign) { c.Lines[1].Name = "关爱困难群体" }, "campaign.lines[1]"},
 		{"alias shared by two lines", func(c *Campaign) { c.Lines[3].Aliases = append(c.Lines[3].Aliases, "敬老") }, "campaign.lines[3]"},
+		{"empty community", func(c *Campaign) { c.Communities[2] = " " }, "campaign.communities[2]"},
+		{"community name too long", func(c *Campaign) { c.Communities[1] = strings.Repeat("古", 31) }, "campaign.communities[1]"},
+		{"community written with spaces", func(c *Campaign) { c.Communities[1] = "运河 社区" }, "campaign.communities[1]"},
+		{"community twice", func(c *Campaign) { c.Communities = append(c.Communities, "古槐社区居委会") }, "campaign.communities[10]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -257,6 +261,7 @@ func cloneCampaign(c Campaign) Campaign {
 		lines[i].Aliases = append([]string(nil), lines[i].Aliases...)
 	}
 	c.Lines = lines
+	c.Communities = append([]string(nil), c.Communities...)
 	return c
 }
 
@@ -302,6 +307,13 @@ lines: [{key: care, name: 关爱, aliases: [敬老]}]
 				t.Errorf("campaign not replaced: %+v", c.Campaign)
 			}
 		})
+	}
+}
+
+func TestDefaultCampaignCommunities(t *testing.T) {
+	cp := mustLoad(t, nil).Campaign
+	if len(cp.Communities) != 10 || cp.Communities[0] != "古槐社区" {
+		t.Errorf("communities = %v, want the ten of 任城区 starting with 古槐社区", cp.Communities)
 	}
 }
 

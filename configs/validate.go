@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"envoybot/store"
 )
 
 // KeyError is a configuration value that is wrong. Key is the environment
@@ -202,6 +204,9 @@ func (c *Config) validateCampaign() error {
 		}
 		seen[t.Key] = true
 	}
+	if err := validateCommunities(cp.Communities, bad); err != nil {
+		return err
+	}
 	owner := map[string]int{} // a word users may type → the line it picks
 	for i, l := range cp.Lines {
 		at := fmt.Sprintf("lines[%d]", i)
@@ -215,6 +220,28 @@ func (c *Config) validateCampaign() error {
 			}
 			owner[w] = i
 		}
+	}
+	return nil
+}
+
+// validateCommunities checks that each community has a name users can be
+// matched to and that no two are the same community written twice
+// (古槐社区 and 古槐社区居委会).
+func validateCommunities(names []string, bad func(path, format string, args ...any) error) error {
+	seen := map[string]int{}
+	for i, name := range names {
+		at := fmt.Sprintf("communities[%d]", i)
+		if err := store.ValidateCommunityName(name); err != nil {
+			return bad(at, "must be a name of 1–%d characters, got %q", store.MaxCommunityName, name)
+		}
+		if store.CleanCommunityName(name) != name {
+			return bad(at, "must be written as it is shown, %q (no spaces, half-width letters and digits), got %q", store.CleanCommunityName(name), name)
+		}
+		key := store.CommunityKey(name)
+		if prev, ok := seen[key]; ok {
+			return bad(at, "%q is communities[%d] (%s) again", name, prev, names[prev])
+		}
+		seen[key] = i
 	}
 	return nil
 }

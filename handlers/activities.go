@@ -34,7 +34,15 @@ func (h *Handlers) Activities(ctx context.Context, req *Request) (bot.Reply, err
 		}
 		category, serviceType = line.Name, st
 	}
-	all, err := h.activities.ListOpenActivities(ctx, req.Now, category, req.Parse.Community, 50)
+	community := req.Parse.Community
+	if community != "" {
+		name, unknown, err := h.userCommunity(ctx, community, "活动 %s")
+		if name == "" {
+			return unknown, err
+		}
+		community = name
+	}
+	all, err := h.activities.ListOpenActivities(ctx, req.Now, category, community, 50)
 	if err != nil {
 		return bot.Reply{Text: ""}, fmt.Errorf("list activities: %w", err)
 	}
@@ -111,7 +119,7 @@ func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply
 		}
 		category, serviceType = line.Name, st
 	}
-	community, err := h.envoyCommunity(ctx, req, p.Community)
+	community, err := h.publishCommunity(ctx, req, p.Community, p.Place)
 	if err != nil {
 		return bot.Reply{}, err
 	}

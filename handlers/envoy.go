@@ -15,11 +15,33 @@ import (
 // teamCode is a team's short code.
 var teamCode = regexp.MustCompile(`^T\d+$`)
 
-// ContactPoint answers `联系点 古槐社区`: the envoy's 社区联系点.
+// ContactPoint answers `联系点 古槐社区`: the envoy's 社区联系点. The
+// community is matched against the known list first (联系点 古槐 is
+// 古槐社区); an envoy serves the community, so one that fits none is added
+// when it is written in full, or has nothing alike.
 func (h *Handlers) ContactPoint(ctx context.Context, req *Request) (bot.Reply, error) {
-	community := req.Parse.Community
-	if community == "" {
+	words := req.Parse.Community
+	if words == "" {
 		return bot.Reply{Text: missing([]string{"community"}, "联系点 古槐社区")}, nil
+	}
+	l, err := h.lookupCommunity(ctx, words)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	community, added := l.match.Name, ""
+	if community == "" {
+		if l.match.Ambiguous || len(l.match.Suggestions) > 0 && !fullCommunityName(words) {
+			reply := unknownCommunity(l, "联系点 %s")
+			if !l.match.Ambiguous {
+				reply.Text += fmt.Sprintf(CommunityText.NewHint, strings.TrimSuffix(store.CommunityName(words), "社区"))
+			}
+			return reply, nil
+		}
+		community = store.CommunityName(words)
+		if err := store.ValidateCommunityName(community); err != nil {
+			return bot.Reply{Text: missing([]string{"community"}, "联系点 古槐社区")}, nil
+		}
+		added = fmt.Sprintf(CommunityText.Added, community)
 	}
 	cp, created, err := h.envoys.AddContactPoint(ctx, req.User.ID, community, req.Now)
 	if err != nil {
@@ -28,7 +50,7 @@ func (h *Handlers) ContactPoint(ctx context.Context, req *Request) (bot.Reply, e
 	if !created {
 		return bot.Reply{Text: fmt.Sprintf(Text.ContactPointExists, cp.Community)}, nil
 	}
-	return bot.Reply{Text: fmt.Sprintf(Text.ContactPointAdded, cp.Community)}, nil
+	return bot.Reply{Text: fmt.Sprintf(Text.ContactPointAdded, cp.Community) + added}, nil
 }
 
 // TeamCreate answers `建队 古槐银发志愿队`.
@@ -37,7 +59,15 @@ func (h *Handlers) TeamCreate(ctx context.Context, req *Request) (bot.Reply, err
 	if name == "" {
 		return bot.Reply{Text: missing([]string{"team"}, "建队 古槐银发志愿队")}, nil
 	}
-	community, err := h.envoyCommunity(ctx, req, req.Parse.Community)
+	named := req.Parse.Community
+	if named != "" {
+		c, unknown, err := h.userCommunity(ctx, named, "建队 "+name+" %s")
+		if c == "" {
+			return unknown, err
+		}
+		named = c
+	}
+	community, err := h.envoyCommunity(ctx, req, named)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -54,7 +84,9 @@ func (h *Handlers) TeamCreate(ctx context.Context, req *Request) (bot.Reply, err
 		}
 	}
 	t, err := h.envoys.CreateTeam(ctx, req.User.ID, name, community, req.Now)
-	if err != nil {
+	if isUnknownCommunity(err) {
+		return bot.Reply{Text: CommunityText.Gone}, nil
+	} else if err != nil {
 		return bot.Reply{}, fmt.Errorf("create team: %w", err)
 	}
 	return bot.Reply{Text: fmt.Sprintf(Text.TeamCreated, t.Code, t.Name, t.Community, t.Code)}, nil
@@ -98,7 +130,9 @@ func (h *Handlers) Brand(ctx context.Context, req *Request) (bot.Reply, error) {
 		return bot.Reply{Text: Text.ContactPointFirst}, nil
 	}
 	b, created, err := h.envoys.SetBrand(ctx, req.User.ID, community, name, req.Parse.Description, req.Now)
-	if err != nil {
+	if isUnknownCommunity(err) {
+		return bot.Reply{Text: CommunityText.Gone}, nil
+	} else if err != nil {
 		return bot.Reply{}, fmt.Errorf("set brand: %w", err)
 	}
 	format := Text.BrandUpdated

@@ -16,6 +16,13 @@ const lectureForm = "发布讲座 法律知识讲座 每月第一个周六 9:30 
 // Lectures answers `讲座` / `讲座 古槐社区` with upcoming sessions.
 func (h *Handlers) Lectures(ctx context.Context, req *Request) (bot.Reply, error) {
 	community := req.Parse.Community
+	if community != "" {
+		name, unknown, err := h.userCommunity(ctx, community, "讲座 %s")
+		if name == "" {
+			return unknown, err
+		}
+		community = name
+	}
 	occ, err := h.lectures.ListUpcomingLectures(ctx, community, req.Now, 30)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("list lectures: %w", err)
@@ -35,17 +42,25 @@ func (h *Handlers) Lectures(ctx context.Context, req *Request) (bot.Reply, error
 }
 
 // Subscribe answers `订阅讲座 古槐社区` (the sender's own community when
-// none is named).
+// none is named); the community named is matched against the known list.
 func (h *Handlers) Subscribe(ctx context.Context, req *Request) (bot.Reply, error) {
 	community := req.Parse.Community
-	if community == "" {
+	if community != "" {
+		name, unknown, err := h.userCommunity(ctx, community, "订阅讲座 %s")
+		if name == "" {
+			return unknown, err
+		}
+		community = name
+	} else {
 		community = req.User.Community
 	}
 	if community == "" {
 		return bot.Reply{Text: Text.SubscribeWhich}, nil
 	}
 	created, err := h.lectures.Subscribe(ctx, req.User.ID, community, req.Now)
-	if err != nil {
+	if isUnknownCommunity(err) {
+		return bot.Reply{Text: CommunityText.Gone}, nil
+	} else if err != nil {
 		return bot.Reply{}, fmt.Errorf("subscribe: %w", err)
 	}
 	if !created {
@@ -58,7 +73,15 @@ func (h *Handlers) Subscribe(ctx context.Context, req *Request) (bot.Reply, erro
 // Lecture notices already written for the sender and not yet sent are
 // dropped once no subscription is left.
 func (h *Handlers) Unsubscribe(ctx context.Context, req *Request) (bot.Reply, error) {
-	n, err := h.lectures.Unsubscribe(ctx, req.User.ID, req.Parse.Community, req.Now)
+	community := req.Parse.Community
+	if community != "" {
+		name, unknown, err := h.userCommunity(ctx, community, "退订讲座 %s")
+		if name == "" {
+			return unknown, err
+		}
+		community = name
+	}
+	n, err := h.lectures.Unsubscribe(ctx, req.User.ID, community, req.Now)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("unsubscribe: %w", err)
 	}
@@ -93,7 +116,7 @@ func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply,
 	if len(occurrences) == 0 {
 		occurrences = append(occurrences, parseTime(p.Start))
 	}
-	community, err := h.envoyCommunity(ctx, req, p.Community)
+	community, err := h.publishCommunity(ctx, req, p.Community, p.Place)
 	if err != nil {
 		return bot.Reply{}, err
 	}

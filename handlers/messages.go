@@ -254,3 +254,18 @@ var Text = Catalogue{
 	NoCategory:          "未分类",
 	NoQuota:             "不限",
 }
+
+// Communities are a known list (issue 10, item 4): the replies when what a
+// user typed is not one of them. Verbs: the words as typed (less a 社区 at
+// the end), then the suggestions or the list, then the corrected command.
+var CommunityText = struct {
+	Unknown, NoneAlike, NoneKnown, AndMore, NewHint, Added, Gone string
+}{
+	Unknown:   "没有找到“%s”社区，您是指：%s？请回复“%s”",
+	NoneAlike: "没有找到“%s”社区。目前开通的社区有：%s。请回复社区全称，例如：%s",
+	NoneKnown: "没有找到“%s”社区，目前还没有开通的社区。请联系社区的和谐使者。",
+	AndMore:   "等%d个社区",
+	NewHint:   "\n如是新的社区，请写全称，例如：联系点 %s社区",
+	Added:     "\n“%s”此前不在社区名单中，已新增到社区名单。",
+	Gone:      "社区名单刚刚有变动，请再发送一次。",
+}

@@ -20,8 +20,15 @@ func (h *Handlers) Register(ctx context.Context, req *Request) (bot.Reply, error
 	case len(p.Missing) > 0:
 		return bot.Reply{Text: missing(p.Missing, "注册 张三 13812345678 古槐社区")}, nil
 	}
-	u, created, err := h.register(ctx, req, p.Name, p.Phone, p.Community)
+	community, unknown, err := h.userCommunity(ctx, p.Community, "注册 姓名 手机号 %s")
+	if community == "" {
+		return unknown, err
+	}
+	u, created, err := h.register(ctx, req, p.Name, p.Phone, community)
 	if err != nil {
+		if isUnknownCommunity(err) {
+			return bot.Reply{Text: CommunityText.Gone}, nil
+		}
 		if err == errPhoneTaken {
 			return bot.Reply{Text: Text.PhoneTaken}, nil
 		}

@@ -52,6 +52,7 @@ type Deps struct {
 // Handlers holds every intent's handler and what they share.
 type Handlers struct {
 	users      store.UserService
+	community  store.CommunityService
 	profiles   store.ProfileService
 	invites    store.InviteService
 	envoys     store.EnvoyService
@@ -122,7 +123,7 @@ func NewRouter(d Deps) *Router {
 	}
 	log := d.Logger.With(slog.String("component", "handlers"))
 	h := &Handlers{
-		users: d.Store, profiles: d.Store, invites: d.Store, envoys: d.Store, activities: d.Store,
+		users: d.Store, community: d.Store, profiles: d.Store, invites: d.Store, envoys: d.Store, activities: d.Store,
 		signups: d.Store, attendance: d.Store, lectures: d.Store, outbox: d.Store, schedule: d.Store, unrecognised: d.Store,
 		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}

@@ -17,8 +17,12 @@ var now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
 
 func newRouter(s store.Store) *handlers.Router { return newRouterAt(s, now) }
 
-// newRouterAt is a router whose clock stands at at.
+// newRouterAt is a router whose clock stands at at, on a store that
+// knows the campaign's communities as envoybot's start adds them.
 func newRouterAt(s store.Store, at time.Time) *handlers.Router {
+	if _, err := s.AddCommunities(context.Background(), campaign().Communities, at); err != nil {
+		panic(err)
+	}
 	return handlers.NewRouter(handlers.Deps{Store: s, Rules: rules(), Campaign: campaign(), Location: at.Location(),
 		Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return at }})
 }
@@ -79,12 +83,12 @@ func TestRouter(t *testing.T) {
 		})
 		t.Run("registration: created, then updated, mobile masked", func(t *testing.T) {
 			first := say(t, r, text("o-r", "注册 张三 13812345678 古槐社区"))
-			second := say(t, r, text("o-r", "注册 张三 13812345678 任城社区"))
+			second := say(t, r, text("o-r", "注册 张三 13812345678 运河社区"))
 			if !strings.Contains(first, "注册成功") || !strings.Contains(second, "资料已更新") || strings.Contains(first+second, "13812345678") {
 				t.Errorf("replies %q / %q", first, second)
 			}
 			u, _ := s.FindUserByOpenID(ctx, "o-r")
-			if u.Community != "任城社区" || u.Role != store.RoleVolunteer {
+			if u.Community != "运河社区" || u.Role != store.RoleVolunteer {
 				t.Errorf("user = %+v", u)
 			}
 		})

@@ -32,13 +32,19 @@ func (h *Handlers) Signup(ctx context.Context, req *Request) (bot.Reply, error) 
 		if p.Name == "" || p.Phone == "" {
 			return bot.Reply{Text: Text.NeedRegister}, nil
 		}
-		community := p.Community
-		if community == "" {
-			community = a.Community
+		community := a.Community
+		if p.Community != "" {
+			name, unknown, err := h.userCommunity(ctx, p.Community, "报名 "+a.Code+" 姓名 手机号 %s")
+			if name == "" {
+				return unknown, err
+			}
+			community = name
 		}
 		u, _, err := h.register(ctx, req, p.Name, p.Phone, community)
 		if err == errPhoneTaken {
 			return bot.Reply{Text: Text.PhoneTaken}, nil
+		} else if isUnknownCommunity(err) {
+			return bot.Reply{Text: CommunityText.Gone}, nil
 		} else if err != nil {
 			return bot.Reply{}, err
 		}

@@ -39,6 +39,10 @@ func BenchmarkLectureFanOut100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// The community is configured, as envoybot's start adds it.
+	if _, err := s.AddCommunities(ctx, []string{"古槐社区"}, now); err != nil {
+		b.Fatal(err)
+	}
 	if _, err := s.Subscribe(ctx, envoy.ID, "古槐社区", now); err != nil {
 		b.Fatal(err)
 	}

@@ -93,7 +93,8 @@ type EnvoyService interface {
 	AddContactPoint(ctx context.Context, envoyID int64, community string, at time.Time) (cp *ContactPoint, created bool, err error)
 	// ListContactPoints returns the envoy's contact points, oldest first.
 	ListContactPoints(ctx context.Context, envoyID int64) ([]*ContactPoint, error)
-	// CreateTeam creates a team with the next short code (T1, T2, ...).
+	// CreateTeam creates a team with the next short code (T1, T2, ...) in
+	// a known community (ENOTFOUND MsgUnknownCommunity otherwise).
 	CreateTeam(ctx context.Context, envoyID int64, name, community string, at time.Time) (*Team, error)
 	// FindTeamByCode returns ENOTFOUND for an unknown code (case-insensitive).
 	FindTeamByCode(ctx context.Context, code string) (*Team, error)
@@ -101,7 +102,8 @@ type EnvoyService interface {
 	JoinTeam(ctx context.Context, code string, userID int64, at time.Time) (t *Team, joined bool, err error)
 	// ListTeamsByEnvoy returns the envoy's teams with member counts.
 	ListTeamsByEnvoy(ctx context.Context, envoyID int64) ([]*Team, error)
-	// SetBrand creates or replaces the community's one brand.
+	// SetBrand creates or replaces the one brand of a known community
+	// (ENOTFOUND MsgUnknownCommunity otherwise).
 	SetBrand(ctx context.Context, envoyID int64, community, name, description string, at time.Time) (b *Brand, created bool, err error)
 	// ListBrandsByEnvoy returns the brands the envoy registered.
 	ListBrandsByEnvoy(ctx context.Context, envoyID int64) ([]*Brand, error)
@@ -336,8 +338,9 @@ type LectureService interface {
 	ListUpcomingLectures(ctx context.Context, community string, from time.Time, limit int) ([]*LectureOccurrence, error)
 	// CancelLecture cancels the whole series and its future occurrences.
 	CancelLecture(ctx context.Context, code string, at time.Time) (*Lecture, error)
-	// Subscribe turns on lecture notices of a community (created when new)
-	// for the user; created is false when already on.
+	// Subscribe turns on lecture notices of a known community (ENOTFOUND
+	// MsgUnknownCommunity otherwise) for the user; created is false when
+	// already on.
 	Subscribe(ctx context.Context, userID int64, community string, at time.Time) (created bool, err error)
 	// Unsubscribe turns notices off for one community, or all when
 	// community is empty; it returns how many were on.

@@ -80,9 +80,10 @@ type UserService interface {
 	// FindUserByOpenID returns ENOTFOUND when the user is unknown.
 	FindUserByOpenID(ctx context.Context, openID string) (*User, error)
 	// RegisterVolunteer creates or updates the volunteer profile (a second
-	// registration updates, never duplicates) and creates the community when
-	// it is new. A resident becomes a volunteer; envoys and admins keep their
-	// role. created is true the first time a profile is filled in.
+	// registration updates, never duplicates). The community must be known
+	// (ENOTFOUND MsgUnknownCommunity otherwise). A resident becomes a
+	// volunteer; envoys and admins keep their role. created is true the
+	// first time a profile is filled in.
 	RegisterVolunteer(ctx context.Context, reg Registration, at time.Time) (u *User, created bool, err error)
 	// SetFollowing records a subscribe (true) or unsubscribe (false) event.
 	SetFollowing(ctx context.Context, openID string, following bool, at time.Time) error
@@ -97,10 +98,54 @@ type Community struct {
 	CreatedAt time.Time
 }
 
-// CommunityService lists communities.
+// MsgUnknownCommunity is the message of the ENOTFOUND a volunteer's or
+// resident's community gets when it is not on the known list: their
+// messages never create a community.
+const MsgUnknownCommunity = "unknown community"
+
+// CommunityStats is a community with what refers to it, for the
+// dashboard.
+type CommunityStats struct {
+	Community
+	// Volunteers are the registered users living there; Subscribers the
+	// users whose lecture notices for it are on.
+	Volunteers, Subscribers      int
+	Activities, Lectures         int
+	ContactPoints, Teams, Brands int
+}
+
+// CommunityMerge is what merging one community into another moved: rows
+// per table, and the brand of the merged community dropped because the
+// community it went into had one (a community has one brand).
+type CommunityMerge struct {
+	From, Into   string
+	Moved        map[string]int
+	DroppedBrand string
+}
+
+// CommunityService keeps the known list of communities: the campaign's,
+// those envoys' contact points add, those admins add.
 type CommunityService interface {
 	// ListCommunities returns every community ordered by name.
 	ListCommunities(ctx context.Context) ([]*Community, error)
+	// AddCommunities adds the named communities that are missing (the
+	// configured list, on every start) and returns how many it added.
+	AddCommunities(ctx context.Context, names []string, at time.Time) (int, error)
+	// CreateCommunity adds one community, its name cleaned
+	// (CleanCommunityName): EINVALID for an empty or too long name,
+	// ECONFLICT when a community has the name or the same CommunityKey.
+	CreateCommunity(ctx context.Context, name string, at time.Time) (*Community, error)
+	// RenameCommunity renames it: ENOTFOUND for an unknown id, then as
+	// CreateCommunity.
+	RenameCommunity(ctx context.Context, id int64, name string) (*Community, error)
+	// MergeCommunities moves every reference to community from (users,
+	// subscriptions, activities, lectures, contact points, teams, brands)
+	// to into and deletes from, in one transaction. ENOTFOUND for an
+	// unknown id, EINVALID when both are one.
+	MergeCommunities(ctx context.Context, from, into int64) (*CommunityMerge, error)
+	// ListCommunityStats returns every community with its counts, ordered
+	// by name.
+	ListCommunityStats(ctx context.Context) ([]*CommunityStats, error)
 }
 
 // ProcessedMessage records that an inbound WeChat message or event was

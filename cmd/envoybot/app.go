@@ -64,10 +64,20 @@ func openCache(ctx context.Context, cfg *configs.Config) (store.Cache, error) {
 }
 
 // openApp opens the store and cache cfg names and builds the app on them.
+// The campaign's communities are added to the store first, so that the
+// store's list is the known list users are matched against.
 func openApp(ctx context.Context, cfg *configs.Config, log *slog.Logger, now func() time.Time) (*app, error) {
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
+	}
+	added, err := st.AddCommunities(ctx, cfg.Campaign.Communities, now())
+	if err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("add the configured communities: %w", err)
+	}
+	if added > 0 {
+		log.Info("configured communities added", slog.Int("added", added), slog.Int("configured", len(cfg.Campaign.Communities)))
 	}
 	cache, err := openCache(ctx, cfg)
 	if err != nil {

@@ -182,7 +182,7 @@ func TestEndToEnd(t *testing.T) {
 				r = r2
 			})
 			t.Run("the same MsgId three times at once has one effect", func(t *testing.T) {
-				msg := r.signer.TextXML("o-li", "注册 李四 13912345678 太白湖社区", wxsign.NextMsgID())
+				msg := r.signer.TextXML("o-li", "注册 李四 13912345678 南池社区", wxsign.NextMsgID())
 				replies := make([]string, 3)
 				var wg sync.WaitGroup
 				for i := range replies {

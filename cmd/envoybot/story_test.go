@@ -231,3 +231,62 @@ func TestConcurrentSignupsAndRetries(t *testing.T) {
 		})
 	}
 }
+
+// TestCommunitiesStory: communities are a known list, through /wechat in
+// safe mode. The campaign's communities are there from the start; what
+// residents and volunteers type is matched tolerantly, an unknown
+// community is answered with suggestions and never created, and an
+// envoy's contact point is matched before it adds one.
+func TestCommunitiesStory(t *testing.T) {
+	for _, d := range deployments[:2] {
+		t.Run(d.name, func(t *testing.T) {
+			env := d.env(t)
+			api := wechattest.NewFakeAPI(t)
+			clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, cst)}
+			r := startAt(t, env, api, clk.Now)
+			tr := transcript{t: t, r: r}
+			ctx := context.Background()
+			known := func() []string {
+				t.Helper()
+				cs, err := r.app.store.ListCommunities(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				names := []string{}
+				for _, c := range cs {
+					names = append(names, c.Name)
+				}
+				return names
+			}
+			configured := len(r.cfg.Campaign.Communities)
+			if got := known(); len(got) != configured {
+				t.Fatalf("communities at start = %v, want the %d configured", got, configured)
+			}
+
+			tr.say("居民", "o-resident", "订阅讲座 古槐", "已订阅古槐社区的讲座提醒")
+			tr.say("居民", "o-resident", "订阅讲座 古怪小区", "没有找到“古怪小区”社区，您是指：古槐社区", "请回复“订阅讲座 古槐社区”")
+			tr.say("居民", "o-resident", "讲座 古淮社区", "古槐社区")
+			tr.say("志愿者", "o-v1", "注册 张三 13800000001 古槐社区居委会", "注册成功", "社区：古槐社区")
+			tr.say("志愿者", "o-v2", "注册 李四 13800000002 古怪小区", "请回复“注册 姓名 手机号 古槐社区”")
+
+			envoyCode := invite(t, env, "--role", "envoy", "--name", "李使者")
+			tr.say("使者", "o-envoy", "绑定 "+envoyCode, "成功")
+			tr.say("使者", "o-envoy", "联系点 古槐", "已登记社区联系点：古槐社区。")
+			tr.say("使者", "o-envoy", "联系点 新兴社区", "已登记社区联系点：新兴社区", "已新增到社区名单")
+			tr.say("居民", "o-resident", "订阅讲座 新兴", "已订阅新兴社区的讲座提醒")
+
+			got := known()
+			if len(got) != configured+1 {
+				t.Errorf("communities = %v: want the %d configured and 新兴社区, none from residents or volunteers", got, configured)
+			}
+			u, err := r.app.store.FindUserByOpenID(ctx, "o-resident")
+			if err != nil {
+				t.Fatal(err)
+			}
+			subs, err := r.app.store.ListSubscriptions(ctx, u.ID)
+			if err != nil || strings.Join(subs, ",") != "古槐社区,新兴社区" && strings.Join(subs, ",") != "新兴社区,古槐社区" {
+				t.Errorf("subscriptions = %v, %v; want 古槐社区 and 新兴社区", subs, err)
+			}
+		})
+	}
+}

@@ -56,8 +56,8 @@ func listContactPoints(ctx context.Context, q conn, envoyID int64) ([]*store.Con
 const teamColumns = `t.id, t.code, t.name, t.envoy_id, c.name,
 	(SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id), t.created_at`
 
-// CreateTeam creates a team with the next short code, creating the
-// community when new.
+// CreateTeam creates a team with the next short code in a known
+// community.
 func (db *DB) CreateTeam(ctx context.Context, envoyID int64, name, community string, at time.Time) (*store.Team, error) {
 	name, err := envoyText(name, "team name")
 	if err == nil {
@@ -67,6 +67,9 @@ func (db *DB) CreateTeam(ctx context.Context, envoyID int64, name, community str
 		return nil, db.wrapError("create team", err)
 	}
 	return write(ctx, db, "create team", func(tx conn) (*store.Team, error) {
+		if _, err := knownCommunity(ctx, tx, community); err != nil {
+			return nil, err
+		}
 		_, communityID, code, err := envoyRecord(ctx, tx, envoyID, community, prefixTeam, at)
 		if err != nil {
 			return nil, err
@@ -138,7 +141,7 @@ func scanTeam(row rowScanner) (*store.Team, error) {
 }
 
 // SetBrand creates the community's brand or replaces its name,
-// description and envoy; the community is created when new. On
+// description and envoy; the community must be known. On
 // PostgreSQL, DO NOTHING waits for a racing insert for the same community,
 // which then turns this call into a replacement; on SQLite the single
 // writer runs one call after the other.
@@ -152,6 +155,9 @@ func (db *DB) SetBrand(ctx context.Context, envoyID int64, community, name, desc
 	}
 	description = strings.TrimSpace(description)
 	return writeFlagged(ctx, db, "set brand", func(tx conn, created *bool) (*store.Brand, error) {
+		if _, err := knownCommunity(ctx, tx, community); err != nil {
+			return nil, err
+		}
 		_, communityID, _, err := envoyRecord(ctx, tx, envoyID, community, "", at)
 		if err != nil {
 			return nil, err

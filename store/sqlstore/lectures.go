@@ -95,8 +95,8 @@ func (db *DB) CancelLecture(ctx context.Context, code string, at time.Time) (*st
 	})
 }
 
-// Subscribe turns on the community's lecture notices for the user; both
-// are created when new. It reports whether a subscription was turned on
+// Subscribe turns on the lecture notices of a known community for the
+// user, creating the subscription when new. It reports whether a subscription was turned on
 // (false when it was on already).
 func (db *DB) Subscribe(ctx context.Context, userID int64, community string, at time.Time) (bool, error) {
 	community, err := subscriptionCommunity(community)
@@ -108,7 +108,7 @@ func (db *DB) Subscribe(ctx context.Context, userID int64, community string, at 
 		if err := requireUser(ctx, tx, userID); err != nil {
 			return err
 		}
-		communityID, err := ensureCommunity(ctx, tx, community, at)
+		communityID, err := knownCommunity(ctx, tx, community)
 		if err != nil {
 			return err
 		}

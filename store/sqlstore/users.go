@@ -53,8 +53,8 @@ func (db *DB) FindUserByOpenID(ctx context.Context, openID string) (*store.User,
 	return u, nil
 }
 
-// RegisterVolunteer fills in the profile, creating the user and the
-// community when new. A user who deleted their data (注销) may register
+// RegisterVolunteer fills in the profile, creating the user when new; the
+// community must be known. A user who deleted their data (注销) may register
 // again: the new profile clears AnonymisedAt and counts as created. The
 // first registration's time is kept (users.registered_at) for the weekly
 // report's new volunteers. The user row is locked before its profile is
@@ -69,7 +69,7 @@ func (db *DB) RegisterVolunteer(ctx context.Context, reg store.Registration, at 
 		created bool
 	)
 	err := db.inTx(ctx, func(tx conn) error {
-		communityID, err := ensureCommunity(ctx, tx, reg.Community, at)
+		communityID, err := knownCommunity(ctx, tx, reg.Community)
 		if err != nil {
 			return err
 		}

@@ -134,7 +134,9 @@ func runLectureConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 		_, err := s.Subscribe(t.Context(), unknownUser, "南苑社区", base)
 		assertCode(t, "Subscribe of an unknown user", err, store.ENOTFOUND, "")
-		assertCommunities(t, s, "北关社区", "古槐社区")
+		_, err = s.Subscribe(t.Context(), user, "无名社区", base)
+		assertCode(t, "Subscribe to an unknown community", err, store.ENOTFOUND, store.MsgUnknownCommunity)
+		assertKnownCommunities(t, s)
 		assertSubscriptions(t, s, user, "北关社区", "古槐社区")
 		if n, err := s.Unsubscribe(t.Context(), user, "古槐社区", base); err != nil || n != 1 {
 			t.Fatalf("Unsubscribe one = %d, %v; want 1", n, err)

@@ -24,7 +24,7 @@ func BenchSignUp(b *testing.B, open func(testing.TB) store.Store) {
 		{"parallel", benchSignUpParallel},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			s := open(b)
+			s := withCommunities(open)(b)
 			code, users := signUpFixture(b, s, b.N)
 			b.ReportAllocs()
 			b.ResetTimer()

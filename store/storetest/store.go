@@ -19,12 +19,31 @@ var shanghai = time.FixedZone("Asia/Shanghai", 8*3600)
 // both backends keep.
 var base = time.Date(2026, 12, 5, 14, 30, 0, 123456000, shanghai)
 
+// Communities are the communities the suite's stores know, as a
+// deployment's configured communities are added on every start:
+// volunteers and residents choose among them, they never add one.
+var Communities = []string{"古槐社区", "北关社区", "阳光里社区", "南苑社区"}
+
+// withCommunities opens stores that know Communities.
+func withCommunities[T testing.TB](open func(T) store.Store) func(T) store.Store {
+	return func(tb T) store.Store {
+		tb.Helper()
+		s := open(tb)
+		if _, err := s.AddCommunities(context.Background(), Communities, base); err != nil {
+			tb.Fatalf("AddCommunities: %v", err)
+		}
+		return s
+	}
+}
+
 // RunStoreConformance runs the behaviour every store.Store must have.
-// open must return a fresh, empty store for each subtest.
+// open must return a fresh, empty store for each subtest; the suite adds
+// its Communities before it uses one, except to test communities.
 func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
+	t.Run("communities", func(t *testing.T) { runCommunityConformance(t, open) })
+	open = withCommunities(open)
 	t.Run("users", func(t *testing.T) { runUserConformance(t, open) })
 	t.Run("registration", func(t *testing.T) { runRegistrationConformance(t, open) })
-	t.Run("communities", func(t *testing.T) { runCommunityConformance(t, open) })
 	t.Run("processed messages", func(t *testing.T) { runMessageConformance(t, open) })
 	t.Run("invites", func(t *testing.T) { runInviteConformance(t, open) })
 	t.Run("envoys", func(t *testing.T) { runEnvoyConformance(t, open) })
@@ -52,7 +71,7 @@ func RunReopenConformance(t *testing.T, newReopener func(t *testing.T) Reopener)
 	t.Run("volunteer and processed message survive reopen", func(t *testing.T) {
 		reopen := newReopener(t)
 		ctx := t.Context()
-		first := reopen(t)
+		first := withCommunities(func(tb testing.TB) store.Store { return reopen(tb) })(t)
 		registered, _, err := first.RegisterVolunteer(ctx, registration("o-reopen", "古槐社区"), base)
 		if err != nil {
 			t.Fatalf("RegisterVolunteer: %v", err)
@@ -242,7 +261,17 @@ func runRegistrationConformance(t *testing.T, open func(t *testing.T) store.Stor
 		}
 		assertTime(t, "UpdatedAt", second.UpdatedAt, base.Add(time.Hour))
 		assertTime(t, "CreatedAt", second.CreatedAt, base)
-		assertCommunities(t, s, "北关社区", "古槐社区")
+		assertKnownCommunities(t, s)
+	})
+
+	t.Run("an unknown community is refused, nothing stored", func(t *testing.T) {
+		s := open(t)
+		_, _, err := s.RegisterVolunteer(t.Context(), registration("o-1", "无名社区"), base)
+		assertCode(t, "RegisterVolunteer in an unknown community", err, store.ENOTFOUND, store.MsgUnknownCommunity)
+		if _, err := s.FindUserByOpenID(t.Context(), "o-1"); store.ErrorCode(err) != store.ENOTFOUND {
+			t.Errorf("a refused registration created a user: %v", err)
+		}
+		assertKnownCommunities(t, s)
 	})
 
 	t.Run("fields are trimmed and required", func(t *testing.T) {
@@ -297,7 +326,7 @@ func runRegistrationConformance(t *testing.T, open func(t *testing.T) store.Stor
 		if got := countTrue(created); got != 1 {
 			t.Fatalf("%d registrations reported created, want exactly 1", got)
 		}
-		assertCommunities(t, s, "古槐社区")
+		assertKnownCommunities(t, s)
 	})
 
 	t.Run("many users registering at once all succeed", func(t *testing.T) {
@@ -317,35 +346,7 @@ func runRegistrationConformance(t *testing.T, open func(t *testing.T) store.Stor
 		if got := countTrue(created); got != n {
 			t.Fatalf("%d registrations reported created, want %d", got, n)
 		}
-		assertCommunities(t, s, "北关社区", "南苑社区", "古槐社区")
-	})
-}
-
-func runCommunityConformance(t *testing.T, open func(t *testing.T) store.Store) {
-	t.Run("none at first", func(t *testing.T) {
-		got, err := open(t).ListCommunities(t.Context())
-		if err != nil || got == nil || len(got) != 0 {
-			t.Fatalf("ListCommunities = %v, %v; want an empty list", got, err)
-		}
-	})
-
-	t.Run("listed once each in name order", func(t *testing.T) {
-		s := open(t)
-		names := []string{"古槐社区", "Alpha社区", "北关社区", "古槐社区", "阳光里社区"}
-		for i, name := range names {
-			if _, _, err := s.RegisterVolunteer(t.Context(), registration(fmt.Sprintf("o-%d", i), name), base); err != nil {
-				t.Fatalf("RegisterVolunteer: %v", err)
-			}
-		}
-		want := slices.Compact(slices.Sorted(slices.Values(names)))
-		assertCommunities(t, s, want...)
-		got, _ := s.ListCommunities(t.Context())
-		for _, c := range got {
-			if c.ID == 0 {
-				t.Errorf("community %q has no id", c.Name)
-			}
-			assertTime(t, "community CreatedAt", c.CreatedAt, base)
-		}
+		assertKnownCommunities(t, s)
 	})
 }
 
@@ -447,6 +448,13 @@ func assertTime(t *testing.T, what string, got, want time.Time) {
 	if !got.Equal(want) {
 		t.Errorf("%s = %v, want %v", what, got, want)
 	}
+}
+
+// assertKnownCommunities checks that the known communities are the
+// suite's Communities and extra, none more.
+func assertKnownCommunities(t *testing.T, s store.Store, extra ...string) {
+	t.Helper()
+	assertCommunities(t, s, slices.Sorted(slices.Values(append(slices.Clone(Communities), extra...)))...)
 }
 
 // assertCommunities checks the names ListCommunities returns, in order.

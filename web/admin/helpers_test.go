@@ -207,8 +207,11 @@ func seedCampaign(t *testing.T, s store.Store) seed {
 		must("register "+name, err)
 		return u.ID
 	}
+	// The configured communities, as envoybot's start adds them.
+	_, err := s.AddCommunities(ctx, testConfig(t).Campaign.Communities, at)
+	must("communities", err)
 	envoyID := register("o-envoy", "李使者", "13900000001", "古槐社区")
-	_, err := s.CreateInvite(ctx, store.NewInvite{Code: "SEEDCODE", Role: store.RoleEnvoy, Name: "李使者", EnvoyLevel: "市", EnvoyKind: "和谐使者", ExpiresAt: at.Add(time.Hour)}, at)
+	_, err = s.CreateInvite(ctx, store.NewInvite{Code: "SEEDCODE", Role: store.RoleEnvoy, Name: "李使者", EnvoyLevel: "市", EnvoyKind: "和谐使者", ExpiresAt: at.Add(time.Hour)}, at)
 	must("invite", err)
 	envoy, _, err := s.RedeemInvite(ctx, envoyID, "SEEDCODE", at, 5, time.Hour)
 	must("redeem", err)
@@ -238,7 +241,7 @@ func seedCampaign(t *testing.T, s store.Store) seed {
 		id        int64
 		community string
 	}{
-		{"o-v1", v1, "古槐社区"}, {"o-v2", v2, "古槐社区"}, {"o-v3", v3, "古槐社区"}, {"o-envoy", envoyID, "北关社区"},
+		{"o-v1", v1, "古槐社区"}, {"o-v2", v2, "古槐社区"}, {"o-v3", v3, "古槐社区"}, {"o-envoy", envoyID, "运河社区"},
 	} {
 		must("follow", s.SetFollowing(ctx, sub.openID, true, at))
 		_, err := s.Subscribe(ctx, sub.id, sub.community, at)
