@@ -56,6 +56,7 @@ type Handlers struct {
 	signups    store.SignupService
 	attendance store.AttendanceService
 	lectures   store.LectureService
+	changes    store.ActivityChangeService
 	outbox     store.OutboxService
 	schedule   store.ScheduleQueries
 	cache      store.Cache
@@ -117,7 +118,7 @@ func NewRouter(d Deps) *Router {
 	log := d.Logger.With(slog.String("component", "handlers"))
 	h := &Handlers{
 		users: d.Store, profiles: d.Store, invites: d.Store, envoys: d.Store, activities: d.Store,
-		signups: d.Store, attendance: d.Store, lectures: d.Store, outbox: d.Store, schedule: d.Store,
+		signups: d.Store, attendance: d.Store, lectures: d.Store, changes: d.Store, outbox: d.Store, schedule: d.Store,
 		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
@@ -149,6 +150,10 @@ func NewRouter(d Deps) *Router {
 	r.Handle(intent.ConfirmHours, envoysOrAdmins(h.ConfirmHours))
 	r.Handle(intent.Import, envoysOrAdmins(h.Import))
 	r.Handle(intent.CancelLecture, envoysOrAdmins(h.CancelLecture))
+	// From a volunteer, 取消活动 A12 means their own sign-up: the handler
+	// answers it as 取消报名 A12.
+	r.Handle(intent.CancelActivity, h.CancelActivity)
+	r.Handle(intent.ModifyActivity, envoysOrAdmins(h.ModifyActivity))
 
 	r.Handle(eventKey(bot.EventSubscribe), h.Followed)
 	r.HandlePassive(eventKey(bot.EventUnsubscribe), h.Unfollowed)
@@ -261,6 +266,10 @@ func commandWord(name string) string {
 		return "导入"
 	case intent.CancelLecture:
 		return "取消讲座"
+	case intent.CancelActivity:
+		return "取消活动"
+	case intent.ModifyActivity:
+		return "修改活动"
 	}
 	return name
 }
