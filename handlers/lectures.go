@@ -144,7 +144,8 @@ func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply,
 }
 
 // CancelLecture answers `取消讲座 L3`: the lecture's envoy or an admin
-// cancels the series.
+// cancels the series; with a day (`取消讲座 L3 12月5日`), only that
+// session.
 func (h *Handlers) CancelLecture(ctx context.Context, req *Request) (bot.Reply, error) {
 	code := req.Parse.Code
 	if code == "" {
@@ -158,6 +159,8 @@ func (h *Handlers) CancelLecture(ctx context.Context, req *Request) (bot.Reply, 
 		return bot.Reply{}, fmt.Errorf("find lecture: %w", err)
 	case req.User.Role != store.RoleAdmin && l.EnvoyID != req.User.ID:
 		return bot.Reply{Text: fmt.Sprintf(Text.ForAdminsOrOwner, l.Code)}, nil
+	case req.Parse.Date != "" || req.Parse.Start != "":
+		return h.cancelLectureSession(ctx, req, l)
 	}
 	// The sessions still to come, read before they are cancelled: their
 	// notices not yet sent are dropped, and whoever was told of one (or is

@@ -16,7 +16,7 @@ type Catalogue struct {
 	FieldNames                                                     map[string]string
 
 	// Roles and forms.
-	ForEnvoys, ForAdminsOrOwner, NeedRegister, MissingForm string
+	ForEnvoys, ForAdminsOrOwner, NeedRegister, MissingForm, BadTime, PastTime string
 
 	// Activities and sign-ups.
 	ActivityNotFound, ActivityNotOpen, SignupClosed, SignupSeated, SignupWaitlisted     string
@@ -130,6 +130,8 @@ var Text = Catalogue{
 	ForAdminsOrOwner: "只有发布活动 %s 的使者或管理员可以这样做。",
 	NeedRegister:     "请先注册成为志愿者：\n注册 张三 13812345678 古槐社区\n报名时也可一起填写：报名 A12 张三 13812345678",
 	MissingForm:      "还缺少：%s。\n请按这个格式发送：\n%s",
+	BadTime:          "结束时间早于开始时间，请检查。例如：\n%s",
+	PastTime:         "这个时间已经过去了，请检查日期和时间。例如：\n%s",
 
 	ActivityNotFound:        "没有找到活动 %s。回复“活动”查看可报名的活动。",
 	ActivityNotOpen:         "活动 %s 已结束或已取消，不能再报名。",
@@ -268,4 +270,59 @@ var CommunityText = struct {
 	NewHint:   "\n如是新的社区，请写全称，例如：联系点 %s社区",
 	Added:     "\n“%s”此前不在社区名单中，已新增到社区名单。",
 	Gone:      "社区名单刚刚有变动，请再发送一次。",
+}
+
+// Envoys change their mind (取消活动, 修改活动, 取消讲座 L3 12月5日): the
+// replies and the notices the volunteers and subscribers get. A block of
+// its own, so that this feature's sentences read together.
+
+// ChangeCatalogue is the set of texts of envoys changing their mind.
+type ChangeCatalogue struct {
+	CancelActivityForm, ModifyActivityForm, ModifyWhat                       string
+	ActivityCancelled, CancelReason, ActivityAlreadyCancelled, ActivityEnded string
+	ActivityIsCancelled, ActivityCancelledNotice, NoticeReason               string
+	ActivityModified, ModifyNoChange, ModifyCancelled, ModifyStarted         string
+	PlaceTooLong, ChangeTime, ChangePlace, ChangeQuota, NoLimit, Persons     string
+	ModifyPromoted, ModifyOverQuota, ActivityChangedNotice                   string
+	ChangedSeated, ChangedWaitlisted                                         string
+	SessionCancelled, SessionAlreadyCancelled, NoSession, SessionPast        string
+	LectureIsCancelled, SessionCancelledNotice                               string
+}
+
+// ChangeText is the catalogue of envoys changing their mind.
+var ChangeText = ChangeCatalogue{
+	CancelActivityForm: "取消活动 A13 原因：暴雪预警",
+	ModifyActivityForm: "修改活动 A13 12月7日 14:00-16:00\n修改活动 A13 地点改为古槐社区文化站\n修改活动 A13 名额改成25",
+	ModifyWhat:         "请写上要改成什么，例如：\n%s",
+
+	ActivityCancelled:        "已取消活动 %s（%s，%s），已通知报名的%d人和候补%d人。%s",
+	CancelReason:             "\n原因：%s",
+	ActivityAlreadyCancelled: "活动 %s %s 已于%s取消过了，报名的志愿者都已收到通知。",
+	ActivityEnded:            "活动 %s 已结束或已记录开展，不能再取消或修改。",
+	ActivityIsCancelled:      "活动 %s %s 已取消，不能报名或签到。回复“活动”看看其他活动。",
+	ActivityCancelledNotice:  "【活动取消】很抱歉，您报名的活动 %s %s（%s，%s）取消了。%s\n报名记录会保留，回复“活动”看看其他活动。",
+	NoticeReason:             "原因：%s。",
+
+	ActivityModified:      "已修改活动 %s %s：\n%s\n已通知报名的%d人和候补%d人。%s",
+	ModifyNoChange:        "活动 %s 没有变化，现在是：\n%s",
+	ModifyCancelled:       "活动 %s 已取消，不能修改。",
+	ModifyStarted:         "活动 %s 已开始，不能再修改。",
+	PlaceTooLong:          "地点太长了，请写在%d个字以内。",
+	ChangeTime:            "时间：%s → %s",
+	ChangePlace:           "地点：%s → %s",
+	ChangeQuota:           "名额：%s → %s",
+	NoLimit:               "不限",
+	Persons:               "%d人",
+	ModifyPromoted:        "\n名额增加，候补的%s已递补并收到通知。",
+	ModifyOverQuota:       "\n现已报名%d人，比新名额多%d人；已报名的志愿者都保留名额。",
+	ActivityChangedNotice: "【活动变更】您报名的活动 %s %s 有变化：\n%s\n%s\n不能参加请回复“取消报名 %s”。",
+	ChangedSeated:         "您的名额保留，请按新的安排参加。",
+	ChangedWaitlisted:     "您在候补第%d位，有空位时会自动递补并通知您。",
+
+	SessionCancelled:        "已取消讲座 %s %s 在%s的这一场，其他场次照常。已通知过这一场的%d位居民会收到取消通知。",
+	SessionAlreadyCancelled: "讲座 %s 在%s的这一场已取消过了。",
+	NoSession:               "讲座 %s 在%s没有场次。回复“讲座”查看近期场次。",
+	SessionPast:             "讲座 %s 在%s的这一场已经开始或结束，不能取消。",
+	LectureIsCancelled:      "讲座 %s 已整体取消。",
+	SessionCancelledNotice:  "【讲座取消】%s 在%s的这一场（%s）取消了，其他场次照常，给您带来不便敬请谅解。",
 }

@@ -60,6 +60,7 @@ type Handlers struct {
 	signups    store.SignupService
 	attendance store.AttendanceService
 	lectures   store.LectureService
+	changes    store.ActivityChangeService
 	outbox     store.OutboxService
 	schedule   store.ScheduleQueries
 	cache      store.Cache
@@ -124,7 +125,8 @@ func NewRouter(d Deps) *Router {
 	log := d.Logger.With(slog.String("component", "handlers"))
 	h := &Handlers{
 		users: d.Store, community: d.Store, profiles: d.Store, invites: d.Store, envoys: d.Store, activities: d.Store,
-		signups: d.Store, attendance: d.Store, lectures: d.Store, outbox: d.Store, schedule: d.Store, unrecognised: d.Store,
+		signups: d.Store, attendance: d.Store, lectures: d.Store, changes: d.Store, outbox: d.Store, schedule: d.Store,
+		unrecognised: d.Store,
 		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
@@ -157,6 +159,10 @@ func NewRouter(d Deps) *Router {
 	r.Handle(intent.Import, envoysOrAdmins(h.Import))
 	r.Handle(intent.CancelLecture, envoysOrAdmins(h.CancelLecture))
 	r.Handle(draftCancelKey, onlyEnvoys(h.CancelDraft))
+	// From a volunteer, 取消活动 A12 means their own sign-up: the handler
+	// answers it as 取消报名 A12.
+	r.Handle(intent.CancelActivity, h.CancelActivity)
+	r.Handle(intent.ModifyActivity, envoysOrAdmins(h.ModifyActivity))
 
 	r.Handle(eventKey(bot.EventSubscribe), h.Followed)
 	r.HandlePassive(eventKey(bot.EventUnsubscribe), h.Unfollowed)
@@ -279,6 +285,10 @@ func commandWord(name string) string {
 		return "导入"
 	case intent.CancelLecture:
 		return "取消讲座"
+	case intent.CancelActivity:
+		return "取消活动"
+	case intent.ModifyActivity:
+		return "修改活动"
 	}
 	return name
 }

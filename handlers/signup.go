@@ -83,7 +83,7 @@ func (h *Handlers) openActivity(ctx context.Context, code string) (*store.Activi
 	case err != nil:
 		return nil, bot.Reply{}, fmt.Errorf("find activity: %w", err)
 	case a.Status == store.ActivityCancelled:
-		return nil, bot.Reply{Text: fmt.Sprintf(Text.ActivityNotOpen, a.Code)}, nil
+		return nil, bot.Reply{Text: fmt.Sprintf(ChangeText.ActivityIsCancelled, a.Code, a.Title)}, nil
 	}
 	return a, bot.Reply{}, nil
 }

@@ -198,7 +198,7 @@ func (j *Jobs) ActivityReminders(ctx context.Context, now time.Time) error {
 				continue
 			}
 			ns = append(ns, store.NewNotice{
-				Key:     fmt.Sprintf("%s|%s|%s|%s", KindActivityReminder, a.Code, s.OpenID, offset),
+				Key:     activityReminderKey(a, s.OpenID, offset),
 				Kind:    KindActivityReminder,
 				Subject: a.Code,
 				OpenID:  s.OpenID,
@@ -222,6 +222,15 @@ func (j *Jobs) ActivityReminders(ctx context.Context, now time.Time) error {
 		ns = append(ns, more...)
 	}
 	return j.enqueue(ctx, JobActivityReminders, ns, now)
+}
+
+// activityReminderKey is the outbox key of one reminder before an
+// activity, with the start it was written for: an activity moved by
+// 修改活动 is reminded again at its new time, and never twice at one
+// time (migration 4 gave the keys written before the start they were
+// for).
+func activityReminderKey(a *store.Activity, openID string, offset time.Duration) string {
+	return fmt.Sprintf("%s|%s|%s|%s|%s", KindActivityReminder, a.Code, a.StartsAt.UTC().Format(time.RFC3339), openID, offset)
 }
 
 // afterActivity makes the check-out reminders and the envoy's list.

@@ -141,6 +141,13 @@ type Activity struct {
 	HeldAt           time.Time
 	HeldPhotoMediaID string
 	CreatedAt        time.Time
+	// CancelledAt, CancelReason (as typed, may be empty) and CancelledBy
+	// are set by 取消活动.
+	CancelledAt  time.Time
+	CancelReason string
+	CancelledBy  int64
+	// Revision counts the changes of time, place or quota (修改活动).
+	Revision int
 	// Seated and Waitlisted count current sign-ups.
 	Seated     int
 	Waitlisted int
@@ -229,7 +236,8 @@ type SignupService interface {
 	// is seated and returned as promoted (nil when nobody waits).
 	CancelSignup(ctx context.Context, activityCode string, userID int64, at time.Time) (cancelled, promoted *Signup, err error)
 	// ListUserSignups returns the user's seated and wait-listed sign-ups for
-	// activities ending after from, soonest first, with Activity filled.
+	// activities ending after from and not cancelled, soonest first, with
+	// Activity filled.
 	ListUserSignups(ctx context.Context, userID int64, from time.Time) ([]*Signup, error)
 	// ListActivitySignups returns the activity's seated then wait-listed
 	// sign-ups in order.
@@ -395,6 +403,7 @@ type CampaignStore interface {
 	AttendanceService
 	LectureService
 	ProfileService
+	ActivityChangeService
 }
 
 // Met tells whether the progress meets the campaign target with key

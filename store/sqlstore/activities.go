@@ -15,6 +15,7 @@ const activityColumns = `a.id, a.code, a.title, a.category, a.service_type, a.st
 	a.place, c.name, a.envoy_id, e.openid, e.real_name, a.quota,
 	a.venue_lat, a.venue_lng, COALESCE(a.venue_radius_m, 0), a.qr_url, a.status,
 	a.held_at, a.held_photo_media_id, a.created_at,
+	a.cancelled_at, a.cancel_reason, COALESCE(a.cancelled_by, 0), a.revision,
 	(SELECT COUNT(*) FROM signups s WHERE s.activity_id = a.id AND s.status = 'seated'),
 	(SELECT COUNT(*) FROM signups s WHERE s.activity_id = a.id AND s.status = 'waitlisted')`
 
@@ -127,6 +128,7 @@ func scanActivity(row rowScanner) (*store.Activity, error) {
 		&a.EnvoyID, &a.EnvoyOpenID, &a.EnvoyName, &a.Quota,
 		&lat, &lng, &a.RadiusM, &a.QRURL, &a.Status,
 		timeColumn{&a.HeldAt}, &a.HeldPhotoMediaID, timeColumn{&a.CreatedAt},
+		timeColumn{&a.CancelledAt}, &a.CancelReason, &a.CancelledBy, &a.Revision,
 		&a.Seated, &a.Waitlisted)
 	if err != nil {
 		return nil, err

@@ -169,7 +169,8 @@ func (db *DB) CancelSignup(ctx context.Context, activityCode string, userID int6
 }
 
 // ListUserSignups returns the user's live sign-ups for activities ending
-// after from, soonest first, with Activity filled; none for an unknown user.
+// after from and not cancelled, soonest first, with Activity filled; none
+// for an unknown user.
 func (db *DB) ListUserSignups(ctx context.Context, userID int64, from time.Time) ([]*store.Signup, error) {
 	q := db.reader()
 	rows, err := q.query(ctx, `
@@ -177,6 +178,7 @@ func (db *DB) ListUserSignups(ctx context.Context, userID int64, from time.Time)
 		JOIN communities c ON c.id = a.community_id
 		JOIN users e ON e.id = a.envoy_id
 		WHERE s.user_id = $1 AND s.status IN ('seated', 'waitlisted') AND a.ends_at > $2
+			AND a.status <> 'cancelled'
 		ORDER BY a.starts_at, a.id`, userID, from)
 	signups, err := collect(rows, err, func(row rowScanner) (*store.Signup, error) {
 		var s store.Signup

@@ -153,7 +153,8 @@ func hoursAudit(t *testing.T, s store.Store, attendanceID int64) []auditEntry {
 		FROM hours_audit WHERE attendance_id = $1 ORDER BY id`, attendanceID)
 }
 
-// cancelActivity cancels the activity, which no store method does yet.
+// cancelActivity cancels the activity directly, whatever its times
+// (CancelActivity refuses one that ended).
 func cancelActivity(t *testing.T, s store.Store, code string) {
 	t.Helper()
 	rawExec(t, s, "UPDATE activities SET status = 'cancelled' WHERE code = '"+code+"'")

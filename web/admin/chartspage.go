@@ -157,6 +157,12 @@ func reasonText(reason string) string {
 		return "已过时效"
 	case "lecture_cancelled":
 		return "讲座已取消"
+	case "activity_cancelled":
+		return "活动已取消"
+	case "activity_changed":
+		return "活动已变更"
+	case "lecture_session_cancelled":
+		return "讲座场次已取消"
 	case "":
 		return "原因不明"
 	}

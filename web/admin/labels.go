@@ -15,6 +15,11 @@ var kindLabels = map[string]string{
 	"weekly_report":          "周报",
 	"promotion":              "候补递补",
 	"broadcast":              "群发通知",
+
+	// Envoys changing their mind: 取消活动, 修改活动, one lecture session.
+	"activity_cancelled":        "活动取消",
+	"activity_changed":          "活动变更",
+	"lecture_session_cancelled": "讲座场次取消",
 }
 
 // kindText names a notice kind, keeping an unknown one as written.

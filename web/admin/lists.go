@@ -179,7 +179,8 @@ type statusOption struct{ Key, Label string }
 
 // noticeKinds are the kinds the outbox filter offers.
 var noticeKinds = []string{"lecture_notice", "lecture_cancelled", "activity_reminder", "checkout_reminder",
-	"unconfirmed_attendance", "deadline_reminder", "deadline_summary", "phase_change", "weekly_report", broadcastKind}
+	"unconfirmed_attendance", "deadline_reminder", "deadline_summary", "phase_change", "weekly_report", broadcastKind,
+	"activity_cancelled", "activity_changed", "lecture_session_cancelled"}
 
 // outboxPage lists notices, newest first.
 func (s *server) outboxPage(w http.ResponseWriter, r *http.Request, ss *session) {

@@ -1,0 +1,122 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"envoybot/store"
+)
+
+// TestReminderKeysMigration undoes migration 4, writes activity reminders
+// keyed as before it (no start), and runs it again: each key gets the
+// start of its activity, so the scheduler's keys of an activity that did
+// not move match the reminders already sent; a key of an unknown activity
+// stays as it was.
+func TestReminderKeysMigration(t *testing.T) {
+	for _, e := range []struct {
+		name string
+		open func(t *testing.T) *DB
+	}{
+		{"sqlite", func(t *testing.T) *DB {
+			db, err := OpenSQLite(t.Context(), filepath.Join(t.TempDir(), "envoybot.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return db
+		}},
+		{"postgres", openPostgresSchema},
+	} {
+		t.Run(e.name, func(t *testing.T) {
+			ctx := t.Context()
+			db := e.open(t)
+			defer db.Close()
+			at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+			envoy, err := db.TouchUser(ctx, "o-envoy", at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Date(2026, 12, 5, 6, 0, 0, 0, time.UTC)
+			if _, err := db.CreateActivity(ctx, store.NewActivity{EnvoyID: envoy.ID, Title: "包饺子", Category: "关爱困难群体",
+				Community: "古槐社区", Place: "敬老院", StartsAt: start, EndsAt: start.Add(2 * time.Hour)}, at); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.migrations.DownTo(ctx, 3); err != nil {
+				t.Fatalf("down to 3: %v", err)
+			}
+			var ns []store.NewNotice
+			for _, key := range []string{"activity_reminder|A1|o-1|24h0m0s", "activity_reminder|A9|o-1|2h0m0s"} {
+				ns = append(ns, store.NewNotice{Key: key, Kind: "activity_reminder", Subject: key[18:20], OpenID: "o-1", Text: "提醒"})
+			}
+			if _, err := db.EnqueueNotices(ctx, ns, at); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.migrations.UpTo(ctx, 4); err != nil {
+				t.Fatalf("up to 4: %v", err)
+			}
+			list, err := db.ListNotices(ctx, "activity_reminder", 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			for _, n := range list {
+				keys = append(keys, n.Key)
+			}
+			slices.Sort(keys)
+			want := []string{"activity_reminder|A1|2026-12-05T06:00:00Z|o-1|24h0m0s", "activity_reminder|A9|o-1|2h0m0s"}
+			if !slices.Equal(keys, want) {
+				t.Errorf("keys after migration 4 = %q, want %q", keys, want)
+			}
+			a, err := db.FindActivityByCode(ctx, "A1")
+			if err != nil || a.Revision != 0 || !a.CancelledAt.IsZero() {
+				t.Errorf("activity after migration 4 = %+v, %v", a, err)
+			}
+		})
+	}
+}
+
+// openPostgresSchema opens a store on a fresh schema of the test database
+// (storetest, which does this for the other tests, imports this package).
+func openPostgresSchema(t *testing.T) *DB {
+	base := os.Getenv("ENVOYBOT_TEST_DATABASE_URL")
+	if base == "" {
+		t.Skip("PostgreSQL tests skipped: set ENVOYBOT_TEST_DATABASE_URL to run them")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	schema := fmt.Sprintf("envoybot_test_migrate4_%d", time.Now().UnixNano())
+	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("ENVOYBOT_TEST_DATABASE_URL is set but: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", base)
+		if err == nil {
+			_, err = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			admin.Close()
+		}
+		if err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := OpenPostgres(t.Context(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
