@@ -124,7 +124,9 @@ func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply
 		return bot.Reply{}, err
 	}
 	if community == "" {
-		community = p.Place
+		// No community is served here: publishing would create one nobody
+		// serves.
+		return bot.Reply{Text: Text.PublishNoCommunity}, nil
 	}
 	a, err := h.activities.CreateActivity(ctx, store.NewActivity{
 		EnvoyID: req.User.ID, Title: p.Title, Category: category, ServiceType: serviceType,

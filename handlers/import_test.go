@@ -28,7 +28,7 @@ func TestImportStaysInTheCommunity(t *testing.T) {
 		}
 		for _, reg := range []struct{ openID, msg string }{
 			{"o-li", "注册 李秀英 13812345678 古槐社区"},
-			{"o-wang", "注册 王建国 13800000002 北关社区"}, // another community
+			{"o-wang", "注册 王建国 13800000002 运河社区"}, // another community
 			{"o-zhang1", "注册 张三 13800000003 古槐社区"},
 			{"o-zhang2", "注册 张三 13800000004 古槐社区"},
 			{"o-zhao", "注册 赵六 13800000005 古槐社区"},
@@ -40,11 +40,11 @@ func TestImportStaysInTheCommunity(t *testing.T) {
 		}
 		list := "导入 " + act + "\n#接龙\n12月5日敬老院包饺子\n例 张三 138xxxx\n" +
 			"1. 李阿姨 138 1234 5678\n" + // 李秀英's mobile, typed with another name
-			"2. 王建国 13800000002\n" + // a volunteer of 北关社区
+			"2. 王建国 13800000002\n" + // a volunteer of 运河社区
 			"3. 张三\n" + // two of that name here
 			"4. 13800000005\n" + // 赵六's mobile alone
 			"5、钱七 +86 138-0000-0006（带家属）\n" + // seated beyond the quota
-			"6. 王建国\n" + // that name only in 北关社区
+			"6. 王建国\n" + // that name only in 运河社区
 			"7. 孙丽 13900000000" // nobody's mobile
 		reply := say(t, r, text("o-envoy", list))
 		t.Logf("reply:\n%s", reply)
@@ -59,7 +59,7 @@ func TestImportStaysInTheCommunity(t *testing.T) {
 				t.Errorf("reply lacks %q", want)
 			}
 		}
-		for _, secret := range []string{"李秀英", "赵六", "13812345678", "13800000005", "北关"} {
+		for _, secret := range []string{"李秀英", "赵六", "13812345678", "13800000005", "运河"} {
 			if strings.Contains(reply, secret) {
 				t.Errorf("reply reveals %q, which the envoy did not type", secret)
 			}

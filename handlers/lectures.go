@@ -121,7 +121,7 @@ func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply,
 		return bot.Reply{}, err
 	}
 	if community == "" {
-		community = p.Place
+		return bot.Reply{Text: Text.PublishNoCommunity}, nil
 	}
 	l, err := h.lectures.CreateLecture(ctx, store.NewLecture{
 		EnvoyID: req.User.ID, Title: p.Title, Community: community, Place: p.Place,

@@ -17,6 +17,9 @@ type Catalogue struct {
 
 	// Roles and forms.
 	ForEnvoys, ForAdminsOrOwner, NeedRegister, MissingForm, BadTime, PastTime string
+	// PublishNoCommunity answers a publication whose community cannot be
+	// told: no known community in the place, no contact point.
+	PublishNoCommunity string
 
 	// Activities and sign-ups.
 	ActivityNotFound, ActivityNotOpen, SignupClosed, SignupSeated, SignupWaitlisted     string
@@ -106,11 +109,13 @@ var Text = Catalogue{
 		"· 确认时长 A12\n" +
 		"· 导入 A12（下一行起粘贴群接龙）\n" +
 		"· 品牌 银发守护 为空巢老人提供上门陪伴\n" +
-		"· 进度 / 取消讲座 L3\n" +
+		"· 修改活动 A12 12月7日 14:00-16:00（或 地点、名额）\n" +
+		"· 取消活动 A12 原因 / 取消讲座 L3（整个系列）/ 取消讲座 L3 12月5日（一次）\n" +
+		"· 进度\n" +
 		"· 志愿者功能：活动、报名 A12、签到 A12、我的时长",
 	HelpAdmin: "【管理员帮助】\n" +
 		"· 确认时长 A12（任何活动）\n" +
-		"· 取消讲座 L3\n" +
+		"· 修改活动 A12 … / 取消活动 A12 原因 / 取消讲座 L3（任何活动和讲座）\n" +
 		"· 导入 A12（下一行起粘贴群接龙）\n" +
 		"· 看活动：活动 / 讲座\n" +
 		"· 管理后台：回复“登录后台”获取一次性登录链接（邀请码、进度报表与导出）",
@@ -126,12 +131,13 @@ var Text = Catalogue{
 		"place": "地点", "category": "类别", "quota": "名额", "names": "接龙名单",
 	},
 
-	ForEnvoys:        "“%s”是和谐使者的功能。如果您是和谐使者，请先回复“绑定 邀请码”。",
-	ForAdminsOrOwner: "只有发布活动 %s 的使者或管理员可以这样做。",
-	NeedRegister:     "请先注册成为志愿者：\n注册 张三 13812345678 古槐社区\n报名时也可一起填写：报名 A12 张三 13812345678",
-	MissingForm:      "还缺少：%s。\n请按这个格式发送：\n%s",
-	BadTime:          "结束时间早于开始时间，请检查。例如：\n%s",
-	PastTime:         "这个时间已经过去了，请检查日期和时间。例如：\n%s",
+	ForEnvoys:          "“%s”是和谐使者的功能。如果您是和谐使者，请先回复“绑定 邀请码”。",
+	ForAdminsOrOwner:   "只有发布活动 %s 的使者或管理员可以这样做。",
+	NeedRegister:       "请先注册成为志愿者：\n注册 张三 13812345678 古槐社区\n报名时也可一起填写：报名 A12 张三 13812345678",
+	MissingForm:        "还缺少：%s。\n请按这个格式发送：\n%s",
+	BadTime:            "结束时间早于开始时间，请检查。例如：\n%s",
+	PastTime:           "这个时间已经过去了，请检查日期和时间。例如：\n%s",
+	PublishNoCommunity: "不知道这次活动属于哪个社区：请先登记社区联系点（例如“联系点 古槐社区”），或在地点里写上社区名（例如“古槐社区敬老院”），再发一次。",
 
 	ActivityNotFound:        "没有找到活动 %s。回复“活动”查看可报名的活动。",
 	ActivityNotOpen:         "活动 %s 已结束或已取消，不能再报名。",

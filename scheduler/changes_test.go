@@ -48,6 +48,9 @@ func TestRemindersFollowAMovedActivity(t *testing.T) {
 			ActivityOffsets: []time.Duration{24 * time.Hour, 2 * time.Hour}, CheckoutReminderAfter: time.Hour,
 			LectureOffsets: []time.Duration{24 * time.Hour, time.Hour}, LectureHorizon: 60 * 24 * time.Hour}}
 		created := time.Date(2026, 12, 1, 9, 0, 0, 0, cst)
+		if _, err := s.AddCommunities(ctx, []string{"古槐社区"}, created); err != nil {
+			t.Fatal(err)
+		}
 		envoy, _, err := s.RegisterVolunteer(ctx, store.Registration{OpenID: "o-envoy", Name: "李使者", Phone: "13900000001", Community: "古槐社区"}, created)
 		if err != nil {
 			t.Fatal(err)

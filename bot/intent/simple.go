@@ -231,7 +231,7 @@ var timeWords = map[string]bool{
 
 // notCommunity are characters that make a word chatter rather than a
 // place: "太多了", "别发", "的话".
-var notCommunity = []string{"吧", "了", "太", "吗", "呢", "吧", "不", "没", "别", "话", "什么", "怎么", "多少", "一下", "我"}
+var notCommunity = []string{"吧", "了", "太多", "太少", "吗", "呢", "不", "没有", "别", "的话", "什么", "怎么", "多少", "一下", "我"}
 
 // communityOf finds the community named in text. A word ending in 社区 (or
 // 居委会, 小区) is one wherever it stands; a bare word ("古槐") only when

@@ -32,7 +32,7 @@ func TestImportStory(t *testing.T) {
 			}
 			tr.say("志愿者1", "o-v1", "注册 李秀英 13812345678 古槐社区", "注册成功")
 			tr.say("志愿者2", "o-v2", "注册 王建国 13700000002 古槐社区", "注册成功")
-			tr.say("志愿者3", "o-v3", "注册 孙丽 15853712345 北关社区", "注册成功")
+			tr.say("志愿者3", "o-v3", "注册 孙丽 15853712345 运河社区", "注册成功")
 
 			reply := tr.say("使者", "o-envoy", "导入 "+act+"\n"+
 				"#接龙\n12月5日敬老院包饺子\n例 张三 138xxxx\n"+
@@ -42,7 +42,7 @@ func TestImportStory(t *testing.T) {
 				"4. 孙丽 15853712345 古槐社区\n"+
 				"5 周 强",
 				"共5人", "报名成功：李阿姨（手机号已匹配）、王建国", "未找到（请先在本社区注册）：赵六、孙丽、周强")
-			for _, secret := range []string{"李秀英", "13812345678", "15853712345", "北关"} {
+			for _, secret := range []string{"李秀英", "13812345678", "15853712345", "运河"} {
 				if strings.Contains(reply, secret) {
 					t.Errorf("the import reply reveals %q, which the envoy did not type", secret)
 				}
