@@ -56,6 +56,9 @@ var (
 	reClockAfter = regexp.MustCompile(`^\s*(?:-|~|～|到|至|—|–|－|−|_)+\s*` + reClock)
 )
 
+// dayShorthands spell out a day and its part in one word: 今晚, 明早.
+var dayShorthands = strings.NewReplacer("今晚", "今天晚上", "明晚", "明天晚上", "今早", "今天早上", "明早", "明天早上", "明儿", "明天")
+
 // when is what the date and time expressions of a message say.
 type when struct {
 	found       bool // a date, time or rule was seen at all
@@ -78,7 +81,7 @@ type when struct {
 func extractWhen(text string, now time.Time, recurring bool) (when, string) {
 	loc := now.Location()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	text = strings.NewReplacer("今晚", "今天晚上", "明晚", "明天晚上", "今早", "今天早上", "明早", "明天早上", "明儿", "明天").Replace(text)
+	text = dayShorthands.Replace(text)
 	var w when
 
 	var rule store.Recurrence
