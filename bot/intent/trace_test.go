@@ -8,13 +8,13 @@ import (
 	"time"
 )
 
-// TestFieldsTraceable: over both corpora, every field the parser fills is
+// TestFieldsTraceable: over every corpus, every field the parser fills is
 // traceable to words of the message — a title, place, name or reason is
 // text of the message; a start has a day and a time of day written in it;
 // a quota, mobile or code has its number there. The parser never fills a
 // field from a default.
 func TestFieldsTraceable(t *testing.T) {
-	for _, path := range []string{"testdata/heldout/messages.jsonl", "testdata/heldout2/messages.jsonl"} {
+	for _, path := range []string{"testdata/heldout/messages.jsonl", "testdata/heldout2/messages.jsonl", "testdata/heldout3/messages.jsonl"} {
 		for _, c := range readHeldout(t, path, 200) {
 			now, err := time.Parse(time.RFC3339, c.Now)
 			if err != nil {
