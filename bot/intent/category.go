@@ -25,6 +25,45 @@ func init() {
 		panic("intent: the embedded campaign does not load: " + err.Error())
 	}
 	UseLines(c.Lines)
+	UseCommunities(c.Communities)
+}
+
+// communities are the known communities' names, and the same without
+// 社区 ("古槐"), which the parser uses to tell a community named inside a
+// sentence ("听说越河那边…", "订个讲座通知 运河") from a topic ("防诈骗的
+// 讲座"). A word ending in 社区 is a community whether known or not, so the
+// handler can suggest the closest one.
+var communities atomic.Pointer[[]string]
+
+// UseCommunities makes the configured communities the ones the parser
+// knows; the server calls it once the configuration is loaded.
+func UseCommunities(names []string) {
+	var words []string
+	for _, n := range names {
+		words = append(words, n)
+		if short, ok := strings.CutSuffix(n, "社区"); ok && runeCount(short) >= 2 {
+			words = append(words, short)
+		}
+	}
+	sort.SliceStable(words, func(a, b int) bool { return len(words[a]) > len(words[b]) })
+	communities.Store(&words)
+}
+
+// knownCommunityIn finds the longest known community word that ends w
+// ("听说越河" → "越河", "以后古槐社区" → "古槐社区"), "" when none does.
+func knownCommunityIn(w string) string {
+	for _, k := range *communities.Load() {
+		if strings.HasSuffix(w, k) {
+			return k
+		}
+	}
+	return ""
+}
+
+// isKnownCommunity reports a word that is a known community or its short
+// name.
+func isKnownCommunity(w string) bool {
+	return knownCommunityIn(w) == w && w != ""
 }
 
 // UseLines makes the configured activity lines the parser's vocabulary; the

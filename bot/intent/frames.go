@@ -31,6 +31,11 @@ func matchFrame(body string, now time.Time) (Result, bool) {
 			r.Code = code
 		case Subscribe, Unsubscribe, Lectures:
 			r.Community = communityIn(body)
+			if r.Intent == Subscribe && r.Community == "" {
+				r.Missing = []string{FieldCommunity}
+			}
+		case Register:
+			r.Missing = []string{FieldName, FieldPhone, FieldCommunity}
 		case ContactPoint:
 			if r.Community = communityIn(body); r.Community == "" {
 				continue
@@ -100,7 +105,6 @@ func isASCIILetterRune(r rune) bool { return r < 128 && isASCIILetter(r) }
 // in 社区 (or 居委会, 小区), or a short name right before 的讲座/的活动.
 var (
 	reCommunityWord = regexp.MustCompile(`(\p{Han}{2,8}?(?:社区居委会|社区|居委会|小区))`)
-	reCommunityOf   = regexp.MustCompile(`(\p{Han}{2,4})(?:的(?:讲座|活动)|那边|这边|那儿|那里)`)
 	// reBrandIs is a brand named in a sentence: 我们社区的服务品牌叫“五老护苗”，…
 	reBrandIs = regexp.MustCompile(`品牌(?:名称|名字)?(?:叫做|叫|是|名为|名叫)[“"「『]?([^”"」』,.!?\s]{2,12})[”"」』]?[,.!?\s]*(.*)$`)
 )
@@ -109,12 +113,18 @@ var (
 // the lexicon before it ("有讲座的话通知我一下 仙营社区") are not part of it.
 func communityIn(s string) string {
 	if m := reCommunityWord.FindStringSubmatch(s); m != nil {
+		if k := knownCommunityIn(m[1]); k != "" {
+			return k
+		}
 		return trimLexiconPrefix(m[1])
 	}
-	if m := reCommunityOf.FindStringSubmatch(s); m != nil {
-		w := trimLexiconPrefix(m[1])
-		if runeCount(w) >= 2 && !isTimeWord(w) && lineIn(w) == "" && !containsAny(w, []string{"方面", "相关", "类"}) {
-			return w
+	// Without 社区, only a known community's name is one: "越河那边",
+	// "古槐的讲座", "订个讲座通知 运河" — not "防诈骗的讲座".
+	for _, t := range tokens(s) {
+		for i := range t {
+			if k := knownCommunityIn(t[:len(t)-i]); k != "" && runeCount(k) >= 2 {
+				return k
+			}
 		}
 	}
 	return ""

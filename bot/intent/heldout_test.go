@@ -54,6 +54,18 @@ func TestHeldOutCorpus3(t *testing.T) {
 	scoreCorpus(t, "testdata/heldout3/messages.jsonl", heldout3Floor, 200)
 }
 
+// TestHeldOutCorpus4 scores the fourth corpus, written from docs/CHAT.md
+// to be hard for a keyword parser, and run on it once before any change.
+func TestHeldOutCorpus4(t *testing.T) {
+	scoreCorpus(t, "testdata/heldout4/messages.jsonl", heldout4Floor, 150)
+}
+
+// heldout4Floor is the floor for the fourth corpus. It read 159/180
+// (88.3%) on its first run; its misses were then fixed by generalising
+// (how-to questions as the command's form, known communities inside
+// sentences, 取消活动 anywhere), 179/180.
+const heldout4Floor = 0.99
+
 // heldout3Floor is the floor for the third corpus. It read 188/200 (94.0%)
 // on its first run; its misses were then fixed by generalising, 199/200.
 const heldout3Floor = 0.99

@@ -182,8 +182,11 @@ var commands = []command{
 	{keywords: importKeywords, parse: parseImport},
 	{keywords: progressKeywords, parse: bare(Progress)},
 	{keywords: []string{"取消讲座", "讲座取消", "撤销讲座", "撤回讲座", "删除讲座"}, suffixes: []string{"取消讲座", "讲座取消", "讲座取消了"}, parse: parseCancelLecture},
-	{keywords: cancelActivityKeywords, suffixes: cancelActivitySuffixes, parse: parseCancelActivity},
-	{keywords: modifyActivityKeywords, parse: parseModifyActivity},
+	{anywhere: true, keywords: cancelActivityKeywords, suffixes: cancelActivitySuffixes, parse: parseCancelActivity},
+	{anywhere: true, keywords: modifyActivityKeywords, parse: parseModifyActivity},
+	{keywords: []string{"地点改到", "地点改为", "地点改成", "地点换到", "地点换成", "地点变更为"}, parse: relabel("地点", parseLooseModify)},
+	{keywords: []string{"时间改到", "时间改为", "时间改成", "时间调到", "改时间到", "时间推迟到", "时间提前到"}, parse: relabel("时间", parseLooseModify)},
+	{keywords: []string{"名额改成", "名额改为", "名额改到", "名额加到", "名额增加到", "名额减到", "名额调到"}, parse: relabel("名额", parseLooseModify)},
 	{keywords: []string{"改一下", "改时间", "改期", "改地点", "改名额", "推迟", "延期", "改到", "改成", "改为"}, parse: parseLooseModify},
 	{keywords: deleteAccountKeywords, parse: bare(DeleteAccount)},
 }
@@ -409,6 +412,14 @@ func parseCommand(body string, now time.Time) (Result, bool) {
 	return parseRegisterAnywhere(body, now)
 }
 
+// relabel puts back the label a keyword ate ("名额改成25" → "名额 25"),
+// since the value alone does not say what it is.
+func relabel(label string, parse func(string, time.Time) (Result, bool)) func(string, time.Time) (Result, bool) {
+	return func(rest string, now time.Time) (Result, bool) {
+		return parse(label+" "+rest, now)
+	}
+}
+
 // reLeadingNoun is 活动 or 讲座 typed before the code: "活动A18取消".
 var reLeadingNoun = regexp.MustCompile(`^(活动|讲座)\s*((?i:[AL])[ \-#]?[0-9]{1,6})`)
 
@@ -499,6 +510,11 @@ func parseRegisterAnywhere(body string, now time.Time) (Result, bool) {
 		if phone, _, _ := extractPhone(body); phone == "" {
 			return Result{}, false
 		}
+		// The details after the keyword are the registrant's; words before
+		// it are mostly about the sender ("我是新来的，注册 孔令华 …").
+		if r, _ := parseRegister(body[i+len(k):], now); r.Name != "" && r.Phone != "" {
+			return r, true
+		}
 		r, _ := parseRegister(body[:i]+" "+body[i+len(k):], now)
 		return r, r.Name != ""
 	}
@@ -516,7 +532,7 @@ func parseCodeFirst(body string, now time.Time) (Result, bool) {
 	if loc == nil {
 		return Result{}, false
 	}
-	code, after := body[:loc[1]], trimGaps(body[loc[1]:])
+	code, after := body[:loc[1]], cutFillers(trimGaps(body[loc[1]:]), []string{"这个", "那个", "的"})
 	for _, e := range keywordIndex {
 		if rest, ok := cutKeyword(after, e.keyword); ok {
 			if r, ok := e.cmd.parse(code+" "+rest, now); ok {

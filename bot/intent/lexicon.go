@@ -31,7 +31,7 @@ var slips = strings.NewReplacer(
 
 // reMeasure folds a measure word between a command's verb and its object:
 // 发布一个讲座 → 发布讲座, 建一支队伍 → 建队伍, 报个名 stays a keyword.
-var reMeasure = regexp.MustCompile(`(发布|发|新建|创建|添加|组织|举办|建|成立|组建|建立|设置|设立)(一个|一支|一场|一次|个|支|场|次)(活动|讲座|队伍|团队|志愿队|志愿服务队|队|联系点)`)
+var reMeasure = regexp.MustCompile(`(发布|发|新建|创建|添加|组织|举办|建|成立|组建|建立|设置|设立)(一个|一支|一场|一次|个|支|场|次)(活动|讲座|志愿者队伍|志愿者团队|队伍|团队|志愿队|志愿服务队|队|联系点)`)
 
 // commandVerbs may stand before an object keyword ("设置联系点") that the
 // table lists bare or with other verbs.
@@ -41,7 +41,7 @@ var commandVerbs = []string{"设置", "设立", "建立", "添加", "登记", "�
 // anyone is there: the welcome with the menu answers them.
 var greetingsOnly = []string{
 	"早上好", "上午好", "中午好", "下午好", "晚上好", "早安", "午安", "晚安", "早", "老师好", "同志好",
-	"有人吗", "有人在吗", "在不在", "有没有人", "有人没", "你好在吗", "请问有人吗", "请问有人在吗", "人呢",
+	"各位好", "大家好", "有人吗", "有人在吗", "在不在", "有没有人", "有人没", "你好在吗", "请问有人吗", "请问有人在吗", "人呢",
 }
 
 // frame is one way to say an intent without its keyword: every group must
@@ -70,11 +70,12 @@ var (
 		"有什么", "有哪些", "有没有", "有吗", "有讲座", "什么时候", "哪些", "安排", "啥时候", "几点", "在哪", "想听", "去听",
 		"听听", "参加", "查", "看看", "列表", "最近", "近期", "哪天", "时间",
 	}
+	wHow        = []string{"怎么", "咋", "如何", "怎样", "怎么样才能"}
 	wNotice     = []string{"通知", "消息", "提醒", "推送"}
 	wStop       = []string{"不要", "别", "不想", "不再", "取消", "关闭", "停止", "停了", "退订", "不用", "甭"}
 	wTellMe     = []string{"通知我", "告诉我", "提醒我", "订阅", "订一下", "订个", "帮我订", "我要订", "推送给我", "发给我"}
 	wActivity   = []string{"活动", "志愿服务", "服务项目"}
-	wWhatIsOn   = []string{"有什么", "有哪些", "有啥", "有没有", "有吗", "可以参加", "能参加", "可以去", "能去", "列表", "哪些", "啥时候有", "有活动"}
+	wWhatIsOn   = []string{"推荐", "找点", "找个", "有什么", "有哪些", "有啥", "有没有", "有吗", "可以参加", "能参加", "可以去", "能去", "列表", "哪些", "啥时候有", "有活动"}
 	wCanJoin    = []string{"可以参加", "能参加", "可以去", "能去", "可以报", "能报"}
 	wWhatAny    = []string{"有什么", "有啥", "有没有", "哪些", "有哪些"}
 	wArrived    = []string{"现场了", "签个到", "到现场了", "到现场", "在现场了", "已到场", "到场了", "到达", "已到", "到了", "我来了", "打卡", "报到"}
@@ -85,8 +86,8 @@ var (
 	wMyData     = []string{"信息", "资料", "数据", "账号", "帐号", "记录"}
 	wQuit       = []string{"不当志愿者", "不做志愿者", "退出志愿者", "不想当志愿者", "不想做志愿者", "退出志愿服务"}
 	wProgress   = []string{"进度", "指标", "任务", "考核", "目标"}
-	wProgAsk    = []string{"完成", "差", "到哪", "多少", "看", "查", "怎么样", "情况"}
-	wMore       = []string{"还有别的", "还有没", "别的呢", "下一页", "下页", "翻页", "更多", "后面的", "还有吗", "还有没有", "再来一页", "接着", "继续看"}
+	wProgAsk    = []string{"咋样", "如何", "完成", "差", "到哪", "多少", "看", "查", "怎么样", "情况"}
+	wMore       = []string{"往下翻", "翻翻", "往下看", "下面的", "还有别的", "还有没", "别的呢", "下一页", "下页", "翻页", "更多", "后面的", "还有吗", "还有没有", "再来一页", "接着", "继续看"}
 	wAdmin      = []string{"后台", "管理端", "管理页面", "网页版"}
 	wAdminGo    = []string{"登录", "入口", "链接", "进", "打开", "地址", "网址"}
 	wHowTo      = []string{"菜单", "怎么用", "怎么操作", "怎么弄", "怎么玩", "能干什么", "能干啥", "能做什么", "能做啥", "有什么功能", "有哪些功能", "什么功能", "不会用", "怎么使用", "使用说明", "有没有说明", "教教我", "咋用", "干什么用的", "干嘛用的", "是干什么的"}
@@ -101,10 +102,18 @@ var (
 var frames = []frame{
 	{intent: Help, all: [][]string{wHowTo}, veto: []string{"报名", "签到", "签退", "注册", "讲座", "后台"}},
 	{intent: AdminLogin, all: [][]string{wAdmin, wAdminGo}},
-	{intent: ContactPoint, all: [][]string{{"联系点"}, {"设为", "设成", "作为", "当作", "定为", "确定为", "选", "是"}}},
+	{intent: ContactPoint, all: [][]string{{"联系点"}, {"设为", "设成", "作为", "当作", "定为", "确定为", "选", "是", "加为", "加成", "添加为", "登记为", "作"}}},
 	{intent: Brand, all: [][]string{{"品牌"}, {"叫", "是", "名为", "名叫", "名称"}}},
 	{intent: Bind, all: [][]string{wInvite}},
-	{intent: Help, all: [][]string{{"怎么", "咋", "如何", "怎样", "怎么样才能"}, {"报名", "注册", "签到", "签退", "订阅", "参加", "绑定"}}, veto: []string{"取消", "不"}},
+	// "怎么注册": asking how is asking for the form, which the command
+	// without its fields answers; 注销 is explained, never done, on a question.
+	{intent: Help, all: [][]string{wHow, {"注销", "删除账号", "删除信息"}}},
+	{intent: Cancel, all: [][]string{wHow, {"取消报名", "退报名", "取消"}}, code: activityLetter},
+	{intent: Register, all: [][]string{wHow, {"注册", "当志愿者", "成为志愿者"}}},
+	{intent: Signup, all: [][]string{wHow, {"报名", "参加"}}, code: activityLetter},
+	{intent: Subscribe, all: [][]string{wHow, {"订阅"}}},
+	{intent: Checkin, all: [][]string{wHow, {"签到"}}, code: activityLetter},
+	{intent: Checkout, all: [][]string{wHow, {"签退"}}, code: activityLetter},
 	{intent: Unsubscribe, all: [][]string{wLecture, wNotice, wStop}},
 	{intent: Subscribe, all: [][]string{wLecture, wTellMe}, veto: wStop},
 	{intent: Lectures, all: [][]string{wLecture, wLectureAsk}, veto: []string{"取消", "发布", "退订", "订阅", "太好", "不错", "辛苦", "感谢", "谢谢"}},
@@ -115,7 +124,7 @@ var frames = []frame{
 	{intent: Checkout, all: [][]string{wLeaving}, code: activityLetter, veto: []string{"报名", "活动结束了吗"}},
 	{intent: Checkin, all: [][]string{wArrived}, code: activityLetter},
 	{intent: Signup, all: [][]string{wJoinMe}, code: activityLetter},
-	{intent: TeamJoin, all: [][]string{{"入队", "加入", "进队", "参加"}}, code: teamLetter},
+	{intent: TeamJoin, all: [][]string{{"入队", "加入", "进队", "参加", "进"}}, code: teamLetter},
 	{intent: MySignups, all: [][]string{wMe, wSignedUp}, veto: []string{"取消", "不去", "不参加"}},
 	{intent: MySignups, all: [][]string{wMe, {"有活动", "有没有活动", "有报名", "有个活动", "有一个活动", "有啥活动要参加"}}},
 	{intent: MyHours, all: [][]string{wHours, wHoursAsk}, veto: []string{"讲座", "活动时间", "什么时候"}},

@@ -11,7 +11,7 @@ import (
 // greetings open a message and mean nothing by themselves; a message that is
 // only a greeting asks for help.
 var greetings = []string{
-	"你们好", "大家好", "你好", "您好", "哈喽", "哈啰", "嗨", "喂", "在吗", "在么",
+	"你们好", "大家好", "各位", "大家", "你好", "您好", "哈喽", "哈啰", "嗨", "喂", "在吗", "在么",
 	"hello", "hi", "hey", "哈罗",
 }
 

@@ -39,7 +39,7 @@ var registerStopwords = map[string]bool{
 	"我的信息": true, "谢谢": true, "你好": true, "您好": true, "好的": true, "的": true,
 	"是": true, "我": true, "用户": true, "新用户": true, "注册": true, "登记": true,
 	"账号": true, "帐号": true, "实名": true, "那个": true, "这个": true, "的活动": true, "活动": true,
-	"重新": true, "再": true,
+	"重新": true, "再": true, "的时候": true, "新来的": true, "新来": true, "刚来的": true, "新人": true,
 }
 
 // questionMarkers make a token a question about registering rather than a
@@ -56,7 +56,7 @@ func parseRegisterCommand(rest string, now time.Time) (Result, bool) {
 		for _, w := range []string{"志愿者", "成为", "成", "一下", "怎么弄", "怎么办", "怎么", "如何", "咋", "吗", "呢", "啊", "的", "我", "想", "要", "了", "信息", "账号"} {
 			left = strings.ReplaceAll(left, w, "")
 		}
-		if runeCount(strings.Join(tokens(left), "")) >= 2 {
+		if runeCount(strings.Join(tokens(left), "")) >= 2 && !containsAny(rest, []string{"手机", "电话", "姓名", "名字", "社区", "信息", "资料"}) {
 			return Result{}, false
 		}
 	}

@@ -18,7 +18,7 @@ var (
 	looseSignupKeywords = []string{"参加", "我参加", "我要参加", "我也参加", "我也想参加", "也想参加", "我也要参加", "也参加", "我想参加"}
 	// plusOneKeywords are the group-chat way to join: "A12 +1", "+1 A12";
 	// like "报A12" they need the activity code right there.
-	plusOneKeywords = []string{"+1", "报", "我报", "我也报"}
+	plusOneKeywords = []string{"+1", "报", "我报", "我也报", "报个", "报一个", "我报个", "我也报个"}
 	cancelKeywords  = []string{
 		"取消报名", "报名取消", "取消", "不去了", "我不去了", "去不了了", "来不了了", "退出", "退报名",
 		"退出报名", "撤销报名", "撤回报名", "取消活动报名", "不参加了", "我不参加了", "不参加", "我不参加",
@@ -240,7 +240,10 @@ var notCommunity = []string{"吧", "了", "太多", "太少", "吗", "呢", "不
 // chatter nor a community ("订阅号").
 func communityOf(text string, bare bool) (community string, other bool) {
 	if m := reCommunityWord.FindStringSubmatchIndex(text); m != nil {
-		community = trimLexiconPrefix(text[m[2]:m[3]])
+		community = knownCommunityIn(text[m[2]:m[3]])
+		if community == "" {
+			community = trimLexiconPrefix(text[m[2]:m[3]])
+		}
 		text = text[:m[0]] + " " + text[m[1]:]
 	}
 	for _, t := range tokens(text) {
@@ -405,7 +408,7 @@ func parseBind(rest string, _ time.Time) (Result, bool) {
 var (
 	teamCreateKeywords = []string{
 		"建队", "成立队伍", "创建队伍", "组建团队", "成立团队", "创建团队", "组建队伍", "建立队伍",
-		"建立团队", "新建队伍", "新建团队", "成立志愿队", "建队伍", "建团队", "建志愿队", "组队", "拉个队", "拉队伍", "成立志愿者团队", "组建志愿者团队", "创建志愿队",
+		"建立团队", "新建队伍", "新建团队", "成立志愿队", "建队伍", "建团队", "建志愿队", "组队", "拉个队", "拉队伍", "成立志愿者队伍", "组建志愿者队伍", "建立志愿者队伍", "成立志愿者团队", "组建志愿者团队", "创建志愿队",
 	}
 	teamJoinKeywords = []string{"入队", "加入队伍", "加入团队", "申请入队", "加入志愿队", "我要入队", "加队"}
 )

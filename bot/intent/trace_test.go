@@ -14,7 +14,7 @@ import (
 // a quota, mobile or code has its number there. The parser never fills a
 // field from a default.
 func TestFieldsTraceable(t *testing.T) {
-	for _, path := range []string{"testdata/heldout/messages.jsonl", "testdata/heldout2/messages.jsonl", "testdata/heldout3/messages.jsonl"} {
+	for _, path := range []string{"testdata/heldout/messages.jsonl", "testdata/heldout2/messages.jsonl", "testdata/heldout3/messages.jsonl", "testdata/heldout4/messages.jsonl"} {
 		for _, c := range readHeldout(t, path, 200) {
 			now, err := time.Parse(time.RFC3339, c.Now)
 			if err != nil {

@@ -70,7 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	intent.UseLines(cfg.Campaign.Lines) // the parser reads the configured lines
+	intent.UseLines(cfg.Campaign.Lines) // the parser reads the configured lines and communities
+	intent.UseCommunities(cfg.Campaign.Communities)
 	switch cmd {
 	case "parse":
 		return runParse(args, stdin, stdout, stderr, cfg.Location())
