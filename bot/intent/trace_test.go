@@ -15,7 +15,7 @@ import (
 // field from a default.
 func TestFieldsTraceable(t *testing.T) {
 	for _, path := range []string{"testdata/heldout/messages.jsonl", "testdata/heldout2/messages.jsonl", "testdata/heldout3/messages.jsonl", "testdata/heldout4/messages.jsonl"} {
-		for _, c := range readHeldout(t, path, 200) {
+		for _, c := range readHeldout(t, path, 150) {
 			now, err := time.Parse(time.RFC3339, c.Now)
 			if err != nil {
 				t.Fatal(err)
