@@ -41,6 +41,9 @@ func parseCancelActivity(rest string, now time.Time) (Result, bool) {
 	if reason == "报名" || reason == "我的报名" {
 		return Result{}, false
 	}
+	if code == "" && (isQuestion(reason) || strings.HasPrefix(reason, "的")) {
+		return Result{}, false // "取消活动的话会通知我吗": a question about it
+	}
 	r := Result{Intent: CancelActivity, Activity: code, Reason: reason}
 	if code == "" {
 		r.Missing = []string{FieldActivity}

@@ -314,6 +314,9 @@ func parseBody(body string, now time.Time) Result {
 		}
 		return Result{Intent: Unknown}
 	}
+	if negatesCommand(body) {
+		return Result{Intent: Unknown} // "千万别注销", "不要取消报名": asks for nothing to be done
+	}
 	if r, ok := parseCommand(body, now); ok {
 		return r
 	}
@@ -327,6 +330,14 @@ func parseBody(body string, now time.Time) Result {
 		}
 	}
 	return Result{Intent: Unknown}
+}
+
+// reNegated is a negation right before a command that deletes or cancels.
+var reNegated = regexp.MustCompile(`(?:别|不要|不想|千万别|千万不要|不用|不必|并不想|没想)\s*(?:给我)?\s*(?:注销|删除|删掉|删了|取消|退出|退掉)`)
+
+// negatesCommand reports a message that says not to delete or cancel.
+func negatesCommand(body string) bool {
+	return reNegated.MatchString(body)
 }
 
 // wholeMessage reads the messages whose whole text is the intent: "更多",

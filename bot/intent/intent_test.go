@@ -199,3 +199,24 @@ func withRecurrence(t *testing.T, want Result) Result {
 	want.Recurrence = &r
 	return want
 }
+
+// TestNegationDoesNothing: a message that says not to delete or cancel is
+// never read as the deletion or cancellation, and a question about one is
+// not the command.
+func TestNegationDoesNothing(t *testing.T) {
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	for _, text := range []string{
+		"千万别注销我的账号", "我不想删除我的信息", "不要取消报名", "别取消我的报名啊", "取消活动的话会通知我吗",
+		"不要取消活动A3", "我没想退出",
+	} {
+		switch got := Parse(text, now).Intent; got {
+		case DeleteAccount, Cancel, CancelActivity, CancelLecture, Signup:
+			t.Errorf("Parse(%q) = %s, want no command", text, got)
+		}
+	}
+	for text, want := range map[string]string{"我不参加了A3": Cancel, "不要再给我发讲座通知了": Unsubscribe, "注销": DeleteAccount} {
+		if got := Parse(text, now).Intent; got != want {
+			t.Errorf("Parse(%q) = %s, want %s", text, got, want)
+		}
+	}
+}

@@ -70,6 +70,9 @@ var (
 		"有什么", "有哪些", "有没有", "有吗", "有讲座", "什么时候", "哪些", "安排", "啥时候", "几点", "在哪", "想听", "去听",
 		"听听", "参加", "查", "看看", "列表", "最近", "近期", "哪天", "时间",
 	}
+	// wNot negates what follows: "千万别注销", "我不想删除我的信息" ask
+	// for nothing to be deleted.
+	wNot        = []string{"别", "不要", "不想", "千万", "不用", "不必", "不是要", "没想", "勿", "不会"}
 	wHow        = []string{"怎么", "咋", "如何", "怎样", "怎么样才能"}
 	wNotice     = []string{"通知", "消息", "提醒", "推送"}
 	wStop       = []string{"不要", "别", "不想", "不再", "取消", "关闭", "停止", "停了", "退订", "不用", "甭"}
@@ -117,8 +120,8 @@ var frames = []frame{
 	{intent: Unsubscribe, all: [][]string{wLecture, wNotice, wStop}},
 	{intent: Subscribe, all: [][]string{wLecture, wTellMe}, veto: wStop},
 	{intent: Lectures, all: [][]string{wLecture, wLectureAsk}, veto: []string{"取消", "发布", "退订", "订阅", "太好", "不错", "辛苦", "感谢", "谢谢"}},
-	{intent: DeleteAccount, all: [][]string{wQuit}, veto: []string{"报名", "活动"}},
-	{intent: DeleteAccount, all: [][]string{wDelete, wMyData}, veto: []string{"报名", "活动"}},
+	{intent: DeleteAccount, all: [][]string{wQuit}, veto: append([]string{"报名", "活动"}, wNot...)},
+	{intent: DeleteAccount, all: [][]string{wDelete, wMyData}, veto: append([]string{"报名", "活动"}, wNot...)},
 	{intent: ConfirmHours, all: [][]string{wConfirm, wHoursWord}, code: activityLetter},
 	{intent: Cancel, all: [][]string{wCantGo}, code: activityLetter},
 	{intent: Checkout, all: [][]string{wLeaving}, code: activityLetter, veto: []string{"报名", "活动结束了吗"}},

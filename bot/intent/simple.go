@@ -101,7 +101,7 @@ func parseSignup(rest string, now time.Time) (Result, bool) {
 	}
 	phone, bad, _ := extractPhone(text)
 	if phone == "" && !bad {
-		if code == "" && cutFillers(text, signupChatter) != "" && (isQuestion(text) || strings.HasPrefix(trimGaps(text), "的") || strings.HasSuffix(trimGaps(text), "的") || containsAny(text, []string{"成功", "了没", "几个", "上了"})) {
+		if code == "" && cutFillers(text, signupChatter) != "" && (isQuestion(text) || containsAny(text, wNot) || strings.Contains(text, "取消") || strings.HasPrefix(trimGaps(text), "的") || strings.HasSuffix(trimGaps(text), "的") || containsAny(text, []string{"成功", "了没", "几个", "上了"})) {
 			// "我报名的", "报名成功了吗": about sign-ups, not one.
 			return Result{}, false
 		}
