@@ -179,6 +179,7 @@ func TestBadValueNamesKey(t *testing.T) {
 		{"api timeout zero", nil, "wechat: {api_timeout: 0s}", "wechat.api_timeout", "positive"},
 		{"empty menu text", nil, "wechat: {menu_keys: {MENU_X: \"\"}}", "wechat.menu_keys", "non-empty"},
 		{"duration without unit", nil, "wechat: {reply_deadline: 4.5}", "", `line 1: cannot unmarshal !!float ` + "`4.5`" + ` into time.Duration (write durations like "4.5s"`},
+		{"no publishing allowed", nil, "rules: {publish_per_day: 0}", "rules.publish_per_day", "at least 1, got 0"},
 		{"unknown key", nil, "wechat:\n  aes_kye: x\n", "wechat.aes_kye", "unknown key"},
 		{"unknown top-level key", nil, "adr: \":1\"\nfoo: 1\n", "adr", "also unknown: foo (line 2)"},
 	}

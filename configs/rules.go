@@ -30,6 +30,10 @@ type Rules struct {
 	FollowUpWindow time.Duration `yaml:"follow_up_window"`
 	// QRExpiry is the life of a check-in QR code (WeChat allows 30 days).
 	QRExpiry time.Duration `yaml:"qr_expiry"`
+	// PublishPerDay caps the activities and lectures one envoy publishes
+	// in a day of the campaign's time zone (admins too), so that a runaway
+	// script or a stuck client cannot flood the lists.
+	PublishPerDay int `yaml:"publish_per_day"`
 }
 
 // validateRules checks the rules section.
@@ -56,6 +60,8 @@ func (c *Config) validateRules() error {
 		return c.keyErr("rules.follow_up_window", "must be positive, got %s", r.FollowUpWindow)
 	case r.QRExpiry < time.Minute || r.QRExpiry > 30*24*time.Hour:
 		return c.keyErr("rules.qr_expiry", "must be between 1m and 720h (WeChat's limit), got %s", r.QRExpiry)
+	case r.PublishPerDay < 1:
+		return c.keyErr("rules.publish_per_day", "must be at least 1, got %d", r.PublishPerDay)
 	}
 	return nil
 }

@@ -102,10 +102,18 @@ func (h *Handlers) lineNames() string {
 // kept (drafts.go); once published, every field is echoed so that a
 // misreading shows at once.
 func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply, error) {
+	if reply, capped, err := h.publishCapReached(ctx, req); capped || err != nil {
+		return reply, err
+	}
 	if reply, asked := h.unfinished(ctx, req); asked {
 		return reply, nil
 	}
 	p := req.Parse
+	if reply, over := tooLong(store.FieldValue{Field: store.FieldTitle, Value: strings.TrimSpace(p.Title)},
+		store.FieldValue{Field: store.FieldPlace, Value: strings.TrimSpace(p.Place)}); over {
+		h.dropDraft(ctx, req)
+		return reply, nil
+	}
 	start, end := parseTime(p.Start), parseTime(p.End)
 	note := ""
 	if end.IsZero() {
@@ -133,6 +141,9 @@ func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply
 		StartsAt: start, EndsAt: end, Place: p.Place, Community: community, Quota: p.Quota,
 	}, req.Now)
 	if err != nil {
+		if reply, over := tooLongError(err); over {
+			return reply, nil
+		}
 		if store.ErrorCode(err) == store.EINVALID {
 			return bot.Reply{Text: missing([]string{"title", "start", "place"}, publishForm)}, nil
 		}

@@ -59,6 +59,9 @@ func (h *Handlers) TeamCreate(ctx context.Context, req *Request) (bot.Reply, err
 	if name == "" {
 		return bot.Reply{Text: missing([]string{"team"}, "建队 古槐银发志愿队")}, nil
 	}
+	if reply, over := tooLong(store.FieldValue{Field: store.FieldTeamName, Value: name}); over {
+		return reply, nil
+	}
 	named := req.Parse.Community
 	if named != "" {
 		c, unknown, err := h.userCommunity(ctx, named, "建队 "+name+" %s")
@@ -129,10 +132,27 @@ func (h *Handlers) Brand(ctx context.Context, req *Request) (bot.Reply, error) {
 	if community == "" {
 		return bot.Reply{Text: Text.ContactPointFirst}, nil
 	}
+	if reply, over := tooLong(store.FieldValue{Field: store.FieldBrandName, Value: name},
+		store.FieldValue{Field: store.FieldDescription, Value: strings.TrimSpace(req.Parse.Description)}); over {
+		return reply, nil
+	}
+	if req.User.Role == store.RoleAdmin {
+		return h.reassignBrand(ctx, req, community, name)
+	}
 	b, created, err := h.envoys.SetBrand(ctx, req.User.ID, community, name, req.Parse.Description, req.Now)
-	if isUnknownCommunity(err) {
+	switch {
+	case isUnknownCommunity(err):
 		return bot.Reply{Text: CommunityText.Gone}, nil
-	} else if err != nil {
+	case store.ErrorMessage(err) == store.MsgBrandHeld:
+		held, ferr := h.envoys.FindBrand(ctx, community)
+		if ferr != nil {
+			return bot.Reply{}, fmt.Errorf("find brand: %w", ferr)
+		}
+		return bot.Reply{Text: fmt.Sprintf(RulesText.BrandHeld, held.Community, held.Name, holderName(held))}, nil
+	case err != nil:
+		if reply, over := tooLongError(err); over {
+			return reply, nil
+		}
 		return bot.Reply{}, fmt.Errorf("set brand: %w", err)
 	}
 	format := Text.BrandUpdated
@@ -140,6 +160,42 @@ func (h *Handlers) Brand(ctx context.Context, req *Request) (bot.Reply, error) {
 		format = Text.BrandSet
 	}
 	return bot.Reply{Text: fmt.Sprintf(format, b.Community, b.Name)}, nil
+}
+
+// reassignBrand is an admin's 品牌: it sets the brand and makes the admin
+// its holder, saying whose it was.
+func (h *Handlers) reassignBrand(ctx context.Context, req *Request, community, name string) (bot.Reply, error) {
+	held, err := h.envoys.FindBrand(ctx, community)
+	if err != nil && store.ErrorCode(err) != store.ENOTFOUND {
+		return bot.Reply{}, fmt.Errorf("find brand: %w", err)
+	}
+	b, previous, err := h.envoys.ReassignBrand(ctx, req.User.ID, community, name, req.Parse.Description, req.Now)
+	switch {
+	case isUnknownCommunity(err):
+		return bot.Reply{Text: CommunityText.Gone}, nil
+	case err != nil:
+		if reply, over := tooLongError(err); over {
+			return reply, nil
+		}
+		return bot.Reply{}, fmt.Errorf("reassign brand: %w", err)
+	case previous != 0:
+		who := RulesText.AnotherEnvoy
+		if held != nil && held.EnvoyID == previous {
+			who = holderName(held)
+		}
+		return bot.Reply{Text: fmt.Sprintf(RulesText.BrandReassigned, b.Community, b.Name, who)}, nil
+	case held == nil:
+		return bot.Reply{Text: fmt.Sprintf(Text.BrandSet, b.Community, b.Name)}, nil
+	}
+	return bot.Reply{Text: fmt.Sprintf(Text.BrandUpdated, b.Community, b.Name)}, nil
+}
+
+// holderName is how a brand's holder is named in a reply.
+func holderName(b *store.Brand) string {
+	if b.EnvoyName == "" {
+		return RulesText.AnotherEnvoy
+	}
+	return b.EnvoyName
 }
 
 // Progress answers `进度`: the envoy's standing against the campaign
@@ -167,12 +223,16 @@ func (h *Handlers) Progress(ctx context.Context, req *Request) (bot.Reply, error
 		case met:
 			mark = "✓"
 		}
+		why := unmetReason(p, t.Key)
 		deadline := t.Deadline.In(h.loc).AddDate(0, 0, 1) // inclusive
 		left := "已过截止日"
 		if d := deadline.Sub(req.Now).Hours() / 24; d > 0 {
 			left = fmt.Sprintf("剩%d天", int(math.Ceil(d)))
 		}
 		lines = append(lines, fmt.Sprintf(Text.ProgressTarget, mark, t.Name, t.Deadline.String(), left))
+		if known && !met && why != "" {
+			lines = append(lines, fmt.Sprintf(RulesText.ProgressWhy, why))
+		}
 	}
 	var byLine []string
 	for _, l := range h.campaign.Lines {

@@ -29,6 +29,8 @@ func (h *Handlers) MyHours(ctx context.Context, req *Request) (bot.Reply, error)
 
 // ConfirmHours answers `确认时长 A12`: the activity's envoy (or an admin)
 // turns checked-out attendance into confirmed hours, each change audited.
+// The rules are the dashboard's (store.CheckHoursConfirmable): only after
+// the end, and an admin's correction stays, which the reply says.
 func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, error) {
 	code := req.Parse.Activity
 	if code == "" {
@@ -38,12 +40,15 @@ func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, e
 	if a == nil {
 		return reply, err
 	}
+	if store.CheckHoursConfirmable(a.EndsAt, req.Now) != nil {
+		return bot.Reply{Text: fmt.Sprintf(RulesText.ConfirmNotEnded, a.Code, dayWithWeekday(a.EndsAt, req.Now, h.loc)+clock(a.EndsAt, h.loc))}, nil
+	}
 	all, err := h.attendance.ListAttendance(ctx, a.Code)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("list attendance: %w", err)
 	}
 	var changes []store.HoursChange
-	var done, pending, flagged []string
+	var done, pending, flagged, kept []string
 	for _, at := range all {
 		name := at.Name
 		if name == "" {
@@ -51,6 +56,11 @@ func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, e
 		}
 		if at.FarAway {
 			flagged = append(flagged, name)
+		}
+		if at.Corrected {
+			kept = append(kept, name)
+			done = append(done, fmt.Sprintf("%s %s小时%s", name, store.FormatHours(at.ConfirmedMinutes), RulesText.CorrectedMark))
+			continue
 		}
 		if at.CheckOutAt.IsZero() || at.ComputedMinutes < 0 {
 			pending = append(pending, name)
@@ -69,7 +79,10 @@ func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, e
 		return bot.Reply{Text: text}, nil
 	}
 	if len(changes) > 0 {
-		if _, err := h.attendance.ConfirmHours(ctx, a.Code, req.User.ID, changes, "确认时长（聊天）", req.Now); err != nil {
+		_, err := h.attendance.ConfirmHours(ctx, a.Code, req.User.ID, changes, "确认时长（聊天）", req.Now)
+		if store.ErrorMessage(err) == store.MsgNotEnded {
+			return bot.Reply{Text: fmt.Sprintf(RulesText.ConfirmNotEnded, a.Code, dayWithWeekday(a.EndsAt, req.Now, h.loc)+clock(a.EndsAt, h.loc))}, nil
+		} else if err != nil {
 			return bot.Reply{}, fmt.Errorf("confirm hours: %w", err)
 		}
 	}
@@ -80,6 +93,9 @@ func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, e
 	}
 	if len(flagged) > 0 {
 		lines = append(lines, fmt.Sprintf(Text.ConfirmFlagged, nameList(flagged, 30)))
+	}
+	if len(kept) > 0 {
+		lines = append(lines, fmt.Sprintf(RulesText.ConfirmKept, nameList(kept, 30)))
 	}
 	lines = append(lines, done...)
 	return bot.Reply{Text: h.page(ctx, req.Msg.OpenID, fmt.Sprintf(Text.ConfirmDone, a.Code, len(done)), lines)}, nil

@@ -103,10 +103,18 @@ func (h *Handlers) Unsubscribe(ctx context.Context, req *Request) (bot.Reply, er
 // PublishLecture answers `发布讲座 …`, one-off or recurring. What is
 // missing or cannot be is asked for and the draft kept (drafts.go).
 func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply, error) {
+	if reply, capped, err := h.publishCapReached(ctx, req); capped || err != nil {
+		return reply, err
+	}
 	if reply, asked := h.unfinished(ctx, req); asked {
 		return reply, nil
 	}
 	p := req.Parse
+	if reply, over := tooLong(store.FieldValue{Field: store.FieldTitle, Value: strings.TrimSpace(p.Title)},
+		store.FieldValue{Field: store.FieldPlace, Value: strings.TrimSpace(p.Place)}); over {
+		h.dropDraft(ctx, req)
+		return reply, nil
+	}
 	var occurrences []time.Time
 	for _, s := range p.Occurrences {
 		if t := parseTime(s); !t.IsZero() {
@@ -127,7 +135,9 @@ func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply,
 		EnvoyID: req.User.ID, Title: p.Title, Community: community, Place: p.Place,
 		Recurrence: recurrence(p.Recurrence), Occurrences: occurrences,
 	}, req.Now)
-	if err != nil {
+	if reply, over := tooLongError(err); over {
+		return reply, nil
+	} else if err != nil {
 		return bot.Reply{}, fmt.Errorf("create lecture: %w", err)
 	}
 	h.dropDraft(ctx, req)

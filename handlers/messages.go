@@ -332,3 +332,44 @@ var ChangeText = ChangeCatalogue{
 	LectureIsCancelled:      "讲座 %s 已整体取消。",
 	SessionCancelledNotice:  "【讲座取消】%s 在%s的这一场（%s）取消了，其他场次照常，给您带来不便敬请谅解。",
 }
+
+// RulesCatalogue is issue 11's part "rules": one rule per action (hours,
+// brands, targets) and the limits on fields and publishing.
+type RulesCatalogue struct {
+	// FieldLabels names store.Field keys for people.
+	FieldLabels                     map[string]string
+	FieldTooLong, FieldTooLongPlain string
+	PublishCap                      string
+	ConfirmNotEnded, ConfirmKept    string
+	CorrectedMark                   string
+	BrandHeld, BrandReassigned      string
+	AnotherEnvoy                    string
+	ProgressWhy, WhyNoContactPoint  string
+	WhyNoTeam, WhyTeamEmpty         string
+	WhyNoBrand                      string
+}
+
+// RulesText is the catalogue of part "rules".
+var RulesText = RulesCatalogue{
+	FieldLabels: map[string]string{
+		"name": "姓名", "team name": "队名", "brand name": "品牌名称",
+		"title": "标题", "place": "地点", "brand description": "品牌介绍",
+	},
+	FieldTooLong:      "%s最多%d个字，现在是%d个字，请改短后重新发送。",
+	FieldTooLongPlain: "%s最多%d个字，请改短后重新发送。",
+	PublishCap:        "今天你已发布%d场活动和讲座，每位使者每天最多发布%d场（活动和讲座合计），请明天再发布。确需多发请联系管理员。",
+
+	ConfirmNotEnded: "活动 %s 还没有结束（%s结束），结束后才能确认时长。",
+	ConfirmKept:     "管理员已在后台更正的时长保留不变，没有用签到签退时间覆盖：%s",
+	CorrectedMark:   "（后台更正）",
+
+	BrandHeld:       "%s的志愿服务品牌“%s”由%s登记，品牌归登记它的使者，不能由其他使者更改。如需转交，请联系管理员。",
+	AnotherEnvoy:    "另一位使者",
+	BrandReassigned: "已登记%s的志愿服务品牌：%s。这个品牌原由%s登记，现已转到你名下。",
+
+	ProgressWhy:       "　未达成：%s",
+	WhyNoContactPoint: "还没有联系点，发送“联系点 古槐社区”登记",
+	WhyNoTeam:         "还没有队伍，发送“建队 队名”建立",
+	WhyTeamEmpty:      "队伍%s还没有队员，有队员才算（请队员发送“入队 %s”）",
+	WhyNoBrand:        "还没有品牌，发送“品牌 品牌名 简介”登记",
+}

@@ -20,6 +20,9 @@ func (h *Handlers) Register(ctx context.Context, req *Request) (bot.Reply, error
 	case len(p.Missing) > 0:
 		return bot.Reply{Text: missing(p.Missing, "注册 张三 13812345678 古槐社区")}, nil
 	}
+	if reply, over := tooLong(store.FieldValue{Field: store.FieldName, Value: p.Name}); over {
+		return reply, nil
+	}
 	community, unknown, err := h.userCommunity(ctx, p.Community, "注册 姓名 手机号 %s")
 	if community == "" {
 		return unknown, err

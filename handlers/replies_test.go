@@ -24,7 +24,9 @@ func TestConfusedUsersGetTheRightReply(t *testing.T) {
 		t.Cleanup(func() { _ = cache.Close() })
 		at := now
 		clock := func() time.Time { return at }
-		r := handlers.NewRouter(handlers.Deps{Store: s, Cache: cache, Rules: rules(), Campaign: campaign(), Location: now.Location(), Now: clock, Logger: slog.New(slog.DiscardHandler)})
+		rl := rules()
+		rl.PublishPerDay = 50 // 26 activities in one day make the list long enough to page
+		r := handlers.NewRouter(handlers.Deps{Store: s, Cache: cache, Rules: rl, Campaign: campaign(), Location: now.Location(), Now: clock, Logger: slog.New(slog.DiscardHandler)})
 		if _, err := s.CreateInvite(ctx, store.NewInvite{Code: "ENVOY234", Role: store.RoleEnvoy, Name: "李明", EnvoyKind: "和谐使者", ExpiresAt: now.Add(time.Hour)}, now); err != nil {
 			t.Fatal(err)
 		}

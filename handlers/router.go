@@ -60,6 +60,7 @@ type Handlers struct {
 	signups    store.SignupService
 	attendance store.AttendanceService
 	lectures   store.LectureService
+	published  store.PublishCounter
 	changes    store.ActivityChangeService
 	outbox     store.OutboxService
 	schedule   store.ScheduleQueries
@@ -125,7 +126,7 @@ func NewRouter(d Deps) *Router {
 	log := d.Logger.With(slog.String("component", "handlers"))
 	h := &Handlers{
 		users: d.Store, community: d.Store, profiles: d.Store, invites: d.Store, envoys: d.Store, activities: d.Store,
-		signups: d.Store, attendance: d.Store, lectures: d.Store, changes: d.Store, outbox: d.Store, schedule: d.Store,
+		signups: d.Store, attendance: d.Store, lectures: d.Store, published: d.Store, changes: d.Store, outbox: d.Store, schedule: d.Store,
 		unrecognised: d.Store,
 		cache:        d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
@@ -150,7 +151,7 @@ func NewRouter(d Deps) *Router {
 	r.Handle(intent.DeleteAccount, h.DeleteAccount)
 	r.Handle(intent.ContactPoint, onlyEnvoys(h.ContactPoint))
 	r.Handle(intent.TeamCreate, onlyEnvoys(h.TeamCreate))
-	r.Handle(intent.Brand, onlyEnvoys(h.Brand))
+	r.Handle(intent.Brand, envoysOrAdmins(h.Brand)) // an admin's 品牌 reassigns a held brand
 	r.Handle(intent.Progress, onlyEnvoys(h.Progress))
 	r.Handle(intent.PublishActivity, onlyEnvoys(h.PublishActivity))
 	r.Handle(intent.PublishLecture, onlyEnvoys(h.PublishLecture))

@@ -82,8 +82,11 @@ type Brand struct {
 	Name        string
 	Description string
 	EnvoyID     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// EnvoyName is the holder's name, read by FindBrand (who holds it is
+	// what a refused 品牌 says).
+	EnvoyName string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // EnvoyService keeps what envoys build: contact points, teams, brands.
@@ -102,9 +105,18 @@ type EnvoyService interface {
 	JoinTeam(ctx context.Context, code string, userID int64, at time.Time) (t *Team, joined bool, err error)
 	// ListTeamsByEnvoy returns the envoy's teams with member counts.
 	ListTeamsByEnvoy(ctx context.Context, envoyID int64) ([]*Team, error)
-	// SetBrand creates or replaces the one brand of a known community
-	// (ENOTFOUND MsgUnknownCommunity otherwise).
+	// SetBrand creates the one brand of a known community (ENOTFOUND
+	// MsgUnknownCommunity otherwise), or replaces its name and description
+	// when the envoy holds it; held by another envoy it is ECONFLICT
+	// MsgBrandHeld and nothing changes.
 	SetBrand(ctx context.Context, envoyID int64, community, name, description string, at time.Time) (b *Brand, created bool, err error)
+	// ReassignBrand is an admin's SetBrand: it creates or replaces the
+	// brand and makes envoyID its holder whoever held it; previous is the
+	// earlier holder's id (0 when new or the same).
+	ReassignBrand(ctx context.Context, envoyID int64, community, name, description string, at time.Time) (b *Brand, previous int64, err error)
+	// FindBrand returns the community's brand with its holder's name;
+	// ENOTFOUND when it has none.
+	FindBrand(ctx context.Context, community string) (*Brand, error)
 	// ListBrandsByEnvoy returns the brands the envoy registered.
 	ListBrandsByEnvoy(ctx context.Context, envoyID int64) ([]*Brand, error)
 }
@@ -265,6 +277,9 @@ type Attendance struct {
 	ConfirmedMinutes int
 	ConfirmedBy      int64
 	ConfirmedAt      time.Time
+	// Corrected: the confirmed minutes are an admin's correction on the
+	// dashboard, which a later 确认时长 never overwrites.
+	Corrected bool
 }
 
 // HoursChange is one confirmed-hours change, written to the append-only
@@ -272,6 +287,10 @@ type Attendance struct {
 type HoursChange struct {
 	AttendanceID int64
 	Minutes      int
+	// Correction marks a correction by hand (the dashboard): it replaces
+	// anything and stays. A change without it (确认时长, the computed
+	// minutes) leaves a corrected attendance as it is.
+	Correction bool
 }
 
 // LineHours is a volunteer's confirmed service by activity line.
@@ -295,7 +314,9 @@ type AttendanceService interface {
 	ListAttendance(ctx context.Context, activityCode string) ([]*Attendance, error)
 	// ConfirmHours sets confirmed minutes, writing one audit row per change
 	// with actor, time and reason, in one transaction; it returns how many
-	// records changed.
+	// records changed. Before the activity's end (at) it is EINVALID
+	// MsgNotEnded; a change that is no Correction skips a corrected
+	// attendance.
 	ConfirmHours(ctx context.Context, activityCode string, actorID int64, changes []HoursChange, reason string, at time.Time) (int, error)
 	// UserHours returns the user's confirmed service by activity line.
 	UserHours(ctx context.Context, userID int64) ([]LineHours, error)
@@ -404,6 +425,7 @@ type CampaignStore interface {
 	LectureService
 	ProfileService
 	ActivityChangeService
+	PublishCounter
 }
 
 // Met tells whether the progress meets the campaign target with key

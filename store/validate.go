@@ -43,7 +43,7 @@ func (r *Registration) Validate() error {
 	if r.Name == "" || r.Phone == "" || r.Community == "" {
 		return Errorf(EINVALID, "registration needs a name, a mobile and a community")
 	}
-	return nil
+	return checkFields(FieldValue{FieldName, r.Name})
 }
 
 // Validate trims the activity and checks its times and quota.
@@ -65,7 +65,7 @@ func (a *NewActivity) Validate() error {
 	case a.Quota < 0:
 		return Errorf(EINVALID, "quota must not be negative")
 	}
-	return nil
+	return checkFields(FieldValue{FieldTitle, a.Title}, FieldValue{FieldPlace, a.Place})
 }
 
 // Validate trims the lecture and sorts its occurrences to the microsecond
@@ -79,6 +79,9 @@ func (l *NewLecture) Validate() error {
 		return err
 	}
 	l.Place = strings.TrimSpace(l.Place)
+	if err := checkFields(FieldValue{FieldTitle, l.Title}, FieldValue{FieldPlace, l.Place}); err != nil {
+		return err
+	}
 	if err := l.Recurrence.Validate(); err != nil {
 		return err
 	}

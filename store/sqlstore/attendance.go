@@ -13,7 +13,8 @@ import (
 // volunteer; attendanceFrom must follow.
 const attendanceColumns = `t.id, t.activity_id, a.code, t.user_id, u.openid, u.real_name,
 	t.check_in_at, t.check_in_lat, t.check_in_lng, t.check_out_at, t.check_out_lat, t.check_out_lng,
-	t.far_away, t.computed_minutes, t.confirmed_minutes, COALESCE(t.confirmed_by, 0), t.confirmed_at`
+	t.far_away, t.computed_minutes, t.confirmed_minutes, COALESCE(t.confirmed_by, 0), t.confirmed_at,
+	t.hours_corrected`
 
 // attendanceFrom joins what attendanceColumns reads.
 const attendanceFrom = ` FROM attendances t
@@ -109,7 +110,11 @@ func (db *DB) ListAttendance(ctx context.Context, activityCode string) ([]*store
 
 // ConfirmHours sets confirmed minutes and appends one hours_audit row per
 // attendance whose confirmed minutes change; actor 0 is the CLI.
-// Any attendance not of the activity, or negative minutes, rolls all back.
+// Any attendance not of the activity, or negative minutes, rolls all back;
+// before the activity's end nothing is confirmed (MsgNotEnded). A
+// Correction marks the attendance corrected (also when its minutes stay);
+// a change that is none skips a corrected attendance, so a 确认时长 after
+// a dashboard correction leaves it.
 // The activity is locked (activityRef), so confirmations of one activity
 // take turns, and each attendance row is read FOR UPDATE on PostgreSQL, so
 // the audited old minutes are the ones replaced.
@@ -125,6 +130,13 @@ func (db *DB) ConfirmHours(ctx context.Context, activityCode string, actorID int
 		if err != nil {
 			return err
 		}
+		var endsAt time.Time
+		if err := tx.row(ctx, `SELECT ends_at FROM activities WHERE id = $1`, a.id).Scan(timeColumn{&endsAt}); err != nil {
+			return err
+		}
+		if err := store.CheckHoursConfirmable(endsAt, at); err != nil {
+			return err
+		}
 		var actor any // NULL for the CLI
 		if actorID != 0 {
 			if err := requireUser(ctx, tx, actorID); err != nil {
@@ -133,21 +145,35 @@ func (db *DB) ConfirmHours(ctx context.Context, activityCode string, actorID int
 			actor = actorID
 		}
 		for _, c := range changes {
-			var old sql.NullInt64
+			var (
+				old       sql.NullInt64
+				corrected bool
+			)
 			err := tx.row(ctx, `
-				SELECT confirmed_minutes FROM attendances WHERE id = $1 AND activity_id = $2`+tx.d.forUpdate,
-				c.AttendanceID, a.id).Scan(&old)
+				SELECT confirmed_minutes, hours_corrected FROM attendances WHERE id = $1 AND activity_id = $2`+tx.d.forUpdate,
+				c.AttendanceID, a.id).Scan(&old, &corrected)
 			if errors.Is(err, sql.ErrNoRows) {
 				return store.Errorf(store.EINVALID, "attendance %d is not of activity %s", c.AttendanceID, a.code)
 			} else if err != nil {
 				return err
 			}
+			if corrected && !c.Correction {
+				continue
+			}
 			if old.Valid && old.Int64 == int64(c.Minutes) {
+				if c.Correction && !corrected {
+					if _, err := tx.exec(ctx, `
+						UPDATE attendances SET hours_corrected = $1, updated_at = $2 WHERE id = $3`,
+						true, at, c.AttendanceID); err != nil {
+						return err
+					}
+				}
 				continue
 			}
 			if _, err := tx.exec(ctx, `
-				UPDATE attendances SET confirmed_minutes = $1, confirmed_by = $2, confirmed_at = $3, updated_at = $3
-				WHERE id = $4`, c.Minutes, actor, at, c.AttendanceID); err != nil {
+				UPDATE attendances SET confirmed_minutes = $1, confirmed_by = $2, confirmed_at = $3, updated_at = $3,
+					hours_corrected = $5
+				WHERE id = $4`, c.Minutes, actor, at, c.AttendanceID, c.Correction); err != nil {
 				return err
 			}
 			if _, err := tx.exec(ctx, `
@@ -204,7 +230,8 @@ func scanAttendance(row rowScanner) (*store.Attendance, error) {
 	)
 	err := row.Scan(&att.ID, &att.ActivityID, &att.ActivityCode, &att.UserID, &att.OpenID, &att.Name,
 		timeColumn{&att.CheckInAt}, &inLat, &inLng, timeColumn{&att.CheckOutAt}, &outLat, &outLng,
-		&att.FarAway, &computed, &confirmed, &att.ConfirmedBy, timeColumn{&att.ConfirmedAt})
+		&att.FarAway, &computed, &confirmed, &att.ConfirmedBy, timeColumn{&att.ConfirmedAt},
+		&att.Corrected)
 	if err != nil {
 		return nil, err
 	}

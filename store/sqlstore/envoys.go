@@ -61,6 +61,9 @@ const teamColumns = `t.id, t.code, t.name, t.envoy_id, c.name,
 func (db *DB) CreateTeam(ctx context.Context, envoyID int64, name, community string, at time.Time) (*store.Team, error) {
 	name, err := envoyText(name, "team name")
 	if err == nil {
+		err = store.FieldTeamName.Check(name)
+	}
+	if err == nil {
 		community, err = envoyText(community, "community")
 	}
 	if err != nil {
@@ -140,21 +143,45 @@ func scanTeam(row rowScanner) (*store.Team, error) {
 	return &t, nil
 }
 
-// SetBrand creates the community's brand or replaces its name,
-// description and envoy; the community must be known. On
-// PostgreSQL, DO NOTHING waits for a racing insert for the same community,
-// which then turns this call into a replacement; on SQLite the single
-// writer runs one call after the other.
+// SetBrand creates the community's brand, or replaces its name and
+// description when the envoy holds it; another envoy's brand is ECONFLICT
+// MsgBrandHeld. The community must be known. On PostgreSQL, DO NOTHING
+// waits for a racing insert for the same community, after which the
+// brand row is read FOR UPDATE and its holder checked; on SQLite the
+// single writer runs one call after the other.
 func (db *DB) SetBrand(ctx context.Context, envoyID int64, community, name, description string, at time.Time) (*store.Brand, bool, error) {
+	b, created, _, err := db.setBrand(ctx, "set brand", envoyID, community, name, description, false, at)
+	return b, created, err
+}
+
+// ReassignBrand is SetBrand for an admin: the brand becomes envoyID's
+// whoever held it, and the earlier holder is returned (0 when none or the
+// same).
+func (db *DB) ReassignBrand(ctx context.Context, envoyID int64, community, name, description string, at time.Time) (*store.Brand, int64, error) {
+	b, _, previous, err := db.setBrand(ctx, "reassign brand", envoyID, community, name, description, true, at)
+	return b, previous, err
+}
+
+// setBrand is SetBrand and ReassignBrand: reassign lets envoyID replace
+// another holder.
+func (db *DB) setBrand(ctx context.Context, op string, envoyID int64, community, name, description string, reassign bool, at time.Time) (*store.Brand, bool, int64, error) {
 	community, err := envoyText(community, "community")
 	if err == nil {
 		name, err = envoyText(name, "brand name")
 	}
-	if err != nil {
-		return nil, false, db.wrapError("set brand", err)
-	}
 	description = strings.TrimSpace(description)
-	return writeFlagged(ctx, db, "set brand", func(tx conn, created *bool) (*store.Brand, error) {
+	if err == nil {
+		err = store.FieldBrandName.Check(name)
+	}
+	if err == nil {
+		err = store.FieldDescription.Check(description)
+	}
+	if err != nil {
+		return nil, false, 0, db.wrapError(op, err)
+	}
+	var previous int64
+	b, created, err := writeFlagged(ctx, db, op, func(tx conn, created *bool) (*store.Brand, error) {
+		previous = 0 // a retried fn starts afresh
 		if _, err := knownCommunity(ctx, tx, community); err != nil {
 			return nil, err
 		}
@@ -170,6 +197,17 @@ func (db *DB) SetBrand(ctx context.Context, envoyID int64, community, name, desc
 			return nil, err
 		}
 		if !*created {
+			var holder int64
+			if err := tx.row(ctx, `SELECT envoy_id FROM brands WHERE community_id = $1`+tx.d.forUpdate,
+				communityID).Scan(&holder); err != nil {
+				return nil, err
+			}
+			if holder != envoyID {
+				if !reassign {
+					return nil, store.Errorf(store.ECONFLICT, store.MsgBrandHeld)
+				}
+				previous = holder
+			}
 			if _, err := tx.exec(ctx, `
 				UPDATE brands SET name = $1, description = $2, envoy_id = $3, updated_at = $4
 				WHERE community_id = $5`,
@@ -177,12 +215,40 @@ func (db *DB) SetBrand(ctx context.Context, envoyID int64, community, name, desc
 				return nil, err
 			}
 		}
-		b := &store.Brand{Community: community}
-		return b, tx.row(ctx, `
-			SELECT id, name, description, envoy_id, created_at, updated_at
-			FROM brands WHERE community_id = $1`, communityID).Scan(
-			&b.ID, &b.Name, &b.Description, &b.EnvoyID, timeColumn{&b.CreatedAt}, timeColumn{&b.UpdatedAt})
+		return findBrand(ctx, tx, community)
 	})
+	return b, created, previous, err
+}
+
+// FindBrand returns the community's brand with its holder's name.
+func (db *DB) FindBrand(ctx context.Context, community string) (*store.Brand, error) {
+	return read(db, "find brand", func(q conn) (*store.Brand, error) {
+		return findBrand(ctx, q, strings.TrimSpace(community))
+	})
+}
+
+// findBrand reads the brand of the community named community.
+func findBrand(ctx context.Context, q conn, community string) (*store.Brand, error) {
+	b := &store.Brand{Community: community}
+	return b, q.row(ctx, `
+		SELECT b.id, b.name, b.description, b.envoy_id, u.real_name, b.created_at, b.updated_at
+		FROM brands b JOIN communities c ON c.id = b.community_id JOIN users u ON u.id = b.envoy_id
+		WHERE c.name = $1`, community).Scan(
+		&b.ID, &b.Name, &b.Description, &b.EnvoyID, &b.EnvoyName, timeColumn{&b.CreatedAt}, timeColumn{&b.UpdatedAt})
+}
+
+// CountPublishedSince counts the envoy's activities and lectures created
+// at or after since, cancelled ones too.
+func (db *DB) CountPublishedSince(ctx context.Context, envoyID int64, since time.Time) (int, error) {
+	var n int
+	err := db.reader().row(ctx, `
+		SELECT (SELECT COUNT(*) FROM activities WHERE envoy_id = $1 AND created_at >= $2)
+			+ (SELECT COUNT(*) FROM lectures WHERE envoy_id = $1 AND created_at >= $2)`,
+		envoyID, since).Scan(&n)
+	if err != nil {
+		return 0, db.wrapError("count published", err)
+	}
+	return n, nil
 }
 
 // ListBrandsByEnvoy returns the brands the envoy registered, oldest first.

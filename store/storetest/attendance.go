@@ -168,7 +168,7 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				n, err := s.ConfirmHours(t.Context(), tc.code, tc.actor, tc.changes, "确认时长", later)
+				n, err := s.ConfirmHours(t.Context(), tc.code, tc.actor, tc.changes, "确认时长", later.Add(2*time.Hour)) // at the end
 				assertCode(t, "ConfirmHours", err, tc.errCode, "")
 				if n != 0 {
 					t.Errorf("ConfirmHours = %d with an error, want 0", n)
@@ -194,7 +194,7 @@ func runAttendanceConformance(t *testing.T, open func(t *testing.T) store.Store)
 			a := mustActivity(t, s, na)
 			att := checkIn(t, s, a.Code, "o-1", na.StartsAt)
 			if _, err := s.ConfirmHours(t.Context(), a.Code, envoy,
-				[]store.HoursChange{{AttendanceID: att.ID, Minutes: minutes[i]}}, "确认时长", later); err != nil {
+				[]store.HoursChange{{AttendanceID: att.ID, Minutes: minutes[i]}}, "确认时长", na.EndsAt); err != nil {
 				t.Fatalf("ConfirmHours: %v", err)
 			}
 			checkIn(t, s, a.Code, "o-2", na.StartsAt) // unconfirmed

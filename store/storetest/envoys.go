@@ -125,7 +125,7 @@ func runEnvoyConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 	})
 
-	t.Run("one brand per community, replaced by a later envoy", func(t *testing.T) {
+	t.Run("one brand per community, reassigned to a later envoy only by ReassignBrand", func(t *testing.T) {
 		s := open(t)
 		first := mustEnvoy(t, s, "o-envoy")
 		second := mustEnvoy(t, s, "o-envoy2")
@@ -136,9 +136,11 @@ func runEnvoyConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		if b.ID == 0 || b.Community != "古槐社区" || b.Name != "银发守护" || b.Description != "为空巢老人提供上门陪伴" || b.EnvoyID != first.ID {
 			t.Fatalf("brand = %+v", b)
 		}
-		replaced, created, err := s.SetBrand(t.Context(), second.ID, "古槐社区", "古槐暖心", "", base.Add(time.Hour))
-		if err != nil || created || replaced.ID != b.ID || replaced.Name != "古槐暖心" || replaced.Description != "" || replaced.EnvoyID != second.ID {
-			t.Fatalf("SetBrand again = %+v, %v, %v; want the same brand replaced", replaced, created, err)
+		_, _, err = s.SetBrand(t.Context(), second.ID, "古槐社区", "古槐暖心", "", base.Add(time.Hour))
+		assertCode(t, "SetBrand of another envoy's brand", err, store.ECONFLICT, store.MsgBrandHeld)
+		replaced, previous, err := s.ReassignBrand(t.Context(), second.ID, "古槐社区", "古槐暖心", "", base.Add(time.Hour))
+		if err != nil || previous != first.ID || replaced.ID != b.ID || replaced.Name != "古槐暖心" || replaced.Description != "" || replaced.EnvoyID != second.ID {
+			t.Fatalf("ReassignBrand = %+v, %v, %v; want the same brand replaced", replaced, previous, err)
 		}
 		assertTime(t, "CreatedAt", replaced.CreatedAt, base)
 		assertTime(t, "UpdatedAt", replaced.UpdatedAt, base.Add(time.Hour))

@@ -19,7 +19,7 @@ func runProfileConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		if err != nil {
 			t.Fatalf("CheckIn: %v", err)
 		}
-		if _, err := s.ConfirmHours(t.Context(), "A1", mustFind(t, s, "o-envoy").ID, []store.HoursChange{{AttendanceID: att.ID, Minutes: 90}}, "确认时长", later); err != nil {
+		if _, err := s.ConfirmHours(t.Context(), "A1", mustFind(t, s, "o-envoy").ID, []store.HoursChange{{AttendanceID: att.ID, Minutes: 90}}, "确认时长", later.Add(2*time.Hour)); err != nil { // at the end
 			t.Fatalf("ConfirmHours: %v", err)
 		}
 		for _, c := range []string{"古槐社区", "北关社区"} {
@@ -168,7 +168,7 @@ func runProfileConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			if err != nil {
 				t.Fatalf("CheckIn: %v", err)
 			}
-			if _, err := s.ConfirmHours(ctx, "A1", envoy, []store.HoursChange{{AttendanceID: att.ID, Minutes: 60}}, "", later); err != nil {
+			if _, err := s.ConfirmHours(ctx, "A1", envoy, []store.HoursChange{{AttendanceID: att.ID, Minutes: 60}}, "", later.Add(2*time.Hour)); err != nil { // at the end
 				t.Fatalf("ConfirmHours: %v", err)
 			}
 		}

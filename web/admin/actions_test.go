@@ -89,8 +89,13 @@ func TestActions(t *testing.T) {
 				t.Fatalf("POST /admin/hours = %d %q:\n%s", r.Code, r.Header.Get("Location"), r.Body)
 			}
 			got := attendance("o-v1")
-			if got.ConfirmedMinutes != 90 || !got.ConfirmedAt.Equal(testNow) {
-				t.Fatalf("attendance after confirming = %+v", got)
+			if got.ConfirmedMinutes != 90 || !got.ConfirmedAt.Equal(testNow) || !got.Corrected {
+				t.Fatalf("attendance after confirming = %+v; want 90 minutes, corrected", got)
+			}
+			// 确认时长 in chat later (computed minutes, no correction) leaves it.
+			if n, err := s.ConfirmHours(ctx, sd.Activity.Code, got.UserID, []store.HoursChange{{AttendanceID: got.ID, Minutes: 120}},
+				"确认时长（聊天）", testNow.Add(time.Hour)); err != nil || n != 0 || attendance("o-v1").ConfirmedMinutes != 90 {
+				t.Fatalf("chat confirmation after the dashboard = %d, %v, %d minutes; want the correction kept", n, err, attendance("o-v1").ConfirmedMinutes)
 			}
 			recs, err := s.ActivityRecords(ctx, sd.Activity.Code)
 			if err != nil {

@@ -59,7 +59,8 @@ func (s *server) showHours(w http.ResponseWriter, r *http.Request, ss *session, 
 }
 
 // confirmHours confirms or corrects one attendance's minutes through
-// ConfirmHours, which writes the audit row with the reason.
+// ConfirmHours, which writes the audit row with the reason. It is a
+// correction: a later 确认时长 in chat leaves it as it is.
 func (s *server) confirmHours(w http.ResponseWriter, r *http.Request, ss *session) {
 	code := strings.ToUpper(strings.TrimSpace(r.PostFormValue("activity")))
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
@@ -77,15 +78,16 @@ func (s *server) confirmHours(w http.ResponseWriter, r *http.Request, ss *sessio
 		p.Error = "原因请控制在 200 字以内。"
 	}
 	if p.Error == "" {
-		// Hours are service given: only once the activity has ended, and
-		// never more than its length.
+		// Hours are service given: only once the activity has ended (the
+		// rule 确认时长 in chat follows too), and never more than its
+		// length.
 		switch a, err := s.st.FindActivityByCode(r.Context(), code); {
 		case store.ErrorCode(err) == store.ENOTFOUND:
 			p.Error = "未能保存：没有找到活动 " + code + "。"
 		case err != nil:
 			s.fail(w, r, err)
 			return
-		case s.now().Before(a.EndsAt):
+		case store.CheckHoursConfirmable(a.EndsAt, s.now()) != nil:
 			p.Error = "活动 " + a.Code + " 还没有结束，结束后才能确认时长。"
 		case minutes > int(a.EndsAt.Sub(a.StartsAt).Minutes()):
 			p.Error = "时长不能超过活动本身的 " + strconv.Itoa(int(a.EndsAt.Sub(a.StartsAt).Minutes())) + " 分钟。"
@@ -101,7 +103,7 @@ func (s *server) confirmHours(w http.ResponseWriter, r *http.Request, ss *sessio
 		s.fail(w, r, err)
 		return
 	}
-	n, err := s.st.ConfirmHours(r.Context(), code, actor.ID, []store.HoursChange{{AttendanceID: id, Minutes: minutes}}, audited, s.now())
+	n, err := s.st.ConfirmHours(r.Context(), code, actor.ID, []store.HoursChange{{AttendanceID: id, Minutes: minutes, Correction: true}}, audited, s.now())
 	switch store.ErrorCode(err) {
 	case "":
 	case store.ENOTFOUND:
