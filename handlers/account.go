@@ -21,6 +21,9 @@ func (h *Handlers) DeleteAccount(ctx context.Context, req *Request) (bot.Reply, 
 	u := req.User
 	if u.Name == "" && u.Phone == "" && u.LastLocationAt.IsZero() &&
 		u.Role != store.RoleEnvoy && u.Role != store.RoleAdmin {
+		if !u.AnonymisedAt.IsZero() {
+			return bot.Reply{Text: ForgetText.AlreadyDeleted}, nil
+		}
 		return bot.Reply{Text: Text.NothingToDelete}, nil
 	}
 	cancelled, err := h.cancelFutureSignups(ctx, u.ID, req.Now)

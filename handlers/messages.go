@@ -332,3 +332,10 @@ var ChangeText = ChangeCatalogue{
 	LectureIsCancelled:      "讲座 %s 已整体取消。",
 	SessionCancelledNotice:  "【讲座取消】%s 在%s的这一场（%s）取消了，其他场次照常，给您带来不便敬请谅解。",
 }
+
+// ForgetText are the replies of 注销 added by issue 11 (complete 注销).
+var ForgetText = struct {
+	AlreadyDeleted string
+}{
+	AlreadyDeleted: "您的姓名、手机号和位置已经删除过了，没有需要再删除的信息。已有的志愿服务记录以匿名方式保留。",
+}
