@@ -28,9 +28,11 @@ import (
 //	brands.name, brands.description         (typed by envoys; rarely a person)
 //	lecture_subscriptions                   made inactive
 //
-// Kept: hours_audit (append-only by trigger; its reasons are typed by
-// staff, and a dashboard correction names the admin who made it), and
-// every service record (sign-ups, attendance, hours, team membership,
+//	hours_audit.reason                      the name and mobile replaced by 某某
+//	                                        (the table is otherwise append-only:
+//	                                        see migration 00008)
+//
+// Kept: every service record (sign-ups, attendance, hours, team membership,
 // contact points, activities) under the anonymous user id, for the
 // campaign's statistics.
 
@@ -81,6 +83,9 @@ func (db *DB) ForgetUser(ctx context.Context, userID int64, at time.Time) (*stor
 			if _, err := tx.exec(ctx, s.query, s.args...); err != nil {
 				return err
 			}
+		}
+		if err := redactHoursAudit(ctx, tx, needles); err != nil {
+			return err
 		}
 		for _, n := range needles {
 			if _, err := tx.exec(ctx, `DELETE FROM unrecognised_messages WHERE `+tx.d.contains("text", "$1"), n); err != nil {
@@ -177,4 +182,24 @@ func forgetNeedles(name, phone string) []string {
 		}
 	}
 	return out
+}
+
+// redactHoursAudit replaces the needles in the reasons of the hours audit,
+// which its triggers allow only while hours_audit_redaction has its row
+// and only for the reason (migration 00008).
+func redactHoursAudit(ctx context.Context, tx conn, needles []string) error {
+	if len(needles) == 0 {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO hours_audit_redaction (id) VALUES (1)`); err != nil {
+		return err
+	}
+	for _, n := range needles {
+		if _, err := tx.exec(ctx, `UPDATE hours_audit SET reason = REPLACE(reason, $1, $2) WHERE `+
+			tx.d.contains("reason", "$1"), n, forgetPlaceholder); err != nil {
+			return err
+		}
+	}
+	_, err := tx.exec(ctx, `DELETE FROM hours_audit_redaction`)
+	return err
 }

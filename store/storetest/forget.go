@@ -41,8 +41,13 @@ func runForgetConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			t.Fatalf("SetLastLocation: %v", err)
 		}
 		mustSignUp(t, s, "A1", "o-zhao", base)
-		if _, _, err := s.CheckIn(ctx, "A1", zhao, later, &store.Position{Lat: 35.4123, Lng: 116.5871}, false); err != nil {
+		att, _, err := s.CheckIn(ctx, "A1", zhao, later, &store.Position{Lat: 35.4123, Lng: 116.5871}, false)
+		if err != nil {
 			t.Fatalf("CheckIn: %v", err)
+		}
+		if _, err := s.ConfirmHours(ctx, "A1", mustFind(t, s, "o-envoy").ID,
+			[]store.HoursChange{{AttendanceID: att.ID, Minutes: 60}}, "管理后台 赵小满：13712345678 迟到一小时", later); err != nil {
+			t.Fatalf("ConfirmHours: %v", err)
 		}
 		for _, m := range []store.ProcessedMessage{
 			{DedupKey: "m-own", OpenID: "o-zhao", Reply: "done:赵小满您好，已登记 13712345678", At: base},
@@ -97,6 +102,16 @@ func runForgetConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 		if n := rawCount(t, s, `SELECT COUNT(*) FROM outbox WHERE recipient_openid = 'o-envoy' AND status = 'pending'`); n != 1 {
 			t.Errorf("%d notices to the envoy pending, want the one, with the name replaced", n)
+		}
+		if audit := hoursAudit(t, s, att.ID); len(audit) != 1 || !strings.Contains(fmt.Sprint(audit[0]), "某某") {
+			t.Errorf("hours audit = %+v, want the one entry kept with the name replaced", audit)
+		}
+		err = withRawDB(t, s, func(ctx context.Context, db *sql.DB) error {
+			_, err := db.ExecContext(ctx, `UPDATE hours_audit SET new_minutes = 1`)
+			return err
+		})
+		if err == nil {
+			t.Errorf("hours_audit took an update of its minutes after forgetting, want it append-only")
 		}
 		if got := rawCount(t, s, `SELECT COUNT(*) FROM processed_messages`); got != 5 {
 			t.Errorf("%d processed messages, want all 5 kept as processed", got)
