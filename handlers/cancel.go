@@ -31,16 +31,22 @@ func (h *Handlers) Cancel(ctx context.Context, req *Request) (bot.Reply, error) 
 		return bot.Reply{}, fmt.Errorf("cancel sign-up: %w", err)
 	}
 	if promoted != nil {
-		h.notify(ctx, req.Now, store.NewNotice{
-			Key:     fmt.Sprintf("promotion|%s|%s|%d", a.Code, promoted.OpenID, req.Now.UnixNano()),
-			Kind:    "promotion",
-			Subject: a.Code,
-			OpenID:  promoted.OpenID,
-			Text:    fmt.Sprintf(Text.Promoted, summary(a, h.loc, req.Now), int(h.rules.CheckinOpensBefore.Minutes()), a.Code),
-			Fields:  map[string]string{"title": a.Title, "time": when(a.StartsAt, a.EndsAt, h.loc), "place": a.Place, "code": a.Code},
-		})
+		h.notify(ctx, req.Now, h.promotionNotice(a, promoted, req.Now))
 	}
 	return bot.Reply{Text: fmt.Sprintf(Text.CancelDone, a.Code, a.Title)}, nil
+}
+
+// promotionNotice tells a wait-listed volunteer seated by a cancellation
+// (取消报名, 注销) that the seat is theirs.
+func (h *Handlers) promotionNotice(a *store.Activity, promoted *store.Signup, now time.Time) store.NewNotice {
+	return store.NewNotice{
+		Key:     fmt.Sprintf("promotion|%s|%s|%d", a.Code, promoted.OpenID, now.UnixNano()),
+		Kind:    "promotion",
+		Subject: a.Code,
+		OpenID:  promoted.OpenID,
+		Text:    fmt.Sprintf(Text.Promoted, summary(a, h.loc, now), int(h.rules.CheckinOpensBefore.Minutes()), a.Code),
+		Fields:  map[string]string{"title": a.Title, "time": when(a.StartsAt, a.EndsAt, h.loc), "place": a.Place, "code": a.Code},
+	}
 }
 
 // notify writes notices to the outbox, from which the dispatcher sends

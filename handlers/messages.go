@@ -373,3 +373,10 @@ var RulesText = RulesCatalogue{
 	WhyTeamEmpty:      "队伍%s还没有队员，有队员才算（请队员发送“入队 %s”）",
 	WhyNoBrand:        "还没有品牌，发送“品牌 品牌名 简介”登记",
 }
+
+// ForgetText are the replies of 注销 added by issue 11 (complete 注销).
+var ForgetText = struct {
+	AlreadyDeleted string
+}{
+	AlreadyDeleted: "您的姓名、手机号和位置已经删除过了，没有需要再删除的信息。已有的志愿服务记录以匿名方式保留。",
+}

@@ -398,6 +398,12 @@ type ProfileService interface {
 	// AnonymiseUser blanks name and mobile for good (注销) and stops all
 	// notices; sign-ups, attendance and hours stay, under the user's id.
 	AnonymiseUser(ctx context.Context, userID int64, at time.Time) (*User, error)
+	// ForgetUser is AnonymiseUser and, in the same transaction, every copy
+	// of the name, mobile and location the database keeps elsewhere:
+	// stored replies, the invite's name, unrecognised messages naming the
+	// user, unsent notices, check-in positions; any envoy or admin role is
+	// dropped. It returns what the caller must clear from the cache.
+	ForgetUser(ctx context.Context, userID int64, at time.Time) (*Forgotten, error)
 	// FindVolunteersByName returns registered users of that exact name in
 	// the community (any community when empty).
 	FindVolunteersByName(ctx context.Context, name, community string) ([]*User, error)

@@ -74,3 +74,30 @@ func (d *dialect) args(args []any) []any {
 	}
 	return args
 }
+
+// contains is the condition that the text column col holds the text of
+// the parameter param (strpos on PostgreSQL, instr on SQLite; unlike LIKE,
+// neither reads % or _ in the parameter as wildcards).
+func (d *dialect) contains(col, param string) string {
+	if d.pg {
+		return "strpos(" + col + ", " + param + ") > 0"
+	}
+	return "instr(" + col + ", " + param + ") > 0"
+}
+
+// jsonText is a JSON column (jsonb on PostgreSQL, text on SQLite) as text.
+func (d *dialect) jsonText(col string) string {
+	if d.pg {
+		return "CAST(" + col + " AS text)"
+	}
+	return col
+}
+
+// replaceJSON is the JSON column col with every occurrence of the text
+// param from replaced by param to, as a value of the column's type.
+func (d *dialect) replaceJSON(col, from, to string) string {
+	if d.pg {
+		return "CAST(REPLACE(CAST(" + col + " AS text), " + from + ", " + to + ") AS jsonb)"
+	}
+	return "REPLACE(" + col + ", " + from + ", " + to + ")"
+}

@@ -8,32 +8,16 @@ import (
 	"envoybot/store"
 )
 
-// AnonymiseUser blanks name and mobile, marks the user anonymised (the
-// first time is kept), stops notices (following off, every lecture
-// subscription inactive) and keeps role, community, sign-ups, attendance
-// and hours under the user's id.
+// AnonymiseUser is ForgetUser, for callers that need only the user: name,
+// mobile and position blanked, the first anonymisation time kept, notices
+// stopped, any envoy or admin role dropped; community, sign-ups,
+// attendance and hours stay under the user's id.
 func (db *DB) AnonymiseUser(ctx context.Context, userID int64, at time.Time) (*store.User, error) {
-	var u *store.User
-	err := db.inTx(ctx, func(tx conn) error {
-		if err := tx.mustAffect(ctx, `
-			UPDATE users SET real_name = '', mobile = '', following = FALSE,
-				anonymised_at = COALESCE(anonymised_at, $1), updated_at = $1
-			WHERE id = $2`, at, userID); err != nil {
-			return err
-		}
-		if _, err := tx.exec(ctx, `
-			UPDATE lecture_subscriptions SET active = FALSE, updated_at = $1
-			WHERE user_id = $2 AND active`, at, userID); err != nil {
-			return err
-		}
-		var err error
-		u, err = findUserWhere(ctx, tx, "u.id = $1", userID)
-		return err
-	})
+	f, err := db.ForgetUser(ctx, userID, at)
 	if err != nil {
-		return nil, db.wrapError("anonymise user", err)
+		return nil, err
 	}
-	return u, nil
+	return f.User, nil
 }
 
 // FindVolunteersByName returns users registered under exactly that name,

@@ -53,6 +53,7 @@ func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("lectures", func(t *testing.T) { runLectureConformance(t, open) })
 	t.Run("activity changes", func(t *testing.T) { runActivityChangeConformance(t, open) })
 	t.Run("profiles", func(t *testing.T) { runProfileConformance(t, open) })
+	t.Run("forgetting (注销)", func(t *testing.T) { runForgetConformance(t, open) })
 	t.Run("import matching", func(t *testing.T) { runImportMatchConformance(t, open) })
 	t.Run("outbox", func(t *testing.T) { runOutboxConformance(t, open) })
 	t.Run("job runs", func(t *testing.T) { runJobConformance(t, open) })

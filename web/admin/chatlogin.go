@@ -44,11 +44,10 @@ func (s *server) loginLink(w http.ResponseWriter, r *http.Request) {
 		refuse()
 		return
 	}
-	name := u.Name
-	if name == "" {
-		name = "管理员"
-	}
-	if err := s.createSession(ctx, w, name, openID, false); err != nil {
+	// The name is not kept in the session (the shared cache): it is read
+	// from the store on every request (stillAdmin), so that 注销 leaves no
+	// copy of it behind.
+	if err := s.createSession(ctx, w, "", openID, false); err != nil {
 		s.fail(w, r, err)
 		return
 	}

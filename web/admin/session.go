@@ -108,6 +108,8 @@ func (s *server) currentSession(r *http.Request) (*session, string, error) {
 // stillAdmin re-checks a session's admin on every request: a password
 // account must still be configured, an admin from chat must still hold
 // the role. A removed account or a revoked role ends its sessions at once.
+// A chat admin's name is filled in here, from the store, never kept in the
+// session.
 func (s *server) stillAdmin(ctx context.Context, ss *session) bool {
 	if ss.Password {
 		for _, a := range s.cfg.AdminAccounts() {
@@ -118,7 +120,14 @@ func (s *server) stillAdmin(ctx context.Context, ss *session) bool {
 		return false
 	}
 	u, err := s.st.FindUserByOpenID(ctx, ss.Actor)
-	return err == nil && u.Role == store.RoleAdmin && u.AnonymisedAt.IsZero()
+	if err != nil || u.Role != store.RoleAdmin || !u.AnonymisedAt.IsZero() {
+		return false
+	}
+	ss.Name = u.Name
+	if ss.Name == "" {
+		ss.Name = "管理员"
+	}
+	return true
 }
 
 // authedHandler is a page that needs a session.
