@@ -332,3 +332,11 @@ var ChangeText = ChangeCatalogue{
 	LectureIsCancelled:      "讲座 %s 已整体取消。",
 	SessionCancelledNotice:  "【讲座取消】%s 在%s的这一场（%s）取消了，其他场次照常，给您带来不便敬请谅解。",
 }
+
+// Issue 11, part 3 (secrets): what a retry of 登录后台 answered from the
+// dedup record gets in place of the link, which is never stored.
+var SecretText = struct {
+	AdminLinkRedacted string
+}{
+	AdminLinkRedacted: "管理后台登录链接已发出（只能用一次）。如未收到或已失效，请重新发送“登录后台”。",
+}

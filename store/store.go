@@ -6,6 +6,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 )
 
@@ -211,8 +213,12 @@ type Cache interface {
 
 // AdminLinkKey is the cache key under which a one-time dashboard login
 // token sent in chat names the admin's OpenID: the chat writes it, the
-// dashboard consumes it once.
-func AdminLinkKey(token string) string { return "admin:link:" + token }
+// dashboard consumes it once. The key holds the token's SHA-256, never the
+// token: whoever reads the cache cannot log in with what they read.
+func AdminLinkKey(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return "admin:link:" + hex.EncodeToString(sum[:])
+}
 
 // AdminLinkPath is the dashboard path a chat login link opens (?t=TOKEN).
 const AdminLinkPath = "/admin/login/link"
