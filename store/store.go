@@ -85,7 +85,9 @@ type UserService interface {
 	// registration updates, never duplicates). The community must be known
 	// (ENOTFOUND MsgUnknownCommunity otherwise). A resident becomes a
 	// volunteer; envoys and admins keep their role. created is true the
-	// first time a profile is filled in.
+	// first time a profile is filled in. A mobile another live user holds
+	// is refused (ECONFLICT MsgPhoneTaken), also when both register it at
+	// the same instant.
 	RegisterVolunteer(ctx context.Context, reg Registration, at time.Time) (u *User, created bool, err error)
 	// SetFollowing records a subscribe (true) or unsubscribe (false) event.
 	SetFollowing(ctx context.Context, openID string, following bool, at time.Time) error
@@ -104,6 +106,10 @@ type Community struct {
 // resident's community gets when it is not on the known list: their
 // messages never create a community.
 const MsgUnknownCommunity = "unknown community"
+
+// MsgPhoneTaken is the message of the ECONFLICT a registration gets when
+// another live (not anonymised) user holds the mobile.
+const MsgPhoneTaken = "phone taken"
 
 // CommunityStats is a community with what refers to it, for the
 // dashboard.
