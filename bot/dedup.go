@@ -140,7 +140,7 @@ func (c *Callback) run(key string, m *Message, a *attempt) {
 	ctx, cancelBook := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
 	defer cancelBook()
 
-	value := dedupDone + reply.Text
+	value := dedupDone + reply.stored()
 	if late {
 		value = dedupLate
 	}

@@ -68,6 +68,10 @@ type Message struct {
 // "success" on the wire).
 type Reply struct {
 	Text string
+	// Redacted, when set, marks Text as holding a secret (a one-time login
+	// link): Text goes to the user once, and Redacted is what the dedup
+	// record keeps and what a retry answered from that record gets.
+	Redacted string
 }
 
 // Handler answers one message. The context carries the handler's deadline;

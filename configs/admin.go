@@ -18,8 +18,10 @@ type Admin struct {
 	PublicURL string `yaml:"public_url"`
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration `yaml:"session_ttl"`
-	// LoginMaxFailures wrong passwords per account (or address) within
-	// LoginLockout lock it for LoginLockout.
+	// After LoginMaxFailures wrong passwords for an account (or from an
+	// address), each further attempt there waits 1 s, doubling per failure
+	// up to a minute; failures are remembered for LoginLockout. Nothing is
+	// locked: the right password gets in once the wait is over.
 	LoginMaxFailures int           `yaml:"login_max_failures"`
 	LoginLockout     time.Duration `yaml:"login_lockout"`
 	// SecureCookies marks the session cookie Secure; turn off only for

@@ -16,7 +16,8 @@ import (
 const adminLinkTTL = 10 * time.Minute
 
 // AdminLink answers 登录后台 from an admin bound in chat with a one-time
-// dashboard login link.
+// dashboard login link. The reply is marked secret (Redacted), so that the
+// dedup record never keeps the token.
 func (h *Handlers) AdminLink(ctx context.Context, req *Request) (bot.Reply, error) {
 	if req.User.Role != store.RoleAdmin {
 		return bot.Reply{Text: Text.AdminOnly}, nil
@@ -34,8 +35,11 @@ func (h *Handlers) AdminLink(ctx context.Context, req *Request) (bot.Reply, erro
 	}
 	h.log.Info("admin login link issued", slog.String("openid", req.Msg.OpenID))
 	link := h.adminURL + store.AdminLinkPath + "?t=" + token
+	format := Text.AdminLink
 	if h.adminURL == "" {
-		return bot.Reply{Text: fmt.Sprintf(Text.AdminLinkPath, link, int(adminLinkTTL.Minutes()))}, nil
+		format = Text.AdminLinkPath
 	}
-	return bot.Reply{Text: fmt.Sprintf(Text.AdminLink, link, int(adminLinkTTL.Minutes()))}, nil
+	// The token is sent once and kept nowhere: the cache holds its hash,
+	// the dedup record the redacted text.
+	return bot.Reply{Text: fmt.Sprintf(format, link, int(adminLinkTTL.Minutes())), Redacted: SecretText.AdminLinkRedacted}, nil
 }

@@ -230,7 +230,7 @@ var Text = Catalogue{
 	ImportKnown:        "已在名单中：%s",
 	ImportMiss:         "未找到（请先在本社区注册）：%s",
 	ImportAmbiguous:    "重名需确认，请在名字后补充手机号：%s",
-	PhoneTaken:         "这个手机号已被其他人注册。请用自己的手机号，如有疑问请联系社区使者。",
+	PhoneTaken:         "该手机号已被注册。请用自己的手机号，如有疑问请联系社区使者。",
 	SignupBadPhone:     "手机号好像不对，请填写11位手机号，例如：\n报名 %s 张三 13812345678",
 	TeamByName:         "请用队伍编号加入，例如：入队 T3（编号可向建队的使者询问）。没有找到“%s”这个编号。",
 	TeamExists:         "您已成立过队伍 %s %s，志愿者回复“入队 %s”即可加入。",
@@ -379,4 +379,12 @@ var ForgetText = struct {
 	AlreadyDeleted string
 }{
 	AlreadyDeleted: "您的姓名、手机号和位置已经删除过了，没有需要再删除的信息。已有的志愿服务记录以匿名方式保留。",
+}
+
+// Issue 11, part 3 (secrets): what a retry of 登录后台 answered from the
+// dedup record gets in place of the link, which is never stored.
+var SecretText = struct {
+	AdminLinkRedacted string
+}{
+	AdminLinkRedacted: "管理后台登录链接已发出（只能用一次）。如未收到或已失效，请重新发送“登录后台”。",
 }

@@ -64,7 +64,11 @@ func (h *Handlers) register(ctx context.Context, req *Request, name, phone, comm
 	u, created, err := h.users.RegisterVolunteer(ctx, store.Registration{
 		OpenID: req.Msg.OpenID, Name: name, Phone: phone, Community: community,
 	}, req.Now)
-	if err != nil {
+	if store.ErrorCode(err) == store.ECONFLICT && store.ErrorMessage(err) == store.MsgPhoneTaken {
+		// Registered by someone else a moment ago: the store's unique
+		// index, not the look-up above, is what holds under a race.
+		return nil, false, errPhoneTaken
+	} else if err != nil {
 		return nil, false, fmt.Errorf("register: %w", err)
 	}
 	h.log.Info("volunteer registered", slog.String("openid", u.OpenID), slog.String("phone", store.MaskPhone(u.Phone)),

@@ -42,7 +42,7 @@ func TestConfusedUsersGetTheRightReply(t *testing.T) {
 			say(t, r, text("o-envoy", fmt.Sprintf("发布活动 读书会%d 12月%d日 9:00-10:00 古槐社区图书室 时代新风", i, 6+i%20)))
 		}
 		for _, tc := range []struct{ name, who, msg, want string }{
-			{"a mobile someone else registered", "o-li", "注册 李四 13812345678 古槐社区", "已被其他人注册"},
+			{"a mobile someone else registered", "o-li", "注册 李四 13812345678 古槐社区", "该手机号已被注册"},
 			{"a short mobile in a first-time sign-up", "o-li", "报名 " + act + " 李四 1381234567", "手机号好像不对"},
 			{"joining a team by its name", "o-zhang", "入队 古槐银发志愿队", "请用队伍编号加入"},
 			{"the same team twice", "o-envoy", "建队 古槐银发志愿队", "您已成立过队伍 T1"},

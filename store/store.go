@@ -6,6 +6,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 )
 
@@ -83,7 +85,9 @@ type UserService interface {
 	// registration updates, never duplicates). The community must be known
 	// (ENOTFOUND MsgUnknownCommunity otherwise). A resident becomes a
 	// volunteer; envoys and admins keep their role. created is true the
-	// first time a profile is filled in.
+	// first time a profile is filled in. A mobile another live user holds
+	// is refused (ECONFLICT MsgPhoneTaken), also when both register it at
+	// the same instant.
 	RegisterVolunteer(ctx context.Context, reg Registration, at time.Time) (u *User, created bool, err error)
 	// SetFollowing records a subscribe (true) or unsubscribe (false) event.
 	SetFollowing(ctx context.Context, openID string, following bool, at time.Time) error
@@ -102,6 +106,10 @@ type Community struct {
 // resident's community gets when it is not on the known list: their
 // messages never create a community.
 const MsgUnknownCommunity = "unknown community"
+
+// MsgPhoneTaken is the message of the ECONFLICT a registration gets when
+// another live (not anonymised) user holds the mobile.
+const MsgPhoneTaken = "phone taken"
 
 // CommunityStats is a community with what refers to it, for the
 // dashboard.
@@ -211,8 +219,12 @@ type Cache interface {
 
 // AdminLinkKey is the cache key under which a one-time dashboard login
 // token sent in chat names the admin's OpenID: the chat writes it, the
-// dashboard consumes it once.
-func AdminLinkKey(token string) string { return "admin:link:" + token }
+// dashboard consumes it once. The key holds the token's SHA-256, never the
+// token: whoever reads the cache cannot log in with what they read.
+func AdminLinkKey(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return "admin:link:" + hex.EncodeToString(sum[:])
+}
 
 // AdminLinkPath is the dashboard path a chat login link opens (?t=TOKEN).
 const AdminLinkPath = "/admin/login/link"

@@ -59,7 +59,9 @@ func (db *DB) FindUserByOpenID(ctx context.Context, openID string) (*store.User,
 // first registration's time is kept (users.registered_at) for the weekly
 // report's new volunteers. The user row is locked before its profile is
 // read, so of several racing registrations of one openid exactly one sees
-// an empty profile and reports created.
+// an empty profile and reports created. The unique index on live users'
+// mobiles (migration 6) settles racing registrations of one mobile by
+// different users: one commits, the others get ECONFLICT MsgPhoneTaken.
 func (db *DB) RegisterVolunteer(ctx context.Context, reg store.Registration, at time.Time) (*store.User, bool, error) {
 	if err := reg.Validate(); err != nil {
 		return nil, false, db.wrapError("register volunteer", err)
@@ -102,6 +104,9 @@ func (db *DB) RegisterVolunteer(ctx context.Context, reg store.Registration, at 
 				updated_at = $5
 			WHERE id = $1`,
 			id, reg.Name, reg.Phone, communityID, at); err != nil {
+			if tx.d.isUnique(err) { // users_live_mobile_key: another live user has it
+				return store.Errorf(store.ECONFLICT, store.MsgPhoneTaken)
+			}
 			return err
 		}
 		created = name == "" || phone == "" || !previousCommunityID.Valid

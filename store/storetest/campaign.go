@@ -16,7 +16,11 @@ var later = base.Add(24 * time.Hour)
 // the store leaves role checks to the handlers.
 func mustEnvoy(t *testing.T, s store.Store, openID string) *store.User {
 	t.Helper()
-	reg := store.Registration{OpenID: openID, Name: "李使者", Phone: "13900000001", Community: "古槐社区"}
+	phone := "13900000001"
+	if openID != "o-envoy" {
+		phone = phoneFor(openID)
+	}
+	reg := store.Registration{OpenID: openID, Name: "李使者", Phone: phone, Community: "古槐社区"}
 	u, _, err := s.RegisterVolunteer(t.Context(), reg, base)
 	if err != nil {
 		t.Fatalf("RegisterVolunteer(%q): %v", openID, err)

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"sync"
 	"testing"
@@ -44,6 +45,7 @@ func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	open = withCommunities(open)
 	t.Run("users", func(t *testing.T) { runUserConformance(t, open) })
 	t.Run("registration", func(t *testing.T) { runRegistrationConformance(t, open) })
+	t.Run("unique mobile", func(t *testing.T) { runUniqueMobileConformance(t, open) })
 	t.Run("processed messages", func(t *testing.T) { runMessageConformance(t, open) })
 	t.Run("invites", func(t *testing.T) { runInviteConformance(t, open) })
 	t.Run("envoys", func(t *testing.T) { runEnvoyConformance(t, open) })
@@ -407,8 +409,23 @@ func runMessageConformance(t *testing.T, open func(t *testing.T) store.Store) {
 }
 
 // registration is a complete registration of openID in community.
+// registration is a valid profile for openID. Mobiles are unique among
+// live users, so each openID gets its own: the example mobile 13812345678
+// for o-1, one derived from the openID otherwise.
 func registration(openID, community string) store.Registration {
-	return store.Registration{OpenID: openID, Name: "张三", Phone: "13812345678", Community: community}
+	phone := "13812345678"
+	if openID != "o-1" {
+		phone = phoneFor(openID)
+	}
+	return store.Registration{OpenID: openID, Name: "张三", Phone: phone, Community: community}
+}
+
+// phoneFor is a mobile of openID's own, for tests that register several
+// users (mobiles are unique among live users).
+func phoneFor(openID string) string {
+	h := fnv.New32a()
+	h.Write([]byte(openID))
+	return fmt.Sprintf("139%08d", h.Sum32()%100000000)
 }
 
 func mustTouch(t *testing.T, s store.Store, openID string, at time.Time) *store.User {

@@ -15,7 +15,8 @@
 // cookie is HttpOnly, SameSite=Lax and Secure unless the development WeChat
 // token is in use. Every POST carries the session's CSRF token. Wrong
 // passwords are counted per account and per client address in the cache;
-// reaching LoginMaxFailures locks logins for LoginLockout.
+// past LoginMaxFailures each further check there waits, 1 s doubling up to
+// a minute (throttle in lockout.go); no account is ever locked.
 //
 // TODO(admin): admins bound in chat (store.RoleAdmin) cannot log in here
 // yet. The plan is a one-time login link: the chat command (or a POST

@@ -5,25 +5,51 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strconv"
 	"time"
 
 	"envoybot/store"
 )
 
-// lockout counts wrong passwords in the shared cache, per account name and
-// per client address: reaching max within window locks that name or
-// address for window from the last failure.
-type lockout struct {
+// maxLoginDelay is the longest wait between two password checks for one
+// account or address.
+const maxLoginDelay = time.Minute
+
+// busyTTL bounds how long one password check holds its account and
+// address, should its replica die in the middle.
+const busyTTL = 10 * time.Second
+
+// throttle slows password guessing down without locking anyone out. Each
+// wrong password counts against the account name and the client address
+// in the shared cache (remembered for window); from the free-th failure on,
+// the next check for that name or from that address waits 1 s, doubling
+// with each further failure up to maxLoginDelay. An attempt made during
+// the wait checks no password and counts nothing; a right password
+// forgets the failures of its name and its address. So a guesser can slow
+// an admin down but never lock them out, and a correct login never counts
+// against anyone. One check at a time runs per name and per address, so
+// that attempts sent at once cannot all pass before any of them failed.
+type throttle struct {
 	cache  store.Cache
-	max    int
+	free   int
 	window time.Duration
 	now    func() time.Time
 }
 
-// lockout returns the configured login limiter.
-func (s *server) lockout() lockout {
-	return lockout{cache: s.cache, max: s.cfg.Admin.LoginMaxFailures, window: s.cfg.Admin.LoginLockout, now: s.now}
+// throttle returns the configured login throttle.
+func (s *server) throttle() throttle {
+	return throttle{cache: s.cache, free: s.cfg.Admin.LoginMaxFailures, window: s.cfg.Admin.LoginLockout, now: s.now}
+}
+
+// delayAfter is the wait before the next check after failures wrong
+// passwords: none below free, then 1 s doubling up to maxLoginDelay.
+func delayAfter(failures, free int) time.Duration {
+	if failures < free {
+		return 0
+	}
+	if shift := failures - free; shift < 6 { // 1 s << 6 is past the cap
+		return min(time.Second<<shift, maxLoginDelay)
+	}
+	return maxLoginDelay
 }
 
 // subjects are the cache key parts for an attempt: the account (hashed, as
@@ -33,71 +59,80 @@ func subjects(name, ip string) []string {
 	return []string{"acct:" + hex.EncodeToString(sum[:12]), "ip:" + ip}
 }
 
-// locked reports whether the name or the address is locked, and until when.
-func (l lockout) locked(ctx context.Context, name, ip string) (time.Time, bool, error) {
-	for _, sub := range subjects(name, ip) {
-		v, ok, err := l.cache.Get(ctx, "admin:login:lock:"+sub)
-		if err != nil {
-			return time.Time{}, false, fmt.Errorf("admin: read login lock: %w", err)
-		}
-		if ok {
-			until, _ := time.Parse(time.RFC3339, v)
-			return until, true, nil
+// admit decides whether the password of this attempt may be checked now.
+// It returns how long to wait (zero: check it), and release, which the
+// caller calls once the check is recorded (fail or succeed).
+func (l throttle) admit(ctx context.Context, name, ip string) (wait time.Duration, release func(), err error) {
+	token := newToken()
+	var held []string
+	release = func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+		defer cancel()
+		for _, key := range held {
+			_, _ = l.cache.DeleteIfEquals(ctx, key, token)
 		}
 	}
-	return time.Time{}, false, nil
+	for _, sub := range subjects(name, ip) {
+		key := "admin:login:busy:" + sub
+		ok, err := l.cache.SetNX(ctx, key, token, busyTTL)
+		if err != nil {
+			release()
+			return 0, func() {}, fmt.Errorf("admin: login throttle: %w", err)
+		}
+		if !ok { // another check of this name or address is running
+			release()
+			return time.Second, func() {}, nil
+		}
+		held = append(held, key)
+	}
+	now := l.now()
+	for _, sub := range subjects(name, ip) {
+		v, ok, err := l.cache.Get(ctx, "admin:login:next:"+sub)
+		if err != nil {
+			release()
+			return 0, func() {}, fmt.Errorf("admin: login throttle: %w", err)
+		}
+		if !ok {
+			continue
+		}
+		if next, err := time.Parse(time.RFC3339Nano, v); err == nil && next.After(now) {
+			wait = max(wait, next.Sub(now))
+		}
+	}
+	if wait > 0 {
+		release()
+		return wait, func() {}, nil
+	}
+	return 0, release, nil
 }
 
-// admit counts an attempt before its password is checked, so that
-// attempts sent in parallel cannot all pass a check made before any of
-// them failed. It refuses (ok false) once the name or the address went
-// past the limit; last is true for the attempt that reaches it.
-func (l lockout) admit(ctx context.Context, name, ip string) (until time.Time, ok, last bool, err error) {
-	if until, locked, err := l.locked(ctx, name, ip); err != nil || locked {
-		return until, false, false, err
-	}
-	until = l.now().Add(l.window)
+// fail counts a wrong password against the name and the address and sets
+// when each may be checked next.
+func (l throttle) fail(ctx context.Context, name, ip string) error {
+	now := l.now()
 	for _, sub := range subjects(name, ip) {
 		n, err := l.cache.Incr(ctx, "admin:login:fail:"+sub, l.window)
 		if err != nil {
-			return time.Time{}, false, false, fmt.Errorf("admin: count login attempt: %w", err)
+			return fmt.Errorf("admin: count login failure: %w", err)
 		}
-		switch {
-		case n > int64(l.max):
-			return until, false, false, l.lock(ctx, sub, until)
-		case n == int64(l.max):
-			last = true
-		}
-	}
-	return until, true, last, nil
-}
-
-// fail locks what reached the limit with this wrong password.
-func (l lockout) fail(ctx context.Context, name, ip string, until time.Time) error {
-	for _, sub := range subjects(name, ip) {
-		v, ok, err := l.cache.Get(ctx, "admin:login:fail:"+sub)
-		if err != nil {
-			return fmt.Errorf("admin: read login failures: %w", err)
-		}
-		if n, _ := strconv.Atoi(v); ok && n >= l.max {
-			if err := l.lock(ctx, sub, until); err != nil {
-				return err
+		if d := delayAfter(int(n), l.free); d > 0 {
+			next := now.Add(d).UTC().Format(time.RFC3339Nano)
+			if err := l.cache.Set(ctx, "admin:login:next:"+sub, next, l.window); err != nil {
+				return fmt.Errorf("admin: delay login: %w", err)
 			}
 		}
 	}
 	return nil
 }
 
-// lock refuses sub until then.
-func (l lockout) lock(ctx context.Context, sub string, until time.Time) error {
-	if err := l.cache.Set(ctx, "admin:login:lock:"+sub, until.Format(time.RFC3339), l.window); err != nil {
-		return fmt.Errorf("admin: lock login: %w", err)
+// succeed forgets the failures of the name and the address.
+func (l throttle) succeed(ctx context.Context, name, ip string) error {
+	for _, sub := range subjects(name, ip) {
+		for _, key := range []string{"admin:login:fail:" + sub, "admin:login:next:" + sub} {
+			if err := l.cache.Delete(ctx, key); err != nil {
+				return fmt.Errorf("admin: reset login failures: %w", err)
+			}
+		}
 	}
 	return nil
-}
-
-// succeed forgets the account's failures; the address keeps its count, so
-// that one known password does not reset guessing at others.
-func (l lockout) succeed(ctx context.Context, name string) error {
-	return l.cache.Delete(ctx, "admin:login:fail:"+subjects(name, "")[0])
 }

@@ -2,11 +2,14 @@ package admin
 
 import (
 	"crypto/subtle"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -37,8 +40,9 @@ func (s *server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, "login", page{Title: "登录", Data: v})
 }
 
-// login checks a password against the configured accounts, counting
-// failures per account and per client address.
+// login checks a password against the configured accounts. Wrong
+// passwords slow further attempts on the account and from the address
+// down (throttle); nothing locks an account.
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c, err := r.Cookie(loginCookie)
@@ -51,33 +55,33 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	password := r.PostFormValue("password")
 	v := loginView{Next: r.PostFormValue("next"), Name: name}
 	ip := clientIP(r, s.trusted)
-	l := s.lockout()
+	l := s.throttle()
 
-	until, ok, last, err := l.admit(ctx, name, ip)
+	wait, release, err := l.admit(ctx, name, ip)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	} else if !ok {
-		v.Error = "登录失败次数过多，已暂时锁定，请于 " + until.In(s.loc).Format("15:04") + " 之后再试。"
+	}
+	defer release()
+	if wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		s.log.Info("admin login delayed", append(s.attemptAttrs(name, ip), slog.Int("wait_seconds", secs))...)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		v.Error = fmt.Sprintf("尝试次数较多，请 %d 秒后再试。", secs)
 		s.renderLogin(w, r, http.StatusTooManyRequests, v)
 		return
 	}
 	if name == "" || password == "" || len(name) > 64 || len(password) > 72 || !s.checkPassword(name, password) {
-		if err := l.fail(ctx, name, ip, until); err != nil {
+		if err := l.fail(ctx, name, ip); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		s.log.Warn("admin login failed", slog.String("name", name), slog.String("ip", ip), slog.Bool("locked", last))
-		if last {
-			v.Error = "登录失败次数过多，已暂时锁定，请于 " + until.In(s.loc).Format("15:04") + " 之后再试。"
-			s.renderLogin(w, r, http.StatusTooManyRequests, v)
-			return
-		}
+		s.log.Warn("admin login failed", s.attemptAttrs(name, ip)...)
 		v.Error = "用户名或密码不正确。"
 		s.renderLogin(w, r, http.StatusUnauthorized, v)
 		return
 	}
-	if err := l.succeed(ctx, name); err != nil {
+	if err := l.succeed(ctx, name, ip); err != nil {
 		s.log.Warn("admin: reset login failures", slog.Any("error", err))
 	}
 	actor, err := s.accountUser(ctx, name)
@@ -92,6 +96,18 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, s.cookie(loginCookie, "", -1))
 	s.log.Info("admin logged in", slog.String("admin", name), slog.String("ip", ip))
 	http.Redirect(w, r, safeNext(v.Next), http.StatusSeeOther)
+}
+
+// attemptAttrs describe a failed or delayed login for the log. The typed
+// name is logged only when it is an account's: people type passwords into
+// the name field, and those must not reach the log.
+func (s *server) attemptAttrs(name, ip string) []any {
+	for _, a := range s.cfg.AdminAccounts() {
+		if a.Name == name {
+			return []any{slog.String("name", name), slog.String("ip", ip)}
+		}
+	}
+	return []any{slog.Bool("unknown_account", true), slog.String("ip", ip)}
 }
 
 // dummyHash is compared against when the account is unknown, so that the
