@@ -8,12 +8,19 @@ import (
 	"envoybot/bot/wechattest"
 )
 
-// waitTextsTo waits until the fake WeChat API has n customer-service
-// messages in all and returns them by recipient.
-func waitTextsTo(t *testing.T, api *wechattest.FakeAPI, n int) map[string][]string {
+// waitTextTo waits (up to 20 s) until openID has received a text
+// containing want, and returns every text by recipient: counting all
+// texts is not enough when a job sent others meanwhile.
+func waitTextTo(t *testing.T, api *wechattest.FakeAPI, openID, want string) map[string][]string {
 	t.Helper()
-	api.WaitCustomerTexts(t, n, 10*time.Second)
-	return textsTo(api)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got := textsTo(api)
+		if countContaining(got[openID], want) > 0 || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // TestEnvoysChangeTheirMindTranscript plays issue 10 item 8 through
@@ -44,7 +51,8 @@ func TestEnvoysChangeTheirMindTranscript(t *testing.T) {
 			tr.say("志愿者1", "o-v1", "修改活动 "+act+" 名额改成5", "和谐使者的功能")
 			tr.say("使者", "o-envoy", "修改活动 "+act+" 时间改成12月6日15:00-17:00 地点改到古槐社区文化站",
 				"时间：12月5日(周六) 14:00-16:00 → 12月6日(周日) 15:00-17:00", "地点：古槐社区敬老院 → 古槐社区文化站", "已通知报名的1人和候补1人")
-			got := waitTextsTo(t, api, 2)
+			waitTextTo(t, api, "o-v1", "【活动变更】")
+			got := waitTextTo(t, api, "o-v2", "【活动变更】")
 			for _, id := range []string{"o-v1", "o-v2"} {
 				if n := countContaining(got[id], "【活动变更】"); n != 1 || !strings.Contains(got[id][0], "古槐社区文化站") {
 					t.Errorf("%s got %q; want one change notice with the new place", id, got[id])
@@ -65,7 +73,8 @@ func TestEnvoysChangeTheirMindTranscript(t *testing.T) {
 			clk.Set(time.Date(2026, 12, 5, 16, 0, 0, 0, cst))
 			tr.say("使者", "o-envoy", "取消活动 "+act+" 下雨", "已取消活动 "+act, "已通知报名的1人和候补1人", "原因：下雨")
 			tr.say("使者", "o-envoy", "取消活动 "+act, "取消过了")
-			got = waitTextsTo(t, api, 5)
+			waitTextTo(t, api, "o-v1", "【活动取消】")
+			got = waitTextTo(t, api, "o-v2", "【活动取消】")
 			for _, id := range []string{"o-v1", "o-v2"} {
 				if n := countContaining(got[id], "【活动取消】"); n != 1 {
 					t.Errorf("%s got %d cancellations: %q", id, n, got[id])
@@ -83,7 +92,7 @@ func TestEnvoysChangeTheirMindTranscript(t *testing.T) {
 			jobsRun(t, env, "lecture-notices", time.Date(2026, 12, 11, 9, 30, 0, 0, cst))
 			clk.Set(time.Date(2026, 12, 11, 10, 0, 0, 0, cst))
 			tr.say("使者", "o-envoy", "取消讲座 "+lecture+" 12月12日", "12月12日(周六) 09:30", "其他场次照常", "1位")
-			got = waitTextsTo(t, api, 7)
+			got = waitTextTo(t, api, "o-r1", "【讲座取消】")
 			if n := countContaining(got["o-r1"], "【讲座取消】"); n != 1 || !strings.Contains(strings.Join(got["o-r1"], "\n"), "12月12日(周六) 09:30的这一场") {
 				t.Errorf("o-r1 got %q; want one cancellation of the 12月12日 session", got["o-r1"])
 			}
