@@ -46,8 +46,10 @@ func TestUniqueMobileMigration(t *testing.T) {
 				}
 				return u
 			}
+			// 注销 as version 5 left it: the profile marked anonymised (the
+			// code of today's 注销 needs later migrations' tables).
 			gone := register("o-gone", "13800000009")
-			if _, err := db.AnonymiseUser(ctx, gone.ID, at); err != nil {
+			if _, err := db.write.ExecContext(ctx, `UPDATE users SET anonymised_at = $1, real_name = '', mobile = '' WHERE id = $2`, db.d.time(at), gone.ID); err != nil {
 				t.Fatal(err)
 			}
 			register("o-first", "13800000001")

@@ -46,7 +46,7 @@ func runForgetConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			t.Fatalf("CheckIn: %v", err)
 		}
 		if _, err := s.ConfirmHours(ctx, "A1", mustFind(t, s, "o-envoy").ID,
-			[]store.HoursChange{{AttendanceID: att.ID, Minutes: 60}}, "管理后台 赵小满：13712345678 迟到一小时", later); err != nil {
+			[]store.HoursChange{{AttendanceID: att.ID, Minutes: 60}}, "管理后台 赵小满：13712345678 迟到一小时", later.Add(3*time.Hour)); err != nil {
 			t.Fatalf("ConfirmHours: %v", err)
 		}
 		for _, m := range []store.ProcessedMessage{
