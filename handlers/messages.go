@@ -332,3 +332,13 @@ var ChangeText = ChangeCatalogue{
 	LectureIsCancelled:      "讲座 %s 已整体取消。",
 	SessionCancelledNotice:  "【讲座取消】%s 在%s的这一场（%s）取消了，其他场次照常，给您带来不便敬请谅解。",
 }
+
+// Texts of issue 11's limits (follower message limit, check-in QR link).
+var (
+	// TextTooManyMessages is the one reply a follower gets when first over
+	// the message limit in a minute.
+	TextTooManyMessages = "您发消息太快了，请休息一分钟再发，这一分钟内的消息暂不处理。"
+	// TextPublishedQRLink follows a publish: the check-in QR code is made
+	// when the link is first opened, off the reply path.
+	TextPublishedQRLink = "签到二维码：%s\n（10分钟内发送活动地点的位置，可开启签到位置核验）"
+)

@@ -113,6 +113,10 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 		MaxBodyBytes:    wc.MaxBodyBytes,
 		MenuKeys:        wc.MenuKeys,
 		BusyText:        handlers.Text.Busy,
+		Limit: bot.FollowerLimit{
+			PerMinute: wc.FollowerLimit.PerMinute, Burst: wc.FollowerLimit.Burst,
+			BurstWindow: configs.BurstWindow, Text: handlers.TextTooManyMessages,
+		},
 	}, router, bot.Deps{Cache: cache, Record: st, Sender: a.api, Logger: log, Metrics: bot.NewMetrics(reg), Now: now})
 
 	mux := http.NewServeMux()
