@@ -56,10 +56,12 @@ func openStore(ctx context.Context, cfg *configs.Config) (store.Store, error) {
 }
 
 // openCache opens Redis when configured, else an in-process cache.
-func openCache(ctx context.Context, cfg *configs.Config) (store.Cache, error) {
+// go-redis's own log lines go to log.
+func openCache(ctx context.Context, cfg *configs.Config, log *slog.Logger) (store.Cache, error) {
 	if cfg.RedisURL == "" {
 		return memory.New(), nil
 	}
+	rediscache.SetLogger(log)
 	return rediscache.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
 }
 
@@ -79,7 +81,7 @@ func openApp(ctx context.Context, cfg *configs.Config, log *slog.Logger, now fun
 	if added > 0 {
 		log.Info("configured communities added", slog.Int("added", added), slog.Int("configured", len(cfg.Campaign.Communities)))
 	}
-	cache, err := openCache(ctx, cfg)
+	cache, err := openCache(ctx, cfg, log)
 	if err != nil {
 		_ = st.Close()
 		return nil, fmt.Errorf("open cache: %w", err)
