@@ -333,12 +333,14 @@ var ChangeText = ChangeCatalogue{
 	SessionCancelledNotice:  "【讲座取消】%s 在%s的这一场（%s）取消了，其他场次照常，给您带来不便敬请谅解。",
 }
 
-// Texts of issue 11's limits (follower message limit, check-in QR link).
+// Texts of issue 11's limits (the follower message limit, the check-in QR
+// page).
 var (
 	// TextTooManyMessages is the one reply a follower gets when first over
 	// the message limit in a minute.
 	TextTooManyMessages = "您发消息太快了，请休息一分钟再发，这一分钟内的消息暂不处理。"
-	// TextPublishedQRLink follows a publish: the check-in QR code is made
-	// when the link is first opened, off the reply path.
-	TextPublishedQRLink = "签到二维码：%s\n（10分钟内发送活动地点的位置，可开启签到位置核验）"
+	// TextQRNotFound and TextQRUnavailable answer the check-in QR link
+	// (QRPath) of an unknown activity, or one WeChat cannot make now.
+	TextQRNotFound    = "没有找到活动 %s。"
+	TextQRUnavailable = "活动 %s 的签到二维码暂时无法生成，请稍后刷新；志愿者也可以回复“签到 %s”签到。"
 )

@@ -128,6 +128,7 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET "+handlers.QRPath, handlers.NewCheckinQRs(st, a.api, cfg.Rules.QRExpiry, log))
 	mux.Handle("/admin/", admin.New(admin.Deps{Store: st, Cache: cache, Config: cfg, Log: log, Now: now}))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusSeeOther))
 	if cfg.UsingDevToken() {
