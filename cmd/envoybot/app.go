@@ -65,6 +65,17 @@ func openCache(ctx context.Context, cfg *configs.Config, log *slog.Logger) (stor
 	return rediscache.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
 }
 
+// sendingCache is where the dispatcher keeps the account's send rate and
+// the daily quota pause (45009): the shared cache with Redis; on the
+// embedded store, the database, because the in-process cache is not shared
+// with the other processes on it (a server and `envoybot jobs run`).
+func sendingCache(cfg *configs.Config, st store.Store, cache store.Cache) store.Cache {
+	if db, ok := st.(*sqlstore.DB); ok && cfg.RedisURL == "" {
+		return db.SharedCache()
+	}
+	return cache
+}
+
 // openApp opens the store and cache cfg names and builds the app on them.
 // The campaign's communities are added to the store first, so that the
 // store's list is the known list users are matched against.
@@ -95,7 +106,7 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 	a := &app{cfg: cfg, log: log, store: st, cache: cache, replica: replicaName(), now: now}
 	wc := effectiveWeChat(cfg)
 	a.api = wxapi.New(wxapi.Config{AppID: wc.AppID, Secret: wc.Secret, APIBase: wc.APIBase, Timeout: wc.APITimeout}, cache, log)
-	a.dispatcher = scheduler.NewDispatcher(st, cache, a.api, cfg.Notices, cfg.Location(), a.replica, log, now)
+	a.dispatcher = scheduler.NewDispatcher(st, sendingCache(cfg, st, cache), a.api, cfg.Notices, cfg.Location(), a.replica, log, now)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
