@@ -38,6 +38,8 @@ type Config struct {
 	MenuKeys map[string]string
 	// BusyText is the reply when a handler fails.
 	BusyText string
+	// Limit caps the messages of one follower (ratelimit.go).
+	Limit FollowerLimit
 }
 
 // Sender delivers a text to a user outside the passive reply: WeChat's
@@ -194,7 +196,14 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	reply, outcome := c.process(dedupKey(&mix), toMessage(&mix, c.cfg.MenuKeys), start)
+	key, m := dedupKey(&mix), toMessage(&mix, c.cfg.MenuKeys)
+	if reply, over := c.overLimit(key, m, start); over {
+		c.write(w, r, &mix, reply, safe)
+		c.deps.Metrics.outcome("limited")
+		c.deps.Metrics.observe(time.Since(start).Seconds())
+		return
+	}
+	reply, outcome := c.process(key, m, start)
 	c.write(w, r, &mix, reply, safe)
 	c.deps.Metrics.outcome(outcome)
 	c.deps.Metrics.observe(time.Since(start).Seconds())

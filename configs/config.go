@@ -35,7 +35,7 @@ const (
 // Config is envoybot's whole configuration. Build it with Load; a Config
 // built by hand should be checked with Validate.
 type Config struct {
-	Addr        string `yaml:"addr"`         // host:port to listen on
+	Addr        string `yaml:"addr"`         // host:port to listen on; empty → DefaultDevAddr with the development token, else DefaultAddr
 	DataDir     string `yaml:"data_dir"`     // the embedded database lives here as envoybot.db
 	DatabaseURL string `yaml:"database_url"` // PostgreSQL; empty → embedded database
 	RedisURL    string `yaml:"redis_url"`    // empty → in-process cache
@@ -87,6 +87,8 @@ type WeChat struct {
 	APITimeout time.Duration `yaml:"api_timeout"`
 	// MenuKeys maps a CLICK EventKey to the chat text it stands for.
 	MenuKeys map[string]string `yaml:"menu_keys"`
+	// FollowerLimit caps the messages of one follower.
+	FollowerLimit FollowerLimit `yaml:"follower_limit"`
 }
 
 // envVars are the environment variables Load reads, in order, with the YAML
@@ -150,6 +152,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.WeChat.Token == "" {
 		c.WeChat.Token = DevToken
 	}
+	c.defaultAddr()
 	if err := c.loadCampaign(); err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func TestDefaults(t *testing.T) {
 		name      string
 		got, want any
 	}{
-		{"listens on :8080", c.Addr, ":8080"},
+		{"listens on 127.0.0.1:8080 with the development token", c.Addr, "127.0.0.1:8080"},
 		{"embedded database in data/", c.SQLitePath(), filepath.Join("data", "envoybot.db")},
 		{"embedded database by default", c.Embedded(), true},
 		{"in-process cache by default", c.RedisURL, ""},

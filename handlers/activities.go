@@ -16,10 +16,6 @@ import (
 // defaultDuration is an activity's length when the envoy gave no end time.
 const defaultDuration = 2 * time.Hour
 
-// qrTimeout bounds the QR code call on the chat path; past it the reply
-// says to check in by text.
-const qrTimeout = 2 * time.Second
-
 const publishForm = "发布活动 敬老院包饺子 12月5日 14:00-16:00 古槐社区敬老院 关爱困难群体 名额20"
 
 // Activities answers `活动` / `活动 心理疏导` with activities open for
@@ -97,7 +93,7 @@ func (h *Handlers) lineNames() string {
 }
 
 // PublishActivity answers `发布活动 …`: the activity gets a short code and,
-// when WeChat can be reached, a check-in QR code; a location sent soon after
+// when the server's public URL is known, a link to its check-in QR code; a location sent soon after
 // sets the venue. What is missing or cannot be is asked for and the draft
 // kept (drafts.go); once published, every field is echoed so that a
 // misreading shows at once.
@@ -153,8 +149,10 @@ func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply
 	h.log.Info("activity published", slog.String("activity", a.Code), slog.String("envoy", req.Msg.OpenID))
 	h.expectFollowUp(ctx, "venue", req.Msg.OpenID, a.Code)
 	text := h.activityEcho(a, p.Description, note, req.Now)
-	if url := h.checkinQR(ctx, a.Code); url != "" {
-		text += fmt.Sprintf(Text.PublishedQR, url)
+	if h.qr != nil && h.adminURL != "" {
+		// The code is made when the link is first opened (qrcodes.go):
+		// publishing never waits for WeChat.
+		text += fmt.Sprintf(Text.PublishedQR, h.adminURL+QRPath+a.Code)
 	} else {
 		text += fmt.Sprintf(Text.PublishedNoQR, a.Code)
 	}
@@ -177,25 +175,6 @@ func (h *Handlers) activityEcho(a *store.Activity, leftover, note string, now ti
 	}
 	return fmt.Sprintf(Text.ActivityEcho, a.Code, a.Title, dayWithWeekday(a.StartsAt, now, h.loc),
 		timeRange(a.StartsAt, a.EndsAt, now, h.loc)+note, a.Place, line, quota, leftover, a.Code)
-}
-
-// checkinQR asks WeChat for the activity's check-in QR code and keeps it;
-// "" when WeChat cannot be reached in time.
-func (h *Handlers) checkinQR(ctx context.Context, code string) string {
-	if h.qr == nil {
-		return ""
-	}
-	ctx, cancel := context.WithTimeout(ctx, qrTimeout)
-	defer cancel()
-	url, err := h.qr.CheckinQR(ctx, "checkin:"+code, h.rules.QRExpiry)
-	if err != nil {
-		h.log.Warn("check-in QR code not made", slog.String("activity", code), slog.Any("error", err))
-		return ""
-	}
-	if err := h.activities.SetActivityQR(context.WithoutCancel(ctx), code, url); err != nil {
-		h.log.Warn("check-in QR code not kept", slog.String("activity", code), slog.Any("error", err))
-	}
-	return url
 }
 
 // envoyCommunity is the community a command is about: the one named, else

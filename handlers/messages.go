@@ -388,3 +388,15 @@ var SecretText = struct {
 }{
 	AdminLinkRedacted: "管理后台登录链接已发出（只能用一次）。如未收到或已失效，请重新发送“登录后台”。",
 }
+
+// Texts of issue 11's limits (the follower message limit, the check-in QR
+// page).
+var (
+	// TextTooManyMessages is the one reply a follower gets when first over
+	// the message limit in a minute.
+	TextTooManyMessages = "您发消息太快了，请休息一分钟再发，这一分钟内的消息暂不处理。"
+	// TextQRNotFound and TextQRUnavailable answer the check-in QR link
+	// (QRPath) of an unknown activity, or one WeChat cannot make now.
+	TextQRNotFound    = "没有找到活动 %s。"
+	TextQRUnavailable = "活动 %s 的签到二维码暂时无法生成，请稍后刷新；志愿者也可以回复“签到 %s”签到。"
+)

@@ -56,11 +56,24 @@ func openStore(ctx context.Context, cfg *configs.Config) (store.Store, error) {
 }
 
 // openCache opens Redis when configured, else an in-process cache.
-func openCache(ctx context.Context, cfg *configs.Config) (store.Cache, error) {
+// go-redis's own log lines go to log.
+func openCache(ctx context.Context, cfg *configs.Config, log *slog.Logger) (store.Cache, error) {
 	if cfg.RedisURL == "" {
 		return memory.New(), nil
 	}
+	rediscache.SetLogger(log)
 	return rediscache.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+}
+
+// sendingCache is where the dispatcher keeps the account's send rate and
+// the daily quota pause (45009): the shared cache with Redis; on the
+// embedded store, the database, because the in-process cache is not shared
+// with the other processes on it (a server and `envoybot jobs run`).
+func sendingCache(cfg *configs.Config, st store.Store, cache store.Cache) store.Cache {
+	if db, ok := st.(*sqlstore.DB); ok && cfg.RedisURL == "" {
+		return db.SharedCache()
+	}
+	return cache
 }
 
 // openApp opens the store and cache cfg names and builds the app on them.
@@ -79,7 +92,7 @@ func openApp(ctx context.Context, cfg *configs.Config, log *slog.Logger, now fun
 	if added > 0 {
 		log.Info("configured communities added", slog.Int("added", added), slog.Int("configured", len(cfg.Campaign.Communities)))
 	}
-	cache, err := openCache(ctx, cfg)
+	cache, err := openCache(ctx, cfg, log)
 	if err != nil {
 		_ = st.Close()
 		return nil, fmt.Errorf("open cache: %w", err)
@@ -93,7 +106,7 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 	a := &app{cfg: cfg, log: log, store: st, cache: cache, replica: replicaName(), now: now}
 	wc := effectiveWeChat(cfg)
 	a.api = wxapi.New(wxapi.Config{AppID: wc.AppID, Secret: wc.Secret, APIBase: wc.APIBase, Timeout: wc.APITimeout}, cache, log)
-	a.dispatcher = scheduler.NewDispatcher(st, cache, a.api, cfg.Notices, cfg.Location(), a.replica, log, now)
+	a.dispatcher = scheduler.NewDispatcher(st, sendingCache(cfg, st, cache), a.api, cfg.Notices, cfg.Location(), a.replica, log, now)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -113,6 +126,10 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 		MaxBodyBytes:    wc.MaxBodyBytes,
 		MenuKeys:        wc.MenuKeys,
 		BusyText:        handlers.Text.Busy,
+		Limit: bot.FollowerLimit{
+			PerMinute: wc.FollowerLimit.PerMinute, Burst: wc.FollowerLimit.Burst,
+			BurstWindow: configs.BurstWindow, Text: handlers.TextTooManyMessages,
+		},
 	}, router, bot.Deps{Cache: cache, Record: st, Sender: a.api, Logger: log, Metrics: bot.NewMetrics(reg), Now: now})
 
 	mux := http.NewServeMux()
@@ -122,6 +139,7 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET "+handlers.QRPath, handlers.NewCheckinQRs(st, a.api, cfg.Rules.QRExpiry, log))
 	mux.Handle("/admin/", admin.New(admin.Deps{Store: st, Cache: cache, Config: cfg, Log: log, Now: now}))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusSeeOther))
 	if cfg.UsingDevToken() {

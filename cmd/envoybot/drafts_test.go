@@ -30,7 +30,7 @@ func TestDraftTranscript(t *testing.T) {
 			tr.say("使者", "o-envoy", "发布活动 敬老院包饺子 古槐社区敬老院 名额20", "还差活动时间，请回复例如“12月2日 14:00-16:00”")
 			tr.say("志愿者", "o-v1", "12月6日 14:00-16:00", "没看懂") // not the envoy's draft
 			act := codePattern.FindString(tr.say("使者", "o-envoy", "12月6日 14:00-16:00",
-				"活动已发布", "敬老院包饺子", "日期："+echoDay(2026, 12, 6), "时间：14:00-16:00", "地点：古槐社区敬老院", "类别：未分类", "名额：20人", "showqrcode"))
+				"活动已发布", "敬老院包饺子", "日期："+echoDay(2026, 12, 6), "时间：14:00-16:00", "地点：古槐社区敬老院", "类别：未分类", "名额：20人", testPublicURL+"/qr/A"))
 			if act == "" {
 				t.Fatal("no activity code in the echo")
 			}

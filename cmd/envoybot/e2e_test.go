@@ -85,6 +85,7 @@ func startAt(t *testing.T, env map[string]string, api *wechattest.FakeAPI, now f
 	env["ENVOYBOT_WECHAT_SECRET"] = "test-secret"
 	env["ENVOYBOT_WECHAT_AES_KEY"] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 	cfg := loadConfig(t, env)
+	cfg.Admin.PublicURL = testPublicURL // for the links in replies
 	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), now)
 	if err != nil {
 		t.Fatalf("open app: %v", err)

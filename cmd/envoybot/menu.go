@@ -59,13 +59,13 @@ func runMenu(ctx context.Context, cfg *configs.Config, args []string, stdout, st
 	}
 	// The shared cache (Redis when configured) lets the CLI reuse the
 	// servers' access token instead of fetching one that replaces theirs.
-	cache, err := openCache(ctx, cfg)
+	log := newLogger(stderr, cfg.LogLevel)
+	cache, err := openCache(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "envoybot menu sync: open cache:", err)
 		return 1
 	}
 	defer cache.Close()
-	log := newLogger(stderr, cfg.LogLevel)
 	api := wxapi.New(wxapi.Config{AppID: wc.AppID, Secret: wc.Secret, APIBase: wc.APIBase, Timeout: wc.APITimeout}, cache, log)
 	if err := api.CreateMenu(ctx, menu); err != nil {
 		fmt.Fprintln(stderr, "envoybot menu sync:", err)

@@ -98,7 +98,7 @@ func TestStory(t *testing.T) {
 			tr.say("使者", "o-envoy", "注册 李明 13700000000 古槐社区", "李明")
 			tr.say("使者", "o-envoy", "联系点 古槐社区", "古槐社区")
 			team := codePattern.FindString(tr.say("使者", "o-envoy", "建队 古槐银发志愿队", "T"))
-			act := codePattern.FindString(tr.say("使者", "o-envoy", "发布活动 敬老院包饺子 12月5日 14:00-16:00 古槐社区敬老院 关爱困难群体 名额2", "报名", "showqrcode"))
+			act := codePattern.FindString(tr.say("使者", "o-envoy", "发布活动 敬老院包饺子 12月5日 14:00-16:00 古槐社区敬老院 关爱困难群体 名额2", "报名", testPublicURL+"/qr/A"))
 			if team == "" || act == "" {
 				t.Fatalf("team %q activity %q", team, act)
 			}

@@ -26,6 +26,7 @@ type options struct {
 	AppID       string
 	AESKey      string
 	Users       int
+	First       int // number of the pool's first user (OpenID and mobile)
 	Prefix      string
 	Mix         []weight
 	Activity    string
@@ -67,7 +68,7 @@ func newLoader(o options) *loader {
 	}
 	l := &loader{o: o, signer: o.signer(), client: &http.Client{Transport: tr, Timeout: o.Timeout}, stats: newCollector()}
 	for i := range o.Users {
-		l.users = append(l.users, fmt.Sprintf("%s%05d", o.Prefix, i))
+		l.users = append(l.users, fmt.Sprintf("%s%05d", o.Prefix, o.First+i))
 	}
 	return l
 }

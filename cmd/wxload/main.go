@@ -50,6 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.AESKey, "aeskey", configs.DevAESKey, "EncodingAESKey (safe mode)")
 	fs.IntVar(&o.Users, "users", 100, "size of the pool of OpenIDs")
 	fs.StringVar(&o.Prefix, "prefix", "o-wxload-", "start of the pool's OpenIDs")
+	fs.IntVar(&o.First, "first", 0, "number of the pool's first user, so that a second wxload beside another (e.g. one follower flooding) has its own OpenIDs and mobiles")
 	mix := fs.String("mix", "help=1,signup=1,checkin=1,my_hours=1,lectures=1", "weights of the message kinds: "+kindList())
 	fs.StringVar(&o.Activity, "activity", "", "activity code for sign-up and check-in (one that exists)")
 	fs.StringVar(&o.Invite, "invite", "", "envoy invite code: bind an envoy and publish an activity for sign-up and check-in")

@@ -60,7 +60,7 @@ func (l *loader) setUp(ctx context.Context, log *slog.Logger) (*SetupSummary, er
 				if i >= len(l.users) {
 					return
 				}
-				text := fmt.Sprintf("注册 %s 139%08d 古槐社区", volunteerName(i), i)
+				text := fmt.Sprintf("注册 %s 139%08d 古槐社区", volunteerName(l.o.First+i), l.o.First+i)
 				out := l.send(ctx, "register", l.users[i], text)
 				if out.Err != "" || !(strings.Contains(out.Reply, "注册成功") || strings.Contains(out.Reply, "资料已更新")) {
 					failed.Add(1)

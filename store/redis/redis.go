@@ -34,7 +34,7 @@ type Cache struct {
 var _ store.Cache = (*Cache)(nil)
 
 // Open connects to the Redis server at url (redis:// or rediss://) and
-// checks that it answers.
+// checks that it answers within ConnectTimeout.
 func Open(ctx context.Context, url string, prefix string) (*Cache, error) {
 	opts, err := goredis.ParseURL(url)
 	if err != nil {
@@ -51,9 +51,11 @@ func Open(ctx context.Context, url string, prefix string) (*Cache, error) {
 		opts.MaxRetries = 1
 	}
 	c := &Cache{client: goredis.NewClient(opts), prefix: prefix}
-	if err := c.Ping(ctx); err != nil {
+	ctx, cancel := context.WithTimeout(ctx, ConnectTimeout)
+	defer cancel()
+	if err := c.client.Ping(ctx).Err(); err != nil {
 		c.client.Close()
-		return nil, fmt.Errorf("redis: open: %w", err)
+		return nil, fmt.Errorf("redis: open: %w", unreachable(url, ConnectTimeout, err))
 	}
 	return c, nil
 }

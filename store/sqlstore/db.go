@@ -112,6 +112,18 @@ func sqliteDSN(path string, readOnly bool) string {
 	return path + "?" + q.Encode()
 }
 
+// PostgresConnectTimeout bounds connecting to PostgreSQL at start (and
+// every new connection): a server that accepts the connection but never
+// answers fails the start with one line naming it instead of a silent
+// hang. A connect_timeout in the URL may only shorten it.
+const PostgresConnectTimeout = 5 * time.Second
+
+// postgresHost is host:port/database of cfg, for errors: never the
+// password.
+func postgresHost(cfg *pgxpool.Config) string {
+	return fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+}
+
 // OpenPostgres connects to the database at url (a postgres:// URL or
 // key=value string; a search_path parameter selects the schema) and
 // applies any pending migrations. Replicas starting together take turns on
@@ -124,13 +136,21 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 	if !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = pgMaxConns
 	}
+	if cfg.ConnConfig.ConnectTimeout <= 0 || cfg.ConnConfig.ConnectTimeout > PostgresConnectTimeout {
+		cfg.ConnConfig.ConnectTimeout = PostgresConnectTimeout
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
-	if err := pool.Ping(ctx); err != nil {
+	timeout := cfg.ConnConfig.ConnectTimeout
+	pingCtx, cancel := context.WithTimeout(ctx, timeout)
+	err = pool.Ping(pingCtx)
+	cancel()
+	if err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("postgres: open: %w", store.Errorf(store.EUNAVAILABLE, "database unreachable: %v", err))
+		return nil, fmt.Errorf("postgres: open: %w", store.Errorf(store.EUNAVAILABLE,
+			"database at %s did not answer within %s: %v", postgresHost(cfg), timeout, err))
 	}
 	sqlDB := stdlib.OpenDBFromPool(pool)
 	sqlDB.SetMaxOpenConns(int(cfg.MaxConns))

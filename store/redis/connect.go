@@ -1,0 +1,26 @@
+package redis
+
+import (
+	"net/url"
+	"time"
+
+	"envoybot/store"
+)
+
+// ConnectTimeout bounds opening the cache at start: the first dial and the
+// answer to PING. A server that accepts the connection but never answers
+// fails the start with one line instead of a silent hang.
+const ConnectTimeout = 5 * time.Second
+
+// unreachable is the error of a cache that did not answer at start: it
+// names the host of rawURL (never the password) and the timeout.
+func unreachable(rawURL string, timeout time.Duration, err error) error {
+	host := "?"
+	if u, perr := url.Parse(rawURL); perr == nil {
+		host = u.Host
+		if u.Scheme == "unix" {
+			host = u.Path
+		}
+	}
+	return store.Errorf(store.EUNAVAILABLE, "redis at %s did not answer within %s: %v", host, timeout, err)
+}
