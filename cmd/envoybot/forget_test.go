@@ -97,7 +97,7 @@ func TestForgetStory(t *testing.T) {
 	}
 }
 
-var linkPattern = regexp.MustCompile(`/\S*\?t=\S+`)
+var linkPattern = regexp.MustCompile(`(?:https?://[^/\s]+)?(/\S*\?t=\S+)`)
 
 // noRedirect is an HTTP client that returns redirects instead of
 // following them.
@@ -107,7 +107,10 @@ var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request
 // dashboard session cookie it sets.
 func chatAdminLogin(t *testing.T, r *running, reply string) *http.Cookie {
 	t.Helper()
-	path := linkPattern.FindString(reply)
+	var path string
+	if m := linkPattern.FindStringSubmatch(reply); m != nil {
+		path = m[1] // the path on this server, whatever public URL the link names
+	}
 	resp, err := noRedirect.Get(r.url + path)
 	if err != nil {
 		t.Fatal(err)
