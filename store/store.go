@@ -200,6 +200,10 @@ type Cache interface {
 	// DeleteIfEquals removes key only while it still holds value (a lock
 	// release that cannot free another holder's lock).
 	DeleteIfEquals(ctx context.Context, key, value string) (bool, error)
+	// ExpireIfEquals gives key a new ttl only while it still holds value,
+	// and reports whether it did (a lease renewal that cannot extend a
+	// lease another holder took over).
+	ExpireIfEquals(ctx context.Context, key, value string, ttl time.Duration) (bool, error)
 	// Incr adds one to the counter at key, creating it at 1 with ttl when
 	// absent, and returns the new value (rate limits shared by replicas).
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
