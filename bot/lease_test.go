@@ -74,10 +74,10 @@ func TestLiveHolderKeepsTheMessage(t *testing.T) {
 		// times over, so only renewals keep the second replica off it.
 		var effects atomic.Int64
 		opts := fixtureOpts{cache: cache, record: newMemoryLog(),
-			cfg: func(c *bot.Config) { c.DedupLease = 300 * time.Millisecond },
+			cfg: func(c *bot.Config) { c.DedupLease = time.Second },
 			reply: func(m *bot.Message) (bot.Reply, error) {
 				n := effects.Add(1)
-				time.Sleep(1500 * time.Millisecond)
+				time.Sleep(3 * time.Second)
 				return bot.Reply{Text: fmt.Sprintf("第%d次处理", n)}, nil
 			}}
 		a, b := newFixture(t, opts), newFixture(t, opts)
