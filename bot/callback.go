@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -9,8 +10,10 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
@@ -32,7 +35,13 @@ type Config struct {
 	// HandlerTimeout bounds a handler that outlives the reply deadline.
 	HandlerTimeout time.Duration
 	// DedupTTL is how long a reply is kept for WeChat's retries.
-	DedupTTL     time.Duration
+	DedupTTL time.Duration
+	// DedupLease is how long a message's in-flight marker outlives its
+	// attempt's last renewal (every third of it): a replica that dies
+	// holds a message this long at most, after which a retry takes it
+	// over. Zero means two thirds of ReplyDeadline, so that a retry
+	// notices a dead holder within its own request.
+	DedupLease   time.Duration
 	MaxBodyBytes int64
 	// MenuKeys maps a CLICK event's key to the chat text it stands for.
 	MenuKeys map[string]string
@@ -67,6 +76,8 @@ type Callback struct {
 
 	inflight sync.Map // dedup key → *attempt, for retries reaching this replica
 	wg       sync.WaitGroup
+	id       string        // this callback among replicas and restarts, for dedup owners
+	attempts atomic.Uint64 // attempts started, for dedup owners
 }
 
 // NewCallback returns the /wechat endpoint for h.
@@ -80,7 +91,27 @@ func NewCallback(cfg Config, h Handler, deps Deps) *Callback {
 	if cfg.BusyText == "" {
 		cfg.BusyText = "系统繁忙，请稍后再试。"
 	}
-	return &Callback{cfg: cfg, handler: h, deps: deps, log: deps.Logger.With(slog.String("component", "wechat"))}
+	if cfg.DedupLease <= 0 {
+		cfg.DedupLease = cfg.ReplyDeadline * 2 / 3
+	}
+	if cfg.DedupLease < minDedupLease {
+		cfg.DedupLease = minDedupLease
+	}
+	return &Callback{cfg: cfg, handler: h, deps: deps, id: instanceID(),
+		log: deps.Logger.With(slog.String("component", "wechat"))}
+}
+
+// minDedupLease keeps lease renewals (every third of it) from hammering
+// the cache.
+const minDedupLease = 300 * time.Millisecond
+
+// instanceID names this process uniquely: host, PID and a random part (a
+// restarted process may get the same PID).
+func instanceID() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%x", host, os.Getpid(), b)
 }
 
 // Wait blocks until handlers that outlived their request are done (their

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -11,11 +12,14 @@ import (
 	"envoybot/store"
 )
 
-// Values of a dedup entry in the cache. A retry of a message that is done
-// gets the same reply; one whose reply went out late (as a customer-service
-// message) gets "success", so the user is not answered twice.
+// Values of a dedup entry in the cache. While a message runs, its entry is
+// "pending:" and the attempt's owner, held for a short lease that the owner
+// renews; a retry that finds the entry gone (the owner died, its lease ran
+// out) takes the message over. A message that is done keeps its reply for
+// the dedup TTL; one whose reply went out late (as a customer-service
+// message) keeps "late", so the user is not answered twice.
 const (
-	dedupPending = "pending"
+	dedupPending = "pending:"
 	dedupDone    = "done:"
 	dedupLate    = "late"
 )
@@ -29,15 +33,25 @@ const pollInterval = 20 * time.Millisecond
 
 // attempt is the first attempt at a message on this replica.
 type attempt struct {
-	done     chan struct{}
-	mu       sync.Mutex
-	finished bool
-	late     bool // the HTTP answer went out without the reply
-	reply    Reply
+	done       chan struct{}
+	mu         sync.Mutex
+	finished   bool
+	late       bool // the HTTP answer went out without the reply
+	fromRecord bool // answered from the durable record, not run
+	reply      Reply
 }
 
-// process answers m once across retries and replicas. It returns the reply
-// to send now (empty for "success") and the outcome for metrics.
+// dedupCacheKey is where a message's dedup entry lives in the cache.
+func dedupCacheKey(key string) string { return "dedup:" + key }
+
+// newOwner names one attempt at a message, unique across replicas and
+// restarts, for the pending entry it holds.
+func (c *Callback) newOwner() string {
+	return c.id + "/" + strconv.FormatUint(c.attempts.Add(1), 10)
+}
+
+// process answers m once across retries, replicas and restarts. It returns
+// the reply to send now (empty for "success") and the outcome for metrics.
 func (c *Callback) process(key string, m *Message, start time.Time) (Reply, string) {
 	deadline := start.Add(c.cfg.ReplyDeadline)
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
@@ -50,30 +64,28 @@ func (c *Callback) process(key string, m *Message, start time.Time) (Reply, stri
 		c.deps.Metrics.dedupHit()
 		return v.(*attempt).wait(ctx), "dedup"
 	}
-	claimed, err := c.deps.Cache.SetNX(ctx, "dedup:"+key, dedupPending, c.cfg.DedupTTL)
+	owner := c.newOwner()
+	claimed, err := c.deps.Cache.SetNX(ctx, dedupCacheKey(key), dedupPending+owner, c.cfg.DedupLease)
 	if err != nil {
 		// Fail open on the cache, closed on what else we know: the attempt
 		// in flight here (above) and the durable record of processed
-		// messages.
+		// messages, which run consults before handling.
 		c.log.Error("dedup cache unavailable", slog.Any("error", err))
-		if reply, ok := c.recorded(ctx, key); ok {
-			a.settle(reply)
-			c.inflight.Delete(key)
-			c.deps.Metrics.dedupHit()
-			return reply, "dedup"
-		}
 		claimed = true
 	}
 	if !claimed {
-		c.deps.Metrics.dedupHit()
-		reply, _ := c.await(ctx, key)
-		a.settle(reply)
-		c.inflight.Delete(key)
-		return reply, "dedup"
+		reply, took := c.await(ctx, key, owner)
+		if !took {
+			c.deps.Metrics.dedupHit()
+			a.settle(reply)
+			c.inflight.Delete(key)
+			return reply, "dedup"
+		}
+		c.log.Warn("dedup lease ran out: taking the message over", describe(m)...)
 	}
 
 	c.wg.Add(1)
-	go c.run(key, m, a)
+	go c.run(key, owner, m, a)
 
 	select {
 	case <-a.done:
@@ -116,35 +128,74 @@ func (a *attempt) wait(ctx context.Context) Reply {
 
 // result is the finished attempt's reply and outcome.
 func (a *attempt) result() (Reply, string) {
-	if a.reply.Text == "" {
+	switch {
+	case a.fromRecord:
+		return a.reply, "dedup"
+	case a.reply.Text == "":
 		return a.reply, "empty"
 	}
 	return a.reply, "replied"
 }
 
-// run handles m, records it, and sends the reply as a customer-service
-// message when the HTTP answer has already gone.
-func (c *Callback) run(key string, m *Message, a *attempt) {
+// run handles m unless the durable record says it was processed, records
+// it, and sends the reply as a customer-service message when the HTTP
+// answer has already gone. It holds owner's lease on the message while it
+// works.
+func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 	defer c.wg.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.HandlerTimeout)
 	defer cancel()
+	stopRenewing := c.renew(key, owner)
 
-	reply := c.handle(ctx, m)
+	// A fresh claim may follow a restart, a lost cache, an expired entry or
+	// another process's attempt: the durable record decides.
+	reply, stored, recorded := c.recorded(ctx, key)
+	ok := true
+	if recorded {
+		c.deps.Metrics.dedupHit()
+	} else {
+		reply, ok = c.handle(ctx, m)
+	}
+	stopRenewing()
 
 	a.mu.Lock()
-	a.finished, a.reply = true, reply
+	a.finished, a.reply, a.fromRecord = true, reply, recorded
 	late := a.late
 	a.mu.Unlock()
 
 	// Bookkeeping gets its own time: the handler may have used all of its.
 	ctx, cancelBook := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
 	defer cancelBook()
+	switch {
+	case !ok:
+		// A failed handler committed nothing to remember: free the message,
+		// so that a retry runs it again rather than repeat the busy reply.
+		if _, err := c.deps.Cache.DeleteIfEquals(ctx, dedupCacheKey(key), dedupPending+owner); err != nil {
+			c.log.Error("dedup cache unavailable", slog.Any("error", err))
+		}
+	case recorded:
+		if err := c.deps.Cache.Set(ctx, dedupCacheKey(key), stored, c.cfg.DedupTTL); err != nil {
+			c.log.Error("dedup cache unavailable", slog.Any("error", err))
+		}
+	default:
+		c.finish(ctx, key, m, reply, late)
+	}
+	close(a.done)
+	c.inflight.Delete(key)
 
-	value := dedupDone + reply.stored()
+	if late && !recorded && reply.Text != "" {
+		c.sendLate(m, reply)
+	}
+}
+
+// finish remembers a message that ran: its reply in the cache for the
+// dedup TTL, and in the durable record.
+func (c *Callback) finish(ctx context.Context, key string, m *Message, reply Reply, late bool) {
+	value := dedupDone + reply.stored() // a secret (the login link) is never stored
 	if late {
 		value = dedupLate
 	}
-	if err := c.deps.Cache.Set(ctx, "dedup:"+key, value, c.cfg.DedupTTL); err != nil {
+	if err := c.deps.Cache.Set(ctx, dedupCacheKey(key), value, c.cfg.DedupTTL); err != nil {
 		c.log.Error("dedup cache unavailable", slog.Any("error", err))
 	}
 	if c.deps.Record != nil {
@@ -153,20 +204,52 @@ func (c *Callback) run(key string, m *Message, a *attempt) {
 			c.log.Error("record processed message", slog.Any("error", err))
 		}
 	}
-	close(a.done)
-	c.inflight.Delete(key)
-
-	if late && reply.Text != "" {
-		c.sendLate(m, reply)
-	}
 }
 
-// handle runs the handler, turning an error or a panic into the busy reply.
-func (c *Callback) handle(ctx context.Context, m *Message) (reply Reply) {
+// renew keeps owner's lease on the message alive until the returned
+// function is called. A renewal that finds the entry gone or taken over
+// stops: another replica runs the message too, which the log says.
+func (c *Callback) renew(key, owner string) (stop func()) {
+	every := c.cfg.DedupLease / 3
+	quit := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		warned := false
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), every)
+			held, err := c.deps.Cache.ExpireIfEquals(ctx, dedupCacheKey(key), dedupPending+owner, c.cfg.DedupLease)
+			cancel()
+			switch {
+			case err != nil:
+				if !warned {
+					c.log.Warn("dedup lease not renewed", slog.String("owner", owner), slog.Any("error", err))
+					warned = true
+				}
+			case !held:
+				c.log.Warn("dedup lease lost: another attempt may run the message", slog.String("owner", owner))
+				return
+			}
+		}
+	}()
+	return func() { close(quit); wg.Wait() }
+}
+
+// handle runs the handler, turning an error or a panic into the busy reply
+// and ok false.
+func (c *Callback) handle(ctx context.Context, m *Message) (reply Reply, ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			c.log.Error("handler panicked", append(describe(m), slog.String("panic", fmt.Sprint(p)))...)
-			reply = Reply{Text: c.cfg.BusyText}
+			reply, ok = Reply{Text: c.cfg.BusyText}, false
 			if m.wantsNoReply() {
 				reply = Reply{}
 			}
@@ -176,11 +259,11 @@ func (c *Callback) handle(ctx context.Context, m *Message) (reply Reply) {
 	if err != nil {
 		c.log.Error("handler failed", append(describe(m), slog.Any("error", err))...)
 		if m.wantsNoReply() {
-			return Reply{}
+			return Reply{}, false
 		}
-		return Reply{Text: c.cfg.BusyText}
+		return Reply{Text: c.cfg.BusyText}, false
 	}
-	return reply
+	return reply, true
 }
 
 // sendLate delivers a reply that missed the deadline.
@@ -200,45 +283,54 @@ func (c *Callback) sendLate(m *Message, reply Reply) {
 	c.deps.Metrics.lateReply("sent")
 }
 
-// await waits for the first attempt, running on another replica, until
-// ctx's deadline by polling the cache.
-func (c *Callback) await(ctx context.Context, key string) (Reply, bool) {
+// await waits for the attempt at key that holds it elsewhere (another
+// replica, or one that died), until ctx's deadline, by polling the cache.
+// When the entry is gone — the holder's lease ran out, or a finished
+// reply expired — it claims the message for owner and reports took; run
+// then consults the durable record before handling it.
+func (c *Callback) await(ctx context.Context, key, owner string) (reply Reply, took bool) {
 	t := time.NewTicker(pollInterval)
 	defer t.Stop()
 	for {
-		v, ok, err := c.deps.Cache.Get(ctx, "dedup:"+key)
+		v, ok, err := c.deps.Cache.Get(ctx, dedupCacheKey(key))
 		switch {
 		case err == nil && ok && strings.HasPrefix(v, dedupDone):
-			return Reply{Text: strings.TrimPrefix(v, dedupDone)}, true
+			return Reply{Text: strings.TrimPrefix(v, dedupDone)}, false
 		case err == nil && ok && v == dedupLate:
-			return Reply{}, true
+			return Reply{}, false
 		case err == nil && !ok:
-			// Expired between SetNX and now: the first attempt is long done.
-			reply, found := c.recorded(ctx, key)
-			return reply, found
+			claimed, err := c.deps.Cache.SetNX(ctx, dedupCacheKey(key), dedupPending+owner, c.cfg.DedupLease)
+			if err == nil && claimed {
+				return Reply{}, true
+			}
 		}
 		select {
 		case <-t.C:
 		case <-ctx.Done():
+			// The holder is alive (its lease is renewed): its reply follows
+			// as a customer-service message.
 			return Reply{}, false
 		}
 	}
 }
 
-// recorded looks a message up in the durable record.
-func (c *Callback) recorded(ctx context.Context, key string) (Reply, bool) {
+// recorded looks a message up in the durable record: the reply to give and
+// the stored value for the cache. A failed lookup counts as not recorded:
+// the handler then runs, and fails too if the database is down.
+func (c *Callback) recorded(ctx context.Context, key string) (reply Reply, stored string, found bool) {
 	if c.deps.Record == nil {
-		return Reply{}, false
+		return Reply{}, "", false
 	}
 	p, err := c.deps.Record.FindProcessed(ctx, key)
 	if err != nil {
 		if store.ErrorCode(err) != store.ENOTFOUND {
 			c.log.Error("find processed message", slog.Any("error", err))
 		}
-		return Reply{}, false
+		return Reply{}, "", false
 	}
 	if strings.HasPrefix(p.Reply, dedupDone) {
-		return Reply{Text: strings.TrimPrefix(p.Reply, dedupDone)}, true
+		return Reply{Text: strings.TrimPrefix(p.Reply, dedupDone)}, p.Reply, true
 	}
-	return Reply{}, true
+	// Late, or a reply pruned after the retention: only the fact is kept.
+	return Reply{}, dedupLate, true
 }

@@ -26,6 +26,9 @@ func (brokenCache) Delete(context.Context, string) error                     { r
 func (brokenCache) DeleteIfEquals(context.Context, string, string) (bool, error) {
 	return false, errDown
 }
+func (brokenCache) ExpireIfEquals(context.Context, string, string, time.Duration) (bool, error) {
+	return false, errDown
+}
 func (brokenCache) Ping(context.Context) error { return errDown }
 func (brokenCache) Incr(context.Context, string, time.Duration) (int64, error) {
 	return 0, errDown

@@ -61,6 +61,8 @@ func (j *Jobs) All() []Job {
 			Doc: "sends admins last week's activities, hours and envoy progress"},
 		{Name: JobPruneUnrecognised, Spec: pruneUnrecognisedSpec, Run: j.PruneUnrecognised,
 			Doc: "forgets unrecognised messages not seen for 90 days"},
+		{Name: JobPruneReplies, Spec: pruneRepliesSpec, Run: j.PruneReplies,
+			Doc: "forgets stored chat replies after 5 minutes (WeChat's retries are over) and processed-message records after 7 days"},
 	}
 }
 

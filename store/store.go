@@ -175,11 +175,31 @@ type MessageLog interface {
 	FindProcessed(ctx context.Context, dedupKey string) (*ProcessedMessage, error)
 }
 
+// Retention of the durable record of processed messages: a stored reply
+// only as long as WeChat retries a message (seconds; minutes to spare),
+// then only the fact that the message was processed, itself forgotten
+// after a week, long after any retry could come.
+const (
+	ProcessedReplyRetention = 5 * time.Minute
+	ProcessedFactRetention  = 7 * 24 * time.Hour
+)
+
+// MessageRetention forgets what the record of processed messages need not
+// keep.
+type MessageRetention interface {
+	// PruneProcessed clears the replies of messages processed before
+	// repliesBefore, keeping that they were processed, and deletes the
+	// messages processed before factsBefore; it returns how many replies
+	// were cleared and how many messages deleted.
+	PruneProcessed(ctx context.Context, repliesBefore, factsBefore time.Time) (cleared, deleted int64, err error)
+}
+
 // Store is the whole persistence layer as one backend provides it.
 type Store interface {
 	UserService
 	CommunityService
 	MessageLog
+	MessageRetention
 	CampaignStore
 	OutboxService
 	JobService
@@ -208,6 +228,10 @@ type Cache interface {
 	// DeleteIfEquals removes key only while it still holds value (a lock
 	// release that cannot free another holder's lock).
 	DeleteIfEquals(ctx context.Context, key, value string) (bool, error)
+	// ExpireIfEquals gives key a new ttl only while it still holds value,
+	// and reports whether it did (a lease renewal that cannot extend a
+	// lease another holder took over).
+	ExpireIfEquals(ctx context.Context, key, value string, ttl time.Duration) (bool, error)
 	// Incr adds one to the counter at key, creating it at 1 with ttl when
 	// absent, and returns the new value (rate limits shared by replicas).
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)

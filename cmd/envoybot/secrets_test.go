@@ -19,7 +19,8 @@ import (
 	"envoybot/store"
 )
 
-// lockedBuffer collects the JSON log of a running app.
+// lockedBuffer collects output written while a test reads it: the JSON
+// log of a running app, a child process's stdout and stderr.
 type lockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer

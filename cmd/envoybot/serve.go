@@ -19,6 +19,14 @@ import (
 // runServe runs the HTTP server until SIGINT or SIGTERM, then shuts down
 // in order: stop accepting, finish requests, send late replies, close.
 func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
+	if cfg.Embedded() {
+		release, err := lockDataDir(cfg.DataDir)
+		if err != nil {
+			fmt.Fprintf(stderr, "envoybot: %v\n", err)
+			return 1
+		}
+		defer release()
+	}
 	log := newLogger(stderr, cfg.LogLevel)
 	if cfg.UsingDevToken() {
 		log.Warn("using the development WeChat token: for local trials only, set ENVOYBOT_WECHAT_TOKEN for a real account",

@@ -110,6 +110,19 @@ func (c *Cache) DeleteIfEquals(_ context.Context, key, value string) (bool, erro
 	return true, nil
 }
 
+// ExpireIfEquals gives key a new ttl only while it still holds value.
+func (c *Cache) ExpireIfEquals(_ context.Context, key, value string, ttl time.Duration) (bool, error) {
+	now := time.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || e.expired(now) || e.value != value {
+		return false, nil
+	}
+	c.entries[key] = newEntry(value, now, ttl)
+	return true, nil
+}
+
 // Incr adds one to the counter at key, creating it at 1 with ttl when
 // absent or expired; a value that is not a number counts as 0.
 func (c *Cache) Incr(_ context.Context, key string, ttl time.Duration) (int64, error) {

@@ -107,6 +107,28 @@ func (c *Cache) DeleteIfEquals(ctx context.Context, key, value string) (bool, er
 	return n == 1, nil
 }
 
+// expireIfEquals sets KEYS[1]'s expiry to ARGV[2] milliseconds (none when
+// 0) only while it holds ARGV[1], in one step on the server.
+var expireIfEquals = goredis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+	if tonumber(ARGV[2]) > 0 then
+		return redis.call("PEXPIRE", KEYS[1], ARGV[2])
+	end
+	return redis.call("PERSIST", KEYS[1]) + 1
+end
+return 0
+`)
+
+// ExpireIfEquals gives key a new ttl only while it still holds value,
+// atomically on the server.
+func (c *Cache) ExpireIfEquals(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
+	n, err := expireIfEquals.Run(ctx, c.client, []string{c.prefix + key}, value, expiry(ttl).Milliseconds()).Int64()
+	if err != nil {
+		return false, fmt.Errorf("redis: expire if equals: %w", err)
+	}
+	return n >= 1, nil
+}
+
 // Incr adds one to the counter at key, creating it at 1 with ttl when
 // absent, atomically for every replica.
 func (c *Cache) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"envoybot/store"
 )
@@ -37,4 +38,29 @@ func (db *DB) FindProcessed(ctx context.Context, dedupKey string) (*store.Proces
 		return nil, db.wrapError("find processed", err)
 	}
 	return &m, nil
+}
+
+// PruneProcessed clears the stored replies processed before repliesBefore
+// and deletes the messages processed before factsBefore, in one
+// transaction.
+func (db *DB) PruneProcessed(ctx context.Context, repliesBefore, factsBefore time.Time) (cleared, deleted int64, err error) {
+	if repliesBefore.IsZero() || factsBefore.IsZero() {
+		return 0, 0, db.wrapError("prune processed", store.Errorf(store.EINVALID, "pruning needs both cutoffs"))
+	}
+	err = db.inTx(ctx, func(tx conn) error {
+		res, err := tx.exec(ctx, `DELETE FROM processed_messages WHERE processed_at < $1`, factsBefore)
+		if err != nil {
+			return err
+		}
+		if deleted, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		res, err = tx.exec(ctx, `UPDATE processed_messages SET reply = '' WHERE processed_at < $1 AND reply <> ''`, repliesBefore)
+		if err != nil {
+			return err
+		}
+		cleared, err = res.RowsAffected()
+		return err
+	})
+	return cleared, deleted, db.wrapError("prune processed", err)
 }

@@ -117,6 +117,22 @@ func (c *SharedCache) DeleteIfEquals(ctx context.Context, key, value string) (bo
 	return n == 1, nil
 }
 
+// ExpireIfEquals gives key a new ttl only while it still holds value (a
+// lease renewal that cannot extend a lease another holder took over).
+func (c *SharedCache) ExpireIfEquals(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
+	now := c.now()
+	res, err := c.db.writer().exec(ctx, `UPDATE shared_values SET expires_at = $1 WHERE key = $2 AND value = $3 AND `+live(4),
+		c.expiresAt(now, ttl), key, value, now.UnixMilli())
+	if err != nil {
+		return false, c.db.wrapError("shared cache: expire if equals", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, c.db.wrapError("shared cache: expire if equals", err)
+	}
+	return n == 1, nil
+}
+
 // Incr adds one to the counter at key, creating it at 1 with ttl when
 // absent or expired, in one statement: every process counts in the same
 // row.

@@ -104,6 +104,30 @@ func RunCacheConformance(t *testing.T, open func(t *testing.T) store.Cache) {
 		}
 	})
 
+	t.Run("expire if equals renews only the matching value", func(t *testing.T) {
+		c := open(t)
+		mustSet(t, c, "lease", "mine", cacheTTL)
+		if ok, err := c.ExpireIfEquals(t.Context(), "lease", "theirs", time.Hour); err != nil || ok {
+			t.Fatalf("ExpireIfEquals with another value = %v, %v; want false", ok, err)
+		}
+		if ok, err := c.ExpireIfEquals(t.Context(), "lease", "mine", time.Hour); err != nil || !ok {
+			t.Fatalf("ExpireIfEquals with the value = %v, %v; want true", ok, err)
+		}
+		if ok, err := c.ExpireIfEquals(t.Context(), "gone", "mine", time.Hour); err != nil || ok {
+			t.Fatalf("ExpireIfEquals on a missing key = %v, %v; want false", ok, err)
+		}
+		mustSet(t, c, "short", "mine", time.Hour)
+		if ok, err := c.ExpireIfEquals(t.Context(), "short", "mine", cacheTTL); err != nil || !ok {
+			t.Fatalf("ExpireIfEquals shortening = %v, %v; want true", ok, err)
+		}
+		time.Sleep(cacheTTL + 300*time.Millisecond)
+		assertValue(t, c, "lease", "mine") // renewed for an hour: still there
+		assertAbsent(t, c, "short")        // shortened: gone
+		if ok, err := c.ExpireIfEquals(t.Context(), "short", "mine", time.Hour); err != nil || ok {
+			t.Fatalf("ExpireIfEquals on an expired key = %v, %v; want false", ok, err)
+		}
+	})
+
 	t.Run("ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {
 			t.Fatalf("Ping: %v", err)
