@@ -69,11 +69,7 @@ func (s *server) addCommunity(w http.ResponseWriter, r *http.Request, ss *sessio
 		return
 	}
 	c, err := s.st.CreateCommunity(r.Context(), name, s.now())
-	if msg := communityError(err); msg != "" {
-		s.showCommunities(w, r, ss, communitiesView{Name: name}, page{Error: msg})
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	if s.communityFailed(w, r, ss, communitiesView{Name: name}, err) {
 		return
 	}
 	s.log.Info("admin added a community", slog.String("admin", ss.Name), slog.String("community", c.Name))
@@ -95,11 +91,7 @@ func (s *server) renameCommunity(w http.ResponseWriter, r *http.Request, ss *ses
 		return
 	}
 	c, err := s.st.RenameCommunity(r.Context(), id, name)
-	if msg := communityError(err); msg != "" {
-		s.showCommunities(w, r, ss, communitiesView{}, page{Error: msg})
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	if s.communityFailed(w, r, ss, communitiesView{}, err) {
 		return
 	}
 	s.log.Info("admin renamed a community", slog.String("admin", ss.Name), slog.String("from", old), slog.String("to", c.Name))
@@ -129,11 +121,7 @@ func (s *server) mergeCommunity(w http.ResponseWriter, r *http.Request, ss *sess
 		return
 	}
 	m, err := s.st.MergeCommunities(r.Context(), from, into)
-	if msg := communityError(err); msg != "" {
-		s.showCommunities(w, r, ss, communitiesView{}, page{Error: msg})
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	if s.communityFailed(w, r, ss, communitiesView{}, err) {
 		return
 	}
 	s.log.Info("admin merged communities", slog.String("admin", ss.Name), slog.String("from", m.From),
@@ -209,6 +197,21 @@ func (s *server) communityName(r *http.Request, id int64) string {
 
 // communityError is the sentence for a domain error of the store's
 // community methods, "" for none or any other error.
+// communityFailed answers a failed community action: the form again with
+// the reason when the admin can fix it, the error page otherwise. It
+// reports whether err was a failure.
+func (s *server) communityFailed(w http.ResponseWriter, r *http.Request, ss *session, v communitiesView, err error) bool {
+	if msg := communityError(err); msg != "" {
+		s.showCommunities(w, r, ss, v, page{Error: msg})
+		return true
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return true
+	}
+	return false
+}
+
 func communityError(err error) string {
 	switch store.ErrorCode(err) {
 	case store.ECONFLICT:
