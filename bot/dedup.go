@@ -120,7 +120,9 @@ func (a *attempt) wait(ctx context.Context) Reply {
 		if a.late {
 			return Reply{}
 		}
-		return a.reply
+		// A retry gets what a retry answered from the record would: never
+		// the secret the first answer carried.
+		return Reply{Text: a.reply.stored()}
 	case <-ctx.Done():
 		return Reply{}
 	}

@@ -62,6 +62,11 @@ func (q *CheckinQRs) URL(ctx context.Context, code string) (string, error) {
 	v, err, _ := q.calls.Do(a.Code, func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), qrMakeTimeout)
 		defer cancel()
+		// A request that read the activity before an earlier call kept its
+		// code arrives here after that call is over: look again.
+		if a, err := q.activities.FindActivityByCode(ctx, a.Code); err == nil && a.QRURL != "" {
+			return a.QRURL, nil
+		}
 		url, err := q.qr.CheckinQR(ctx, "checkin:"+a.Code, q.expiry)
 		if err != nil {
 			q.log.Warn("check-in QR code not made", slog.String("activity", a.Code), slog.Any("error", err))

@@ -52,8 +52,9 @@ const (
 	// QuotaPauseKey holds the instant (RFC 3339) until which all sending is
 	// paused after errcode 45009.
 	QuotaPauseKey = "notices:quota-paused-until"
-	// RateLimitKeyPrefix is followed by the Unix second; the counter under
-	// it is how many messages the account sent in that second.
+	// RateLimitKeyPrefix is followed by the number of a send slot (the
+	// Unix second times RatePerSecond, plus the slot within the second);
+	// the counter under it is how many sends claimed that slot.
 	RateLimitKeyPrefix = "ratelimit:"
 )
 
@@ -350,26 +351,44 @@ func (d *Dispatcher) send(ctx context.Context, call func(context.Context) error)
 	return call(ctx)
 }
 
-// waitRate takes one of the account's RatePerSecond sends for the current
-// second, counted in the shared cache so replicas share the limit; over
-// it, it sleeps until the next second. Without the cache it paces this
-// replica alone rather than stop sending.
+// waitRate takes one of the account's RatePerSecond sends, counted in the
+// shared cache so replicas share the limit. Each second is cut into
+// RatePerSecond equal slots of one send each, so sends are spread over the
+// second rather than bunched at its start; a slot whose counter answered
+// after the slot was over (a slow cache, a busy writer) is not used. Over
+// the limit, it sleeps until the next slot. Without the cache it paces
+// this replica alone rather than stop sending.
 func (d *Dispatcher) waitRate(ctx context.Context) error {
+	rate := int64(max(d.cfg.RatePerSecond, 1))
+	slotOf := func(t time.Time) int64 { return t.Unix()*rate + int64(t.Nanosecond())*rate/int64(time.Second) }
+	stale := 0
 	for {
-		sec := d.wall().Unix()
-		n, err := d.cache.Incr(ctx, RateLimitKeyPrefix+strconv.FormatInt(sec, 10), 2*time.Second)
+		slot := slotOf(d.wall())
+		n, err := d.cache.Incr(ctx, RateLimitKeyPrefix+strconv.FormatInt(slot, 10), 2*time.Second)
 		if err != nil {
 			d.log.Warn("rate limit counter unavailable; pacing locally", slog.Any("error", err))
-			return sleep(ctx, time.Second/time.Duration(max(d.cfg.RatePerSecond, 1)))
+			return sleep(ctx, time.Second/time.Duration(rate))
 		}
-		if n <= int64(d.cfg.RatePerSecond) {
+		now := d.wall()
+		cur := slotOf(now)
+		switch {
+		case n == 1 && (cur == slot || stale >= maxStaleSlots):
 			return nil
+		case cur > slot:
+			stale++ // the slot ended while it was counted: try the current one
+			continue
 		}
-		if err := sleep(ctx, time.Unix(sec+1, 0).Sub(d.wall())); err != nil {
+		start := time.Unix((slot+1)/rate, (slot+1)%rate*int64(time.Second)/rate)
+		if err := sleep(ctx, start.Sub(now)); err != nil {
 			return err
 		}
 	}
 }
+
+// maxStaleSlots is how many send slots in a row waitRate gives up because
+// the cache answered after they ended, before it takes one anyway: a cache
+// slower than a slot must not stop sending.
+const maxStaleSlots = 3
 
 // pause stops every replica's sending until the next quota reset after now
 // and returns that instant.
