@@ -59,8 +59,11 @@ type Sender interface {
 
 // Deps are the callback's collaborators.
 type Deps struct {
-	Cache   store.Cache
-	Record  store.MessageLog // durable record of processed messages; may be nil
+	Cache  store.Cache
+	Record store.MessageLog // durable record of processed messages; may be nil
+	// Inbox keeps messages answered before they were processed (inbox.go);
+	// may be nil.
+	Inbox   store.MessageInbox
 	Sender  Sender
 	Logger  *slog.Logger
 	Metrics *Metrics // may be nil
@@ -235,6 +238,11 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply, outcome := c.process(key, m, start)
+	if outcome == "held" {
+		c.deps.Metrics.outcome(outcome)
+		c.deps.Metrics.observe(time.Since(start).Seconds())
+		c.hold(r)
+	}
 	c.write(w, r, &mix, reply, safe)
 	c.deps.Metrics.outcome(outcome)
 	c.deps.Metrics.observe(time.Since(start).Seconds())

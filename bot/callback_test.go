@@ -57,12 +57,14 @@ type fixture struct {
 	logs   *syncBuffer
 	calls  atomic.Int64
 	seen   chan *bot.Message
+	cb     *bot.Callback
 }
 
 type fixtureOpts struct {
 	cfg    func(*bot.Config)
 	cache  store.Cache
 	record store.MessageLog
+	inbox  store.MessageInbox
 	sender bot.Sender
 	now    func() time.Time
 	reply  func(m *bot.Message) (bot.Reply, error)
@@ -94,9 +96,10 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 		return o.reply(m)
 	})
 	cb := bot.NewCallback(cfg, h, bot.Deps{
-		Cache: o.cache, Record: o.record, Sender: o.sender, Now: o.now,
+		Cache: o.cache, Record: o.record, Inbox: o.inbox, Sender: o.sender, Now: o.now,
 		Logger: slog.New(slog.NewJSONHandler(f.logs, nil)),
 	})
+	f.cb = cb
 	srv := httptest.NewServer(cb)
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { _ = cb.Wait(context.Background()) })

@@ -38,7 +38,10 @@ type attempt struct {
 	finished   bool
 	late       bool // the HTTP answer went out without the reply
 	fromRecord bool // answered from the durable record, not run
+	takenOver  bool // taken from the inbox after its replica died
 	reply      Reply
+	// keep is the message's inbox write (inbox.go), nil for a takeover.
+	keep *keeping
 }
 
 // dedupCacheKey is where a message's dedup entry lives in the cache.
@@ -59,12 +62,13 @@ func (c *Callback) process(key string, m *Message, start time.Time) (Reply, stri
 
 	// A retry reaching this replica while the first attempt runs waits for
 	// it here, whatever state the shared cache is in.
-	a := &attempt{done: make(chan struct{})}
-	if v, loaded := c.inflight.LoadOrStore(key, a); loaded {
-		c.deps.Metrics.dedupHit()
-		return v.(*attempt).wait(ctx), "dedup"
-	}
 	owner := c.newOwner()
+	a := &attempt{done: make(chan struct{}), keep: c.keepLater(key, owner, m, start)}
+	if v, loaded := c.inflight.LoadOrStore(key, a); loaded {
+		a.keep.cancel()
+		c.deps.Metrics.dedupHit()
+		return v.(*attempt).wait(ctx)
+	}
 	claimed, err := c.deps.Cache.SetNX(ctx, dedupCacheKey(key), dedupPending+owner, c.cfg.DedupLease)
 	if err != nil {
 		// Fail open on the cache, closed on what else we know: the attempt
@@ -74,12 +78,18 @@ func (c *Callback) process(key string, m *Message, start time.Time) (Reply, stri
 		claimed = true
 	}
 	if !claimed {
-		reply, took := c.await(ctx, key, owner)
+		reply, took, running := c.await(ctx, key, owner)
 		if !took {
 			c.deps.Metrics.dedupHit()
+			outcome := "dedup"
+			if running && !a.keep.safe(keepGrace) {
+				// The holder is alive, but the message is not safe to answer.
+				outcome = "held"
+			}
+			a.keep.cancel()
 			a.settle(reply)
 			c.inflight.Delete(key)
-			return reply, "dedup"
+			return reply, outcome
 		}
 		c.log.Warn("dedup lease ran out: taking the message over", describe(m)...)
 	}
@@ -91,7 +101,13 @@ func (c *Callback) process(key string, m *Message, start time.Time) (Reply, stri
 	case <-a.done:
 		return a.result()
 	case <-ctx.Done():
+		kept := a.keep.safe(keepGrace)
 		a.mu.Lock()
+		if !a.finished && !kept {
+			a.mu.Unlock()
+			c.log.Warn("reply deadline passed and the message is not kept: no answer, for WeChat to deliver it again", describe(m)...)
+			return Reply{}, "held"
+		}
 		if !a.finished {
 			a.late = true
 			a.mu.Unlock()
@@ -113,18 +129,22 @@ func (a *attempt) settle(reply Reply) {
 }
 
 // wait returns the attempt's reply once it is done, or "success" (empty)
-// when ctx ends first or the reply went out late by customer service.
-func (a *attempt) wait(ctx context.Context) Reply {
+// when the reply went out late by customer service, or when ctx ends first
+// and the message is kept; otherwise the outcome "held" (no answer).
+func (a *attempt) wait(ctx context.Context) (Reply, string) {
 	select {
 	case <-a.done:
 		if a.late {
-			return Reply{}
+			return Reply{}, "dedup"
 		}
 		// A retry gets what a retry answered from the record would: never
 		// the secret the first answer carried.
-		return Reply{Text: a.reply.stored()}
+		return Reply{Text: a.reply.stored()}, "dedup"
 	case <-ctx.Done():
-		return Reply{}
+		if a.takenOver || a.keep.safe(keepGrace) {
+			return Reply{}, "dedup"
+		}
+		return Reply{}, "held"
 	}
 }
 
@@ -159,6 +179,7 @@ func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 		reply, ok = c.handle(ctx, m)
 	}
 	stopRenewing()
+	a.keep.cancel()
 
 	a.mu.Lock()
 	a.finished, a.reply, a.fromRecord = true, reply, recorded
@@ -179,13 +200,16 @@ func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 		if err := c.deps.Cache.Set(ctx, dedupCacheKey(key), stored, c.cfg.DedupTTL); err != nil {
 			c.log.Error("dedup cache unavailable", slog.Any("error", err))
 		}
+		c.dropInbox(ctx, key)
 	default:
 		c.finish(ctx, key, m, reply, late)
 	}
 	close(a.done)
 	c.inflight.Delete(key)
 
-	if late && !recorded && reply.Text != "" {
+	// A takeover that failed stays in the inbox for the next one: the
+	// user is not told "busy" for every try.
+	if late && !recorded && reply.Text != "" && (ok || !a.takenOver) {
 		c.sendLate(m, reply)
 	}
 }
@@ -200,12 +224,7 @@ func (c *Callback) finish(ctx context.Context, key string, m *Message, reply Rep
 	if err := c.deps.Cache.Set(ctx, dedupCacheKey(key), value, c.cfg.DedupTTL); err != nil {
 		c.log.Error("dedup cache unavailable", slog.Any("error", err))
 	}
-	if c.deps.Record != nil {
-		err := c.deps.Record.RecordProcessed(ctx, store.ProcessedMessage{DedupKey: key, OpenID: m.OpenID, Reply: value, At: c.deps.Now()})
-		if err != nil && store.ErrorCode(err) != store.ECONFLICT {
-			c.log.Error("record processed message", slog.Any("error", err))
-		}
-	}
+	c.recordProcessed(ctx, key, m.OpenID, value)
 }
 
 // renew keeps owner's lease on the message alive until the returned
@@ -289,29 +308,30 @@ func (c *Callback) sendLate(m *Message, reply Reply) {
 // replica, or one that died), until ctx's deadline, by polling the cache.
 // When the entry is gone — the holder's lease ran out, or a finished
 // reply expired — it claims the message for owner and reports took; run
-// then consults the durable record before handling it.
-func (c *Callback) await(ctx context.Context, key, owner string) (reply Reply, took bool) {
+// then consults the durable record before handling it. running reports
+// that ctx ended with the holder still at work.
+func (c *Callback) await(ctx context.Context, key, owner string) (reply Reply, took, running bool) {
 	t := time.NewTicker(pollInterval)
 	defer t.Stop()
 	for {
 		v, ok, err := c.deps.Cache.Get(ctx, dedupCacheKey(key))
 		switch {
 		case err == nil && ok && strings.HasPrefix(v, dedupDone):
-			return Reply{Text: strings.TrimPrefix(v, dedupDone)}, false
+			return Reply{Text: strings.TrimPrefix(v, dedupDone)}, false, false
 		case err == nil && ok && v == dedupLate:
-			return Reply{}, false
+			return Reply{}, false, false
 		case err == nil && !ok:
 			claimed, err := c.deps.Cache.SetNX(ctx, dedupCacheKey(key), dedupPending+owner, c.cfg.DedupLease)
 			if err == nil && claimed {
-				return Reply{}, true
+				return Reply{}, true, false
 			}
 		}
 		select {
 		case <-t.C:
 		case <-ctx.Done():
 			// The holder is alive (its lease is renewed): its reply follows
-			// as a customer-service message.
-			return Reply{}, false
+			// as a customer-service message, once the message is kept.
+			return Reply{}, false, true
 		}
 	}
 }

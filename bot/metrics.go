@@ -15,7 +15,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "envoybot_wechat_requests_total",
-			Help: "WeChat callback requests by outcome (replied, empty, late, or the reason of a rejection).",
+			Help: "WeChat callback requests by outcome (replied, empty, late, held (no answer, for WeChat to retry), dedup, limited, or the reason of a rejection).",
 		}, []string{"outcome"}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "envoybot_wechat_reply_seconds",

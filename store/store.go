@@ -168,8 +168,9 @@ type ProcessedMessage struct {
 
 // MessageLog records processed inbound messages.
 type MessageLog interface {
-	// RecordProcessed stores the message; a second record of the same key
-	// is a no-op that returns ECONFLICT.
+	// RecordProcessed stores the message and drops it from the inbox
+	// (MessageInbox); a second record of the same key is a no-op that
+	// returns ECONFLICT.
 	RecordProcessed(ctx context.Context, m ProcessedMessage) error
 	// FindProcessed returns ENOTFOUND when the key was never recorded.
 	FindProcessed(ctx context.Context, dedupKey string) (*ProcessedMessage, error)
@@ -189,7 +190,8 @@ const (
 type MessageRetention interface {
 	// PruneProcessed clears the replies of messages processed before
 	// repliesBefore, keeping that they were processed, and deletes the
-	// messages processed before factsBefore; it returns how many replies
+	// messages processed before factsBefore, and inbox messages received
+	// before factsBefore (never taken in time); it returns how many replies
 	// were cleared and how many messages deleted.
 	PruneProcessed(ctx context.Context, repliesBefore, factsBefore time.Time) (cleared, deleted int64, err error)
 }
@@ -199,6 +201,7 @@ type Store interface {
 	UserService
 	CommunityService
 	MessageLog
+	MessageInbox
 	MessageRetention
 	CampaignStore
 	OutboxService

@@ -130,7 +130,7 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 			PerMinute: wc.FollowerLimit.PerMinute, Burst: wc.FollowerLimit.Burst,
 			BurstWindow: configs.BurstWindow, Text: handlers.TextTooManyMessages,
 		},
-	}, router, bot.Deps{Cache: cache, Record: st, Sender: a.api, Logger: log, Metrics: bot.NewMetrics(reg), Now: now})
+	}, router, bot.Deps{Cache: cache, Record: st, Inbox: st, Sender: a.api, Logger: log, Metrics: bot.NewMetrics(reg), Now: now})
 
 	mux := http.NewServeMux()
 	mux.Handle("/wechat", a.callback)
@@ -192,12 +192,14 @@ func (a *app) startBackground() error {
 	return nil
 }
 
-// startDispatcher starts draining the outbox until close.
+// startDispatcher starts draining the outbox, and taking over the chat
+// messages other replicas left unfinished in the inbox, until close.
 func (a *app) startDispatcher() {
 	ctx, stop := context.WithCancel(context.Background())
 	a.stopBG = stop
-	a.background.Add(1)
+	a.background.Add(2)
 	go func() { defer a.background.Done(); a.dispatcher.Run(ctx) }()
+	go func() { defer a.background.Done(); a.callback.RunInbox(ctx) }()
 }
 
 // effectiveWeChat is the WeChat configuration with the development

@@ -27,6 +27,7 @@ import (
 //	activities.cancel_reason, teams.name,   the name and mobile replaced by 某某
 //	brands.name, brands.description         (typed by envoys; rarely a person)
 //	lecture_subscriptions                   made inactive
+//	message_inbox                           the user's messages deleted
 //
 //	hours_audit.reason                      the name and mobile replaced by 某某
 //	                                        (the table is otherwise append-only:
@@ -78,6 +79,7 @@ func (db *DB) ForgetUser(ctx context.Context, userID int64, at time.Time) (*stor
 			{`UPDATE outbox SET status = 'undeliverable', last_error = 'anonymised', updated_at = $1
 			WHERE recipient_openid = $2 AND status = 'pending'`, []any{at, u.OpenID}},
 			{`UPDATE outbox SET payload = '{}' WHERE recipient_openid = $1`, []any{u.OpenID}},
+			{`DELETE FROM message_inbox WHERE openid = $1`, []any{u.OpenID}},
 		}
 		for _, s := range steps {
 			if _, err := tx.exec(ctx, s.query, s.args...); err != nil {

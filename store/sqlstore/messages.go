@@ -10,17 +10,35 @@ import (
 	"envoybot/store"
 )
 
-// RecordProcessed stores the message; a second record of the same key
-// changes nothing and returns ECONFLICT.
+// RecordProcessed stores the message and drops it from the inbox, at
+// once; a second record of the same key changes nothing but the inbox and
+// returns ECONFLICT. On PostgreSQL it is one statement (the inbox delete
+// in a WITH clause, which runs whatever the insert does).
 func (db *DB) RecordProcessed(ctx context.Context, m store.ProcessedMessage) error {
 	if strings.TrimSpace(m.DedupKey) == "" || m.At.IsZero() {
 		return db.wrapError("record processed", store.Errorf(store.EINVALID, "processed message needs a dedup key and a time"))
 	}
-	err := db.writer().mustAffect(ctx, `
+	const insert = `
 		INSERT INTO processed_messages (dedup_key, openid, reply, processed_at)
 		VALUES ($1, $2, $3, $4)
-		ON CONFLICT (dedup_key) DO NOTHING`,
-		m.DedupKey, m.OpenID, m.Reply, m.At)
+		ON CONFLICT (dedup_key) DO NOTHING`
+	var err error
+	if db.d.pg {
+		err = db.writer().mustAffect(ctx, `WITH kept AS (DELETE FROM message_inbox WHERE dedup_key = $1)`+insert,
+			m.DedupKey, m.OpenID, m.Reply, m.At)
+	} else {
+		var added bool
+		err = db.inTx(ctx, func(tx conn) error {
+			if _, err := tx.exec(ctx, `DELETE FROM message_inbox WHERE dedup_key = $1`, m.DedupKey); err != nil {
+				return err
+			}
+			added, err = inserted(tx.exec(ctx, insert, m.DedupKey, m.OpenID, m.Reply, m.At))
+			return err
+		})
+		if err == nil && !added {
+			err = sql.ErrNoRows
+		}
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		err = store.Errorf(store.ECONFLICT, "message %q already processed", m.DedupKey)
 	}
@@ -53,6 +71,9 @@ func (db *DB) PruneProcessed(ctx context.Context, repliesBefore, factsBefore tim
 			return err
 		}
 		if deleted, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM message_inbox WHERE received_at < $1`, factsBefore); err != nil {
 			return err
 		}
 		res, err = tx.exec(ctx, `UPDATE processed_messages SET reply = '' WHERE processed_at < $1 AND reply <> ''`, repliesBefore)
