@@ -167,6 +167,7 @@ func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 	defer c.wg.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.HandlerTimeout)
 	defer cancel()
+	ctx = WithMessageKey(ctx, key)
 	stopRenewing := c.renew(key, owner)
 
 	// A fresh claim may follow a restart, a lost cache, an expired entry or

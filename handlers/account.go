@@ -14,7 +14,8 @@ import (
 // (the next wait-listed seated and told), then name, mobile and position
 // are removed for good with every copy the database keeps, any envoy or
 // admin role is dropped and no more notices are sent; the cached copies
-// (drafts, pages for 更多, follow-ups, stored replies) are deleted.
+// (drafts, pages for 更多, follow-ups, stored replies) and the dashboard
+// login links not used yet are deleted.
 // Service records stay under an anonymous id. A user with nothing left to
 // delete is told so.
 func (h *Handlers) DeleteAccount(ctx context.Context, req *Request) (bot.Reply, error) {
@@ -69,16 +70,18 @@ func (h *Handlers) cancelFutureSignups(ctx context.Context, userID int64, now ti
 }
 
 // forgetCached deletes what the cache may still hold of the user: the
-// draft, the rest of a long list, follow-ups, the dedup copies of the
-// replies ForgetUser blanked, and the pages kept for senders whose replies
-// named the user. A cache failure is logged: every one of these expires
-// on its own within minutes.
+// draft, the rest of a long list, follow-ups, the dashboard login links
+// sent in chat and not used yet, the dedup copies of the replies
+// ForgetUser blanked, and the pages kept for senders whose replies named
+// the user. A cache failure is logged: every one of these expires on its
+// own within minutes.
 func (h *Handlers) forgetCached(ctx context.Context, u *store.User, f *store.Forgotten) {
 	if h.cache == nil {
 		return
 	}
 	keys := []string{draftKey(u.ID), "more:" + u.OpenID,
 		followUpKey("venue", u.OpenID), followUpKey("photo", u.OpenID)}
+	keys = append(keys, h.adminLinkKeys(ctx, u.OpenID)...)
 	for _, k := range f.DedupKeys {
 		keys = append(keys, bot.DedupCacheKey(k))
 	}

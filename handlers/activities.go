@@ -98,11 +98,8 @@ func (h *Handlers) lineNames() string {
 // kept (drafts.go); once published, every field is echoed so that a
 // misreading shows at once.
 func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply, error) {
-	if reply, capped, err := h.publishCapReached(ctx, req); capped || err != nil {
+	if reply, asked, err := h.unfinished(ctx, req); asked || err != nil {
 		return reply, err
-	}
-	if reply, asked := h.unfinished(ctx, req); asked {
-		return reply, nil
 	}
 	p := req.Parse
 	if reply, over := tooLong(store.FieldValue{Field: store.FieldTitle, Value: strings.TrimSpace(p.Title)},
@@ -135,8 +132,12 @@ func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply
 	a, err := h.activities.CreateActivity(ctx, store.NewActivity{
 		EnvoyID: req.User.ID, Title: p.Title, Category: category, ServiceType: serviceType,
 		StartsAt: start, EndsAt: end, Place: p.Place, Community: community, Quota: p.Quota,
+		Publish: h.publication(ctx, req),
 	}, req.Now)
 	if err != nil {
+		if reply, capped := h.publishCapRefused(ctx, req, err); capped {
+			return reply, nil
+		}
 		if reply, over := tooLongError(err); over {
 			return reply, nil
 		}
@@ -145,7 +146,7 @@ func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply
 		}
 		return bot.Reply{}, fmt.Errorf("create activity: %w", err)
 	}
-	h.dropDraft(ctx, req)
+	h.draftPublished(ctx, req)
 	h.log.Info("activity published", slog.String("activity", a.Code), slog.String("envoy", req.Msg.OpenID))
 	h.expectFollowUp(ctx, "venue", req.Msg.OpenID, a.Code)
 	text := h.activityEcho(a, p.Description, note, req.Now)

@@ -38,6 +38,10 @@ type draft struct {
 	Text    string    `json:"text"`              // everything typed so far, the command word first
 	Missing []string  `json:"missing,omitempty"` // what the last question asked for
 	Until   time.Time `json:"until"`             // the clock the handlers run on may not be the cache's
+	// PublishedBy is the dedup key of the message that completed and
+	// published the draft (draftPublished); such a draft is open to a
+	// retry of that message only.
+	PublishedBy string `json:"published_by,omitempty"`
 }
 
 func draftKey(userID int64) string { return "draft:" + strconv.FormatInt(userID, 10) }
@@ -71,6 +75,16 @@ func (h *Handlers) resumeDraft(ctx context.Context, req *Request) string {
 	d := h.loadDraft(ctx, req.User.ID, req.Now)
 	if d == nil {
 		return ""
+	}
+	if d.PublishedBy != "" {
+		if d.PublishedBy != bot.MessageKey(ctx) {
+			return "" // published: no draft is open
+		}
+		// A retry of the message that published the draft is that publish
+		// again, read as it was; the store returns what it made.
+		req.Parse = intent.Parse(d.Text, req.Now.In(h.loc))
+		req.draft = d
+		return d.Intent
 	}
 	if isDraftCancel(req.Msg.Text) {
 		req.draft = d
@@ -179,6 +193,34 @@ func (h *Handlers) dropDraft(ctx context.Context, req *Request) {
 	}
 }
 
+// publishedDraftTTL is how long a published draft answers a retry of the
+// message that published it: as long as WeChat retries a message, with
+// minutes to spare.
+const publishedDraftTTL = store.ProcessedReplyRetention
+
+// draftPublished ends the draft once its publish is made. A draft that
+// the message completed stays, marked with the message's dedup key, for
+// publishedDraftTTL: should the replica die before the message is
+// recorded, WeChat's retry of the bare answer ("12月6日 14:00-16:00") is
+// read as the same publish and gets the same reply, while any other
+// message finds no draft.
+func (h *Handlers) draftPublished(ctx context.Context, req *Request) {
+	key := bot.MessageKey(ctx)
+	if h.cache == nil || req.draft == nil || key == "" || len(req.draft.Text) > maxDraftBytes {
+		h.dropDraft(ctx, req)
+		return
+	}
+	d := draft{Intent: req.draft.Intent, Text: req.draft.Text, Until: req.Now.Add(publishedDraftTTL), PublishedBy: key}
+	raw, err := json.Marshal(d)
+	if err == nil {
+		err = h.cache.Set(ctx, draftKey(req.User.ID), string(raw), publishedDraftTTL)
+	}
+	if err != nil {
+		h.log.Warn("published draft not marked", slog.Int64("user", req.User.ID), slog.Any("error", err))
+		h.dropDraft(ctx, req)
+	}
+}
+
 // CancelDraft answers 取消/算了/不发了 while a draft is open.
 func (h *Handlers) CancelDraft(ctx context.Context, req *Request) (bot.Reply, error) {
 	h.dropDraft(ctx, req)
@@ -211,9 +253,11 @@ func (k publishKind) exampleWhen(now time.Time, loc *time.Location) string {
 }
 
 // unfinished checks a publish parse. When something is missing or its time
-// cannot be, it keeps the draft and returns the question to ask (true);
-// otherwise the publish can go ahead (false).
-func (h *Handlers) unfinished(ctx context.Context, req *Request) (bot.Reply, bool) {
+// cannot be, it keeps the draft and returns the question to ask (true),
+// or, when the envoy reached the day's publishing cap, the refusal
+// instead; otherwise the publish can go ahead (false) and the store
+// decides on the cap.
+func (h *Handlers) unfinished(ctx context.Context, req *Request) (bot.Reply, bool, error) {
 	p := req.Parse
 	k := kindOf(p.Intent)
 	typed := strings.TrimSpace(req.Msg.Text)
@@ -252,7 +296,10 @@ func (h *Handlers) unfinished(ctx context.Context, req *Request) (bot.Reply, boo
 		lines = append(lines, h.question(missing, k, req.Now))
 	}
 	if len(lines) == 0 {
-		return bot.Reply{}, false
+		return bot.Reply{}, false, nil
+	}
+	if reply, capped, err := h.publishCapReached(ctx, req); capped || err != nil {
+		return reply, true, err
 	}
 	if h.keepDraft(ctx, req, draft{Intent: p.Intent, Text: keep, Missing: missing}) {
 		lines = append(lines, Text.DraftKept)
@@ -260,7 +307,7 @@ func (h *Handlers) unfinished(ctx context.Context, req *Request) (bot.Reply, boo
 		h.dropDraft(ctx, req)
 		lines = append(lines, fmt.Sprintf(Text.DraftNotKept, k.form))
 	}
-	return bot.Reply{Text: strings.Join(lines, "\n")}, true
+	return bot.Reply{Text: strings.Join(lines, "\n")}, true, nil
 }
 
 // question asks for the missing fields in one sentence with an example.

@@ -103,11 +103,8 @@ func (h *Handlers) Unsubscribe(ctx context.Context, req *Request) (bot.Reply, er
 // PublishLecture answers `发布讲座 …`, one-off or recurring. What is
 // missing or cannot be is asked for and the draft kept (drafts.go).
 func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply, error) {
-	if reply, capped, err := h.publishCapReached(ctx, req); capped || err != nil {
+	if reply, asked, err := h.unfinished(ctx, req); asked || err != nil {
 		return reply, err
-	}
-	if reply, asked := h.unfinished(ctx, req); asked {
-		return reply, nil
 	}
 	p := req.Parse
 	if reply, over := tooLong(store.FieldValue{Field: store.FieldTitle, Value: strings.TrimSpace(p.Title)},
@@ -134,13 +131,16 @@ func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply,
 	l, err := h.lectures.CreateLecture(ctx, store.NewLecture{
 		EnvoyID: req.User.ID, Title: p.Title, Community: community, Place: p.Place,
 		Recurrence: recurrence(p.Recurrence), Occurrences: occurrences,
+		Publish: h.publication(ctx, req),
 	}, req.Now)
-	if reply, over := tooLongError(err); over {
+	if reply, capped := h.publishCapRefused(ctx, req, err); capped {
+		return reply, nil
+	} else if reply, over := tooLongError(err); over {
 		return reply, nil
 	} else if err != nil {
 		return bot.Reply{}, fmt.Errorf("create lecture: %w", err)
 	}
-	h.dropDraft(ctx, req)
+	h.draftPublished(ctx, req)
 	h.log.Info("lecture published", slog.String("lecture", l.Code), slog.String("envoy", req.Msg.OpenID))
 	rule := "单次讲座"
 	if !l.Recurrence.IsZero() {

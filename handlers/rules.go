@@ -52,9 +52,24 @@ func tooLongError(err error) (bot.Reply, bool) {
 	return bot.Reply{}, false
 }
 
+// publication is what a publish by req's sender carries to the store: the
+// message it comes from, so that a retry of the message returns what the
+// first attempt made, and the day's cap (in the campaign's time zone),
+// which the store counts in the creating transaction.
+func (h *Handlers) publication(ctx context.Context, req *Request) store.Publish {
+	return store.Publish{
+		OriginKey: bot.MessageKey(ctx),
+		CapPerDay: max(h.rules.PublishPerDay, 0),
+		DayStart:  startOfDay(req.Now, h.loc),
+	}
+}
+
 // publishCapReached tells whether the envoy already published the day's
 // cap of activities and lectures (in the campaign's time zone); when so
-// the reply names the cap and the open draft is dropped.
+// the reply names the cap and the open draft is dropped. It is asked
+// before questions about an unfinished publish, so that nobody is asked
+// for what cannot be published today; the store's create is what enforces
+// the cap (publishCapRefused).
 func (h *Handlers) publishCapReached(ctx context.Context, req *Request) (bot.Reply, bool, error) {
 	limit := h.rules.PublishPerDay
 	if limit <= 0 || h.published == nil {
@@ -67,8 +82,30 @@ func (h *Handlers) publishCapReached(ctx context.Context, req *Request) (bot.Rep
 	if n < limit {
 		return bot.Reply{}, false, nil
 	}
+	return h.publishCapReply(ctx, req, n), true, nil
+}
+
+// publishCapRefused is the reply to a create the store refused because
+// the envoy reached the day's cap (also when a publish racing this one
+// took the last place), and false for any other error.
+func (h *Handlers) publishCapRefused(ctx context.Context, req *Request, err error) (bot.Reply, bool) {
+	if store.ErrorCode(err) != store.EFORBIDDEN || store.ErrorMessage(err) != store.MsgPublishCap {
+		return bot.Reply{}, false
+	}
+	n := h.rules.PublishPerDay
+	if h.published != nil {
+		if counted, err := h.published.CountPublishedSince(ctx, req.User.ID, startOfDay(req.Now, h.loc)); err == nil {
+			n = counted
+		}
+	}
+	return h.publishCapReply(ctx, req, n), true
+}
+
+// publishCapReply names the cap after n publishes today and drops the
+// open draft.
+func (h *Handlers) publishCapReply(ctx context.Context, req *Request, n int) bot.Reply {
 	h.dropDraft(ctx, req)
-	return bot.Reply{Text: fmt.Sprintf(RulesText.PublishCap, n, limit)}, true, nil
+	return bot.Reply{Text: fmt.Sprintf(RulesText.PublishCap, n, h.rules.PublishPerDay)}
 }
 
 // startOfDay is midnight of t's day in loc.

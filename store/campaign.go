@@ -176,12 +176,32 @@ type NewActivity struct {
 	Place       string
 	Community   string
 	Quota       int
+	Publish
+}
+
+// Publish is what a publish (发布活动, 发布讲座) carries beside its
+// fields: where it came from and the daily cap it is made under.
+type Publish struct {
+	// OriginKey is the dedup key of the chat message that publishes
+	// (bot.MessageKey); empty when none. A second create with the same key
+	// returns the row the first made.
+	OriginKey string
+	// CapPerDay, when positive, is how many activities and lectures
+	// together the envoy may create from DayStart on (rules.publish_per_day
+	// from midnight in the campaign's time zone); counted in the creating
+	// transaction.
+	CapPerDay int
+	DayStart  time.Time
 }
 
 // ActivityService keeps activities.
 type ActivityService interface {
 	// CreateActivity stores the activity with the next short code (A1, ...)
-	// and creates its community when new.
+	// and creates its community when new. When an activity of the envoy
+	// has the OriginKey, it is returned and nothing is created (whatever
+	// the cap); otherwise, when the envoy already created CapPerDay
+	// activities and lectures since DayStart, it is EFORBIDDEN
+	// MsgPublishCap.
 	CreateActivity(ctx context.Context, a NewActivity, at time.Time) (*Activity, error)
 	// FindActivityByCode returns ENOTFOUND for an unknown code
 	// (case-insensitive), with sign-up counts filled in.
@@ -353,12 +373,13 @@ type NewLecture struct {
 	Place       string
 	Recurrence  Recurrence
 	Occurrences []time.Time
+	Publish
 }
 
 // LectureService keeps lectures and who wants their notices.
 type LectureService interface {
 	// CreateLecture stores the lecture and its occurrences with the next
-	// short code (L1, ...).
+	// short code (L1, ...); OriginKey and the cap as in CreateActivity.
 	CreateLecture(ctx context.Context, l NewLecture, at time.Time) (*Lecture, error)
 	// FindLectureByCode returns ENOTFOUND for an unknown code.
 	FindLectureByCode(ctx context.Context, code string) (*Lecture, error)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -86,6 +87,28 @@ const (
 func CheckHoursConfirmable(endsAt, now time.Time) error {
 	if now.Before(endsAt) {
 		return Errorf(EINVALID, MsgNotEnded)
+	}
+	return nil
+}
+
+// MsgPublishCap is the message of the EFORBIDDEN a create gets when the
+// envoy already published the day's cap (Publish.CapPerDay).
+const MsgPublishCap = "daily publishing cap reached"
+
+// maxOriginKey bounds a publish's origin key (a dedup key: tens of
+// characters).
+const maxOriginKey = 200
+
+// Validate trims the origin key and checks the cap.
+func (p *Publish) Validate() error {
+	p.OriginKey = strings.TrimSpace(p.OriginKey)
+	switch {
+	case len(p.OriginKey) > maxOriginKey:
+		return Errorf(EINVALID, "origin key longer than %d bytes", maxOriginKey)
+	case p.CapPerDay < 0:
+		return Errorf(EINVALID, "publishing cap must not be negative")
+	case p.CapPerDay > 0 && p.DayStart.IsZero():
+		return Errorf(EINVALID, "a publishing cap needs the start of its day")
 	}
 	return nil
 }

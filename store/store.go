@@ -253,6 +253,12 @@ func AdminLinkKey(token string) string {
 	return "admin:link:" + hex.EncodeToString(sum[:])
 }
 
+// AdminLinksKey is the cache key under which the chat keeps the
+// AdminLinkKey of each login link it sent the admin with openID in the
+// last minutes, as long as the newest link lives, so that 注销 deletes
+// the links not used yet.
+func AdminLinksKey(openID string) string { return "admin:links:" + openID }
+
 // AdminLinkPath is the dashboard path a chat login link opens (?t=TOKEN).
 const AdminLinkPath = "/admin/login/link"
 

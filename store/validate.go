@@ -65,6 +65,9 @@ func (a *NewActivity) Validate() error {
 	case a.Quota < 0:
 		return Errorf(EINVALID, "quota must not be negative")
 	}
+	if err := a.Publish.Validate(); err != nil {
+		return err
+	}
 	return checkFields(FieldValue{FieldTitle, a.Title}, FieldValue{FieldPlace, a.Place})
 }
 
@@ -83,6 +86,9 @@ func (l *NewLecture) Validate() error {
 		return err
 	}
 	if err := l.Recurrence.Validate(); err != nil {
+		return err
+	}
+	if err := l.Publish.Validate(); err != nil {
 		return err
 	}
 	occurrences, err := NormaliseOccurrences(l.Occurrences)

@@ -24,22 +24,30 @@ const activityFrom = ` FROM activities a
 	JOIN communities c ON c.id = a.community_id
 	JOIN users e ON e.id = a.envoy_id`
 
-// CreateActivity stores the activity with the next short code.
+// CreateActivity stores the activity with the next short code, or
+// returns the one its origin key already made (publishGuard).
 func (db *DB) CreateActivity(ctx context.Context, na store.NewActivity, at time.Time) (*store.Activity, error) {
 	if err := na.Validate(); err != nil {
 		return nil, db.wrapError("create activity", err)
 	}
 	return write(ctx, db, "create activity", func(tx conn) (*store.Activity, error) {
+		existing, err := publishGuard(ctx, tx, "activities", na.EnvoyID, na.Publish)
+		if err != nil {
+			return nil, err
+		}
+		if existing != "" {
+			return findActivity(ctx, tx, existing)
+		}
 		envoyID, communityID, code, err := envoyRecord(ctx, tx, na.EnvoyID, na.Community, prefixActivity, at)
 		if err != nil {
 			return nil, err
 		}
 		if _, err := tx.exec(ctx, `
 			INSERT INTO activities (code, title, category, service_type, starts_at, ends_at, place,
-				community_id, envoy_id, quota, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+				community_id, envoy_id, quota, origin_key, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
 			code, na.Title, na.Category, na.ServiceType, na.StartsAt, na.EndsAt,
-			na.Place, communityID, envoyID, na.Quota, at); err != nil {
+			na.Place, communityID, envoyID, na.Quota, originKey(na.Publish), at); err != nil {
 			return nil, err
 		}
 		return findActivity(ctx, tx, code)

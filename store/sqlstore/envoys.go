@@ -240,11 +240,7 @@ func findBrand(ctx context.Context, q conn, community string) (*store.Brand, err
 // CountPublishedSince counts the envoy's activities and lectures created
 // at or after since, cancelled ones too.
 func (db *DB) CountPublishedSince(ctx context.Context, envoyID int64, since time.Time) (int, error) {
-	var n int
-	err := db.reader().row(ctx, `
-		SELECT (SELECT COUNT(*) FROM activities WHERE envoy_id = $1 AND created_at >= $2)
-			+ (SELECT COUNT(*) FROM lectures WHERE envoy_id = $1 AND created_at >= $2)`,
-		envoyID, since).Scan(&n)
+	n, err := countPublished(ctx, db.reader(), envoyID, since)
 	if err != nil {
 		return 0, db.wrapError("count published", err)
 	}

@@ -27,12 +27,20 @@ const lectureOccurrenceFrom = lectureFrom + `
 	JOIN lecture_occurrences o ON o.lecture_id = l.id`
 
 // CreateLecture stores the lecture and its distinct occurrences with the
-// next short code; FirstStartsAt is the earliest occurrence.
+// next short code; FirstStartsAt is the earliest occurrence. The lecture
+// its origin key already made is returned as it is (publishGuard).
 func (db *DB) CreateLecture(ctx context.Context, nl store.NewLecture, at time.Time) (*store.Lecture, error) {
 	if err := nl.Validate(); err != nil {
 		return nil, db.wrapError("create lecture", err)
 	}
 	return write(ctx, db, "create lecture", func(tx conn) (*store.Lecture, error) {
+		existing, err := publishGuard(ctx, tx, "lectures", nl.EnvoyID, nl.Publish)
+		if err != nil {
+			return nil, err
+		}
+		if existing != "" {
+			return findLecture(ctx, tx, existing)
+		}
 		envoyID, communityID, code, err := envoyRecord(ctx, tx, nl.EnvoyID, nl.Community, prefixLecture, at)
 		if err != nil {
 			return nil, err
@@ -40,11 +48,11 @@ func (db *DB) CreateLecture(ctx context.Context, nl store.NewLecture, at time.Ti
 		var id int64
 		if err := tx.row(ctx, `
 			INSERT INTO lectures (code, title, community_id, envoy_id, place, recurrence, recurrence_rule,
-				first_starts_at, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+				first_starts_at, origin_key, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
 			RETURNING id`,
 			code, nl.Title, communityID, envoyID, nl.Place, nl.Recurrence.String(), store.MarshalRecurrence(nl.Recurrence),
-			nl.Occurrences[0], at).Scan(&id); err != nil {
+			nl.Occurrences[0], originKey(nl.Publish), at).Scan(&id); err != nil {
 			return nil, err
 		}
 		if _, err := insertOccurrences(ctx, tx, id, nl.Occurrences); err != nil {
