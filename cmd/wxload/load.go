@@ -38,6 +38,7 @@ type options struct {
 	Duration    time.Duration
 	Timeout     time.Duration
 	Echo        bool
+	NoSetup     bool // envoybot already set up (users registered, Activity published)
 }
 
 // busyText is the start of envoybot's reply when a handler failed.
@@ -243,7 +244,7 @@ func Run(ctx context.Context, o options, log *slog.Logger) (*Summary, error) {
 		if l.o.Activity == "" {
 			l.o.Activity = "A1"
 		}
-	} else {
+	} else if !o.NoSetup {
 		setup, err := l.setUp(ctx, log)
 		sum.Setup = setup
 		if err != nil {

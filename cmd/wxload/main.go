@@ -17,6 +17,16 @@
 //
 //	wxload -serve-echo :9090 &
 //	wxload -echo -url http://127.0.0.1:9090/wechat -c 32 -d 20s
+//
+// wxload compare runs both side by side: the echo and envoybot (built from
+// the repository, or -envoybot BINARY; on the embedded store and/or on
+// PostgreSQL + Redis) as child processes pinned to their own CPU with
+// taskset when it exists, the same load against each, rounds alternated,
+// and reports medians, the ratio envoybot/echo and, per message, the
+// server's CPU time, Redis commands and PostgreSQL commits:
+//
+//	wxload compare -d 10s
+//	wxload compare -stores embedded,postgres -database-url postgres://…/wxload_bench -redis-url redis://127.0.0.1:6379/0
 package main
 
 import (
@@ -40,6 +50,11 @@ import (
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "compare" {
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
+		return runCompare(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("wxload", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
@@ -63,7 +78,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.Echo, "echo", false, "the target is the bare echo (-serve-echo): no set-up, and a reply must repeat the message")
 	serveEcho := fs.String("serve-echo", "", "serve the bare silenceper/wechat echo fixture on this address instead (e.g. :9090)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wxload [flags]\n       wxload -serve-echo ADDR")
+		fmt.Fprintln(stderr, "usage: wxload [flags]\n       wxload -serve-echo ADDR\n       wxload compare [flags]   (the echo and envoybot side by side; wxload compare -h)")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

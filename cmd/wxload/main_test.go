@@ -3,8 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"maps"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,6 +205,289 @@ func TestVolunteerNamesAreChineseNames(t *testing.T) {
 	for _, i := range []int{0, 19, 20, 399, 12345} {
 		if n := []rune(volunteerName(i)); len(n) != 3 || strings.ContainsAny(string(n), "0123456789") {
 			t.Errorf("volunteerName(%d) = %q", i, string(n))
+		}
+	}
+}
+
+// TestMain lets the compare run this test binary as its bare echo child
+// (wxload -serve-echo …): with echoTestEnv set, the binary is wxload.
+func TestMain(m *testing.M) {
+	if os.Getenv(echoTestEnv) == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	echoEnv = []string{echoTestEnv + "=1"}
+	os.Exit(m.Run())
+}
+
+const echoTestEnv = "WXLOAD_TEST_RUN_AS_WXLOAD"
+
+func TestParseProcStat(t *testing.T) {
+	// pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime …
+	line := "4242 (envoy bot) (x)) S 1 4242 4242 0 -1 4194304 124 0 0 0 150 57 3 4 20 0 9 0 1234 0 0\n"
+	got, err := parseProcStat(line)
+	if err != nil || got != 2070*time.Millisecond {
+		t.Fatalf("parseProcStat = %v, %v; want 2.07s (150 + 57 ticks; children's 3 + 4 not counted)", got, err)
+	}
+	for _, bad := range []string{"", "4242 envoybot S 1", "4242 (envoybot) S 1 2 3", "4242 (e) S 1 1 1 0 -1 0 0 0 0 0 x 5"} {
+		if _, err := parseProcStat(bad); err == nil {
+			t.Errorf("parseProcStat(%q) took it", bad)
+		}
+	}
+	// This process's own line parses and grows as it works.
+	before, err := procCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for start := time.Now(); time.Since(start) < 50*time.Millisecond; {
+	}
+	if after, err := procCPU(os.Getpid()); err != nil || after <= before {
+		t.Errorf("own CPU %v then %v (%v)", before, after, err)
+	}
+}
+
+func TestParseCommandStats(t *testing.T) {
+	info := "# Commandstats\r\n" +
+		"cmdstat_set:calls=18235,usec=196171,usec_per_call=10.76,rejected_calls=0,failed_calls=0\r\n" +
+		"cmdstat_evalsha:calls=20926,usec=804875,usec_per_call=38.46,rejected_calls=0,failed_calls=3\r\n" +
+		"cmdstat_client|setname:calls=7,usec=9,usec_per_call=1.29,rejected_calls=0,failed_calls=0\r\n" +
+		"\r\n"
+	got, err := parseCommandStats(info)
+	want := map[string]int64{"set": 18235, "evalsha": 20926, "client|setname": 7}
+	if err != nil || !maps.Equal(got, want) {
+		t.Fatalf("parseCommandStats = %v, %v; want %v", got, err, want)
+	}
+	for _, bad := range []string{"cmdstat_set:calls=x,usec=1", "cmdstat_set:usec=1"} {
+		if _, err := parseCommandStats(bad); err == nil {
+			t.Errorf("parseCommandStats(%q) took it", bad)
+		}
+	}
+}
+
+func TestRedisDeltaLeavesOutItsOwnInfo(t *testing.T) {
+	before := map[string]int64{"set": 10, "get": 5, "info": 3}
+	after := map[string]int64{"set": 30, "get": 5, "info": 4, "evalsha": 7}
+	// The before snapshot's INFO is counted in after: it is the monitor's.
+	got := (&redisMonitor{}).delta(before, after)
+	if want := map[string]int64{"set": 20, "evalsha": 7}; !maps.Equal(got, want) {
+		t.Fatalf("delta = %v, want %v", got, want)
+	}
+	if total(got) != 27 {
+		t.Errorf("total = %d", total(got))
+	}
+	after["info"] = 6 // somebody else ran two
+	if got := (&redisMonitor{}).delta(before, after); got["info"] != 2 {
+		t.Errorf("others' INFO: delta = %v, want info 2", got)
+	}
+}
+
+func TestDiffPG(t *testing.T) {
+	before := pgCounters{Commits: 100, Rollbacks: 1, RowsWritten: 50,
+		BackendCPU: map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: time.Second}}
+	after := pgCounters{Commits: 130, Rollbacks: 1, RowsWritten: 80,
+		BackendCPU: map[int]time.Duration{1: 1500 * time.Millisecond, 2: 2 * time.Second, 4: 300 * time.Millisecond}}
+	d := diffPG(before, after)
+	// Backend 3 went away (its time is lost), 4 started during the run (all of it counts).
+	if d.Commits != 30 || d.Rollbacks != 0 || d.RowsWritten != 30 || d.BackendCPU != 800*time.Millisecond || d.Statements != -1 {
+		t.Fatalf("diffPG = %+v", d)
+	}
+	before.Statements = map[string]int64{"SELECT 1": 4}
+	after.Statements = map[string]int64{"SELECT 1": 10, "INSERT x": 3}
+	if d := diffPG(before, after); d.Statements != 9 || d.ByStatement["SELECT 1"] != 6 {
+		t.Fatalf("statements: %+v", d)
+	}
+}
+
+func TestMedianAndRatio(t *testing.T) {
+	xs := []float64{3, 1, 2}
+	if m := median(xs); m != 2 || xs[0] != 3 {
+		t.Errorf("median(3,1,2) = %v, input now %v", m, xs)
+	}
+	if m := median([]float64{4, 1, 3, 2}); m != 2.5 {
+		t.Errorf("median of four = %v, want 2.5", m)
+	}
+	if m := median(nil); !math.IsNaN(m) {
+		t.Errorf("median of none = %v", m)
+	}
+	if r := ratio(1100, 10000); r != 0.11 {
+		t.Errorf("ratio = %v", r)
+	}
+	if r := ratio(1, 0); !math.IsNaN(r) {
+		t.Errorf("ratio to 0 = %v", r)
+	}
+	for x, want := range map[float64]string{0: "0", 999.4: "999", 13570: "13,570", 1202484: "1,202,484", -1500: "-1,500"} {
+		if got := thousands(x); got != want {
+			t.Errorf("thousands(%v) = %q, want %q", x, got, want)
+		}
+	}
+}
+
+// fakeReport is a compare of three rounds of one mix: the echo, envoybot
+// embedded and envoybot on PostgreSQL + Redis.
+func fakeReport() *compareReport {
+	rep := &compareReport{
+		Started: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), Machine: "2 CPUs", LoadBefore: "2.00 2.00 2.00", LoadAfter: "3.00 2.00 2.00",
+		Pinning: "pinned with taskset: servers on CPU 1, load (wxload) on CPU 0", Load: "safe mode", Envoybot: "/tmp/envoybot",
+		Mixes:   []namedMix{{"realistic", []weight{{"help", 1}, {"signup", 1}}}},
+		Targets: []string{echoName, "envoybot embedded", "envoybot postgres"},
+	}
+	sum := func(tput float64, sent int64, p50, p99, cpu float64) *Summary {
+		return &Summary{Sent: sent, OK: sent, Seconds: 10, Throughput: tput, Latency: LatencyMS{P50: p50, P99: p99}, ClientCPUSeconds: cpu}
+	}
+	for i, tput := range []float64{10000, 9000, 11000} {
+		round := i + 1
+		rep.Results = append(rep.Results,
+			roundResult{Mix: "realistic", Target: echoName, Round: round, Summary: sum(tput, int64(tput*10), 2, 10, 8),
+				ServerCPU: time.Duration(tput*10) * 100 * time.Microsecond, Redis: map[string]int64{"get": 50 * int64(round)},
+				PG: &pgDelta{Commits: 20, Statements: -1}, WatchSeconds: 10},
+			roundResult{Mix: "realistic", Target: "envoybot embedded", Round: round, Summary: sum(tput/10, int64(tput), 20, 80, 1),
+				ServerCPU: time.Duration(tput) * time.Millisecond},
+			roundResult{Mix: "realistic", Target: "envoybot postgres", Round: round, Summary: sum(float64(1000+100*round), 1000, 30, 90+float64(round), 1),
+				ServerCPU:    time.Duration(round) * 500 * time.Millisecond,
+				Redis:        map[string]int64{"set": 2000, "evalsha": 1000 * int64(round), "get": 10},
+				PG:           &pgDelta{Commits: 1500 + 500*int64(round), Rollbacks: 0, RowsWritten: 1000, Statements: -1, BackendCPU: 700 * time.Millisecond},
+				WatchSeconds: 21},
+		)
+	}
+	return rep
+}
+
+func TestFiguresAreMediansPerMessage(t *testing.T) {
+	fs := mixFigures(fakeReport(), "realistic")
+	if len(fs) != 3 || fs[0].Target != echoName || fs[2].Target != "envoybot postgres" {
+		t.Fatalf("figures for %d targets: %+v", len(fs), fs)
+	}
+	echo, emb, pg := fs[0], fs[1], fs[2]
+	if echo.MsgPerS != 10000 || echo.Ratio != 1 || echo.ServerCPU != 100 || echo.LoadCPU != 80 {
+		t.Errorf("echo: %+v", echo)
+	}
+	// Background while envoybot idles: 50·round Redis calls in 10 s, 20 commits in 10 s.
+	if echo.RedisPerS != 10 || echo.CommitsPerS != 2 {
+		t.Errorf("echo background: Redis %v/s, %v commits/s", echo.RedisPerS, echo.CommitsPerS)
+	}
+	if emb.MsgPerS != 1000 || emb.Ratio != 0.1 || emb.ServerCPU != 1000 || !math.IsNaN(emb.Redis) || !math.IsNaN(emb.Commits) {
+		t.Errorf("embedded: %+v", emb)
+	}
+	if pg.MsgPerS != 1200 || pg.Ratio != 0.12 || pg.P99 != 92 || pg.Sent != 3000 || pg.Errors != 0 {
+		t.Errorf("postgres throughput: %+v", pg)
+	}
+	// Per message, medians over rounds 1–3: CPU 500/1000/1500 µs, Redis 3.01/4.01/5.01, commits 2/2.5/3.
+	if pg.ServerCPU != 1000 || math.Abs(pg.Redis-4.01) > 1e-9 || pg.Commits != 2.5 || pg.RowsWrite != 1 || pg.BackendCPU != 700 {
+		t.Errorf("postgres per message: %+v", pg)
+	}
+	if pg.RedisByCmd["set"] != 2 || pg.RedisByCmd["evalsha"] != 2 || pg.RedisByCmd["get"] != 0.01 {
+		t.Errorf("postgres Redis by command: %v", pg.RedisByCmd)
+	}
+	if !math.IsNaN(pg.Statements) {
+		t.Errorf("statements %v, want NaN (not available)", pg.Statements)
+	}
+}
+
+func TestWriteReport(t *testing.T) {
+	var b bytes.Buffer
+	writeReport(&b, fakeReport())
+	out := b.String()
+	for _, want := range []string{
+		"load average 2.00 2.00 2.00 before, 3.00 2.00 2.00 after",
+		"pinned with taskset: servers on CPU 1, load (wxload) on CPU 0",
+		"## Mix realistic (help=1,signup=1)",
+		"| bare echo | 10,000 · 9,000 · 11,000 | 10,000 | 1.000 | 2.0 | 10.0 | 300,000 | 0 |",
+		"| envoybot postgres | 1,100 · 1,200 · 1,300 | 1,200 | 0.120 | 30.0 | 92.0 | 3,000 | 0 |",
+		"| envoybot embedded | 1000 | 100 | — | — | — | — | — | — |",
+		"| envoybot postgres | 1000 | 1000 | 4.01 | 2.50 | 0.00 | n/a | 1.00 | 700 |",
+		"Redis commands per message, envoybot postgres: evalsha 2.00, set 2.00, get 0.01",
+		"Redis 10 commands/s",
+		"2.0 commits/s",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestParseCompare(t *testing.T) {
+	c, err := parseCompare(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Load.Safe || c.Load.Concurrency != 32 || c.Load.Duration != 10*time.Second || c.Rounds != 3 || c.Load.Users != 200 ||
+		!slices.Equal(c.Stores, []string{"embedded"}) || len(c.Mixes) != 2 || c.Mixes[0].Name != "realistic" || c.Mixes[1].Name != "read-only" ||
+		c.Pin != "auto" || c.Settle != 11*time.Second {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if got := c.Mixes[1].String(); got != "help=1,my_hours=1,lectures=1" {
+		t.Errorf("read-only mix = %s", got)
+	}
+	c, err = parseCompare([]string{"-safe=false", "-n", "500", "-mix", "signups:signup=1", "-mix", "read-only",
+		"-stores", "postgres,embedded", "-database-url", "postgres://x/y", "-redis-url", "redis://z"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Load.Safe || c.Load.N != 500 || c.Load.Duration != 0 || len(c.Mixes) != 2 || c.Mixes[0].String() != "signup=1" ||
+		!slices.Equal(c.Stores, []string{"postgres", "embedded"}) {
+		t.Errorf("flags: %+v", c)
+	}
+	for _, bad := range [][]string{
+		{"-stores", "postgres"},
+		{"-stores", "postgres", "-database-url", "postgres://x/y", "-redis-url", "redis://z", "-redis-prefix", ""},
+		{"-stores", "mysql"},
+		{"-stores", "embedded,embedded"},
+		{"-mix", "everything"},
+		{"-mix", "realistic", "-mix", "realistic"},
+		{"-mix", "x:dance=1"},
+		{"-rounds", "0"},
+		{"extra"},
+	} {
+		if _, err := parseCompare(bad, io.Discard); err == nil {
+			t.Errorf("parseCompare(%q) took it", bad)
+		}
+	}
+}
+
+// TestCompareEndToEnd runs wxload compare for real, briefly: the bare echo
+// (this binary as wxload) and envoybot built from this repository on the
+// embedded store, both mixes, three alternated rounds of a second each.
+func TestCompareEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds envoybot and loads it for about 15 s")
+	}
+	jsonPath := filepath.Join(t.TempDir(), "compare.json")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"compare", "-d", "1s", "-users", "20", "-c", "8", "-json", jsonPath}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"## Mix realistic", "## Mix read-only", "| bare echo |", "| envoybot embedded |", "envoybot/echo",
+		"built from the working tree at", "follower_limit raised"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(out, "pinned with taskset") && !strings.Contains(out, "no pinning") {
+		t.Errorf("report does not say whether it pinned:\n%s", out)
+	}
+	b, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep compareReport
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != 2*3*2 {
+		t.Fatalf("%d rounds in the JSON, want 2 mixes × 3 rounds × 2 targets", len(rep.Results))
+	}
+	for i, r := range rep.Results {
+		wantTarget := []string{echoName, "envoybot embedded"}[i%2]
+		wantMix := []string{"realistic", "read-only"}[i/6]
+		if r.Target != wantTarget || r.Mix != wantMix || r.Round != i%6/2+1 {
+			t.Errorf("round %d is %s/%s/%d, want alternated: %s/%s/%d", i, r.Mix, r.Target, r.Round, wantMix, wantTarget, i%6/2+1)
+		}
+		if r.Summary.Sent == 0 || r.Summary.OK != r.Summary.Sent || r.ServerCPU <= 0 {
+			t.Errorf("round %d (%s %s): sent %d ok %d errors %v, server CPU %v", i, r.Mix, r.Target, r.Summary.Sent, r.Summary.OK, r.Summary.Errors, r.ServerCPU)
+		}
+		if r.Mix == "read-only" && (r.Summary.ByKind["signup"].Sent > 0 || r.Summary.ByKind["checkin"].Sent > 0) {
+			t.Errorf("read-only round %d sent %v", i, r.Summary.ByKind)
 		}
 	}
 }
