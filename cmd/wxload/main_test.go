@@ -343,7 +343,7 @@ func fakeReport() *compareReport {
 				ServerCPU: time.Duration(tput) * time.Millisecond},
 			roundResult{Mix: "realistic", Target: "envoybot postgres", Round: round, Summary: sum(float64(1000+100*round), 1000, 30, 90+float64(round), 1),
 				ServerCPU:    time.Duration(round) * 500 * time.Millisecond,
-				Redis:        map[string]int64{"set": 2000, "evalsha": 1000 * int64(round), "get": 10},
+				Redis:        map[string]int64{"set": 2000, "evalsha": 1000 * int64(round), "get": 10, "ping": 1},
 				PG:           &pgDelta{Commits: 1500 + 500*int64(round), Rollbacks: 0, RowsWritten: 1000, Statements: -1, BackendCPU: 700 * time.Millisecond},
 				WatchSeconds: 21},
 		)
@@ -370,8 +370,8 @@ func TestFiguresAreMediansPerMessage(t *testing.T) {
 	if pg.MsgPerS != 1200 || pg.Ratio != 0.12 || pg.P99 != 92 || pg.Sent != 3000 || pg.Errors != 0 {
 		t.Errorf("postgres throughput: %+v", pg)
 	}
-	// Per message, medians over rounds 1–3: CPU 500/1000/1500 µs, Redis 3.01/4.01/5.01, commits 2/2.5/3.
-	if pg.ServerCPU != 1000 || math.Abs(pg.Redis-4.01) > 1e-9 || pg.Commits != 2.5 || pg.RowsWrite != 1 || pg.BackendCPU != 700 {
+	// Per message, medians over rounds 1–3: CPU 500/1000/1500 µs, Redis 3.011/4.011/5.011, commits 2/2.5/3.
+	if pg.ServerCPU != 1000 || math.Abs(pg.Redis-4.011) > 1e-9 || pg.Commits != 2.5 || pg.RowsWrite != 1 || pg.BackendCPU != 700 {
 		t.Errorf("postgres per message: %+v", pg)
 	}
 	if pg.RedisByCmd["set"] != 2 || pg.RedisByCmd["evalsha"] != 2 || pg.RedisByCmd["get"] != 0.01 {
@@ -394,7 +394,7 @@ func TestWriteReport(t *testing.T) {
 		"| envoybot postgres | 1,100 · 1,200 · 1,300 | 1,200 | 0.120 | 30.0 | 92.0 | 3,000 | 0 |",
 		"| envoybot embedded | 1000 | 100 | — | — | — | — | — | — |",
 		"| envoybot postgres | 1000 | 1000 | 4.01 | 2.50 | 0.00 | n/a | 1.00 | 700 |",
-		"Redis commands per message, envoybot postgres: evalsha 2.00, set 2.00, get 0.01",
+		"Redis commands per message, envoybot postgres: evalsha 2.00, set 2.00, get 0.01, ping <0.01\n",
 		"Redis 10 commands/s",
 		"2.0 commits/s",
 	} {

@@ -241,7 +241,11 @@ func writeReport(w io.Writer, rep *compareReport) {
 func perMessageList(m map[string]float64, minimum float64) string {
 	var parts []string
 	for _, k := range sortedKeys(m) {
-		if m[k] > minimum {
+		switch {
+		case m[k] <= minimum:
+		case m[k] < 0.005:
+			parts = append(parts, k+" <0.01")
+		default:
 			parts = append(parts, fmt.Sprintf("%s %s", k, num(m[k], 2)))
 		}
 	}
