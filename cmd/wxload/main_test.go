@@ -491,3 +491,18 @@ func TestCompareEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestChoosePinning(t *testing.T) {
+	p, err := choosePinning("off", "1", "0")
+	if err != nil || p.On || !strings.Contains(p.Note, "no pinning") {
+		t.Errorf("off: %+v, %v", p, err)
+	}
+	if _, err := choosePinning("always", "1", "0"); err == nil {
+		t.Error("took -pin always")
+	}
+	// auto never fails: with CPUs that do not exist it says it does not pin.
+	p, err = choosePinning("auto", "4095", "0")
+	if err != nil || p.On || !strings.Contains(p.Note, "no pinning") {
+		t.Errorf("auto on a CPU that is not there: %+v, %v", p, err)
+	}
+}

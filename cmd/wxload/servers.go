@@ -49,6 +49,15 @@ func choosePinning(mode, serverCPUs, loadCPUs string) (*pinning, error) {
 		p.Note = "no pinning: one CPU only"
 		return p, nil
 	}
+	for _, cpus := range []string{serverCPUs, loadCPUs} {
+		if out, err := exec.Command(path, "-c", cpus, "true").CombinedOutput(); err != nil {
+			if mode == "on" {
+				return nil, fmt.Errorf("-pin on: taskset -c %s: %w: %s", cpus, err, bytes.TrimSpace(out))
+			}
+			p.Note = fmt.Sprintf("no pinning: taskset -c %s fails here (%s), servers and load share all CPUs", cpus, bytes.TrimSpace(out))
+			return p, nil
+		}
+	}
 	p.On, p.taskset = true, path
 	p.Note = fmt.Sprintf("pinned with taskset: servers on CPU %s, load (wxload) on CPU %s; PostgreSQL and Redis not pinned", serverCPUs, loadCPUs)
 	return p, nil
