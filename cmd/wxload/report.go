@@ -228,7 +228,7 @@ func writeReport(w io.Writer, rep *compareReport) {
 			if len(f.ByStmt) > 0 {
 				fmt.Fprintf(w, "\nPostgreSQL statements per message, %s (the 10 most frequent):\n\n", f.Target)
 				for _, q := range sortedKeys(f.ByStmt)[:min(10, len(f.ByStmt))] {
-					fmt.Fprintf(w, "- %s `%s`\n", num(f.ByStmt[q], 2), shorten(q, 120))
+					fmt.Fprintf(w, "- %s `%s`\n", rate(f.ByStmt[q]), shorten(q, 120))
 				}
 			}
 		}
@@ -241,15 +241,20 @@ func writeReport(w io.Writer, rep *compareReport) {
 func perMessageList(m map[string]float64, minimum float64) string {
 	var parts []string
 	for _, k := range sortedKeys(m) {
-		switch {
-		case m[k] <= minimum:
-		case m[k] < 0.005:
-			parts = append(parts, k+" <0.01")
-		default:
-			parts = append(parts, fmt.Sprintf("%s %s", k, num(m[k], 2)))
+		if m[k] > minimum {
+			parts = append(parts, k+" "+rate(m[k]))
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// rate is a per-message figure with two decimals, "<0.01" for a positive
+// one that would show as 0.00.
+func rate(x float64) string {
+	if x > 0 && x < 0.005 {
+		return "<0.01"
+	}
+	return num(x, 2)
 }
 
 // num formats x with prec decimals, "—" for NaN.
