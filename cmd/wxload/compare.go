@@ -269,7 +269,6 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		writeReport(stdout, rep)
 		if c.JSONPath != "" {
 			if werr := writeJSON(c.JSONPath, rep); werr != nil {
-				fmt.Fprintln(stderr, "wxload compare:", werr)
 				err = errors.Join(err, werr)
 			}
 		}

@@ -292,7 +292,7 @@ func newPGMonitor(ctx context.Context, url, monitorDB string) (*pgMonitor, error
 	return m, nil
 }
 
-// otherSessions counts the sessions connected to the database now.
+// sessions counts the sessions connected to the database now.
 func (m *pgMonitor) sessions(ctx context.Context) (int, error) {
 	var n int
 	err := m.conn.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE datname = $1", m.db).Scan(&n)
