@@ -53,6 +53,10 @@ const pgMaxConns = 16
 type DB struct {
 	write      *sql.DB
 	read       *sql.DB
+	// writeStmts and readStmts keep SQLite's prepared statements
+	// (stmtcache.go); nil on PostgreSQL.
+	writeStmts *stmtCache
+	readStmts  *stmtCache
 	d          *dialect
 	migrations *goose.Provider
 	pool       *pgxpool.Pool // PostgreSQL only
@@ -87,7 +91,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	// Opening an SQLite connection reads the schema again: keep the read
 	// connections a busy server uses instead of database/sql's 2 idle.
 	read.SetMaxIdleConns(sqliteReadIdle)
-	db := &DB{write: write, read: read, d: sqliteDialect}
+	db := &DB{write: write, read: read, d: sqliteDialect, writeStmts: newStmtCache(write), readStmts: newStmtCache(read)}
 	if err := db.migrate(ctx, goose.DialectSQLite3, nil); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open: %w", err)
@@ -231,6 +235,11 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes the pools; the migration provider shares the write pool and
 // needs no closing of its own.
 func (db *DB) Close() error {
+	for _, c := range []*stmtCache{db.writeStmts, db.readStmts} {
+		if c != nil {
+			c.close()
+		}
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

@@ -57,12 +57,43 @@ func (c conn) mustAffect(ctx context.Context, query string, args ...any) error {
 }
 
 // reader is a conn on the read pool, for statements outside a transaction.
-func (db *DB) reader() conn { return conn{x: db.read, d: db.d} }
+func (db *DB) reader() conn { return conn{x: db.onPool(db.read, db.readStmts), d: db.d} }
 
 // writer is a conn on the write pool for a write of one statement, which
 // needs no transaction of its own (a BEGIN and a COMMIT would be two more
 // round trips on PostgreSQL).
-func (db *DB) writer() conn { return conn{x: db.write, d: db.d} }
+func (db *DB) writer() conn { return conn{x: db.onPool(db.write, db.writeStmts), d: db.d} }
+
+// onPool is the execer of a pool: with its kept statements on SQLite.
+func (db *DB) onPool(p *sql.DB, stmts *stmtCache) execer {
+	if stmts == nil {
+		return p
+	}
+	return cachedPool{DB: p, stmts: stmts}
+}
+
+// inside runs fn on the transaction tx of a pool: borrowing the pool's
+// kept statements on SQLite, and preparing those it missed once tx is
+// over (end, a commit or a rollback, runs before that).
+func (db *DB) inside(ctx context.Context, tx *sql.Tx, stmts *stmtCache, fn func(tx conn) error, end func() error) error {
+	if stmts == nil {
+		if err := fn(conn{x: tx, d: db.d}); err != nil {
+			return err
+		}
+		return end()
+	}
+	var missed []string
+	err := fn(conn{x: cachedTx{Tx: tx, stmts: stmts, missed: &missed}, d: db.d})
+	if err == nil {
+		err = end()
+	} else {
+		_ = tx.Rollback()
+	}
+	if len(missed) > 0 {
+		stmts.prepareMissed(ctx, missed) // the connection is free again
+	}
+	return err
+}
 
 // inTx runs fn in a write transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(tx conn) error) error {
@@ -71,10 +102,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx conn) error) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := fn(conn{x: tx, d: db.d}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.inside(ctx, tx, db.writeStmts, fn, tx.Commit)
 }
 
 // read runs fn on the read pool, its error wrapped as op.
@@ -184,7 +212,7 @@ func (db *DB) snapshot(ctx context.Context, fn func(q conn) error) error {
 		return err
 	}
 	defer tx.Rollback()
-	return fn(conn{x: tx, d: db.d})
+	return db.inside(ctx, tx, db.readStmts, fn, tx.Rollback)
 }
 
 // rowScanner is a *sql.Row or *sql.Rows.

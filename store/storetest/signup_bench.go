@@ -54,7 +54,7 @@ func signUpFixture(b *testing.B, s store.Store, n int) (string, []int64) {
 	}
 	users := make([]int64, n)
 	for i := range users {
-		reg := store.Registration{OpenID: fmt.Sprintf("o-bench-%07d", i), Name: "张三", Phone: fmt.Sprintf("139%08d", i), Community: "古槐社区"}
+		reg := store.Registration{OpenID: fmt.Sprintf("o-bench-%07d", i), Name: "张三", Phone: fmt.Sprintf("138%08d", i), Community: "古槐社区"}
 		u, _, err := s.RegisterVolunteer(ctx, reg, signUpAt)
 		if err != nil {
 			b.Fatal(err)
