@@ -180,7 +180,7 @@ func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 		reply, ok = c.handle(ctx, m)
 	}
 	stopRenewing()
-	a.keep.cancel()
+	unkept := a.keep.cancel()
 
 	a.mu.Lock()
 	a.finished, a.reply, a.fromRecord = true, reply, recorded
@@ -203,7 +203,7 @@ func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 		}
 		c.dropInbox(ctx, key)
 	default:
-		c.finish(ctx, key, m, reply, late)
+		c.finish(ctx, key, m, reply, late, unkept)
 	}
 	close(a.done)
 	c.inflight.Delete(key)
@@ -216,14 +216,19 @@ func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 }
 
 // finish remembers a message that ran: its reply in the cache for the
-// dedup TTL, and in the durable record.
-func (c *Callback) finish(ctx context.Context, key string, m *Message, reply Reply, late bool) {
+// dedup TTL, and in the durable record unless the message changed nothing
+// and is not in the inbox (a read-only answer on time costs no database
+// write).
+func (c *Callback) finish(ctx context.Context, key string, m *Message, reply Reply, late, unkept bool) {
 	value := dedupDone + reply.stored() // a secret (the login link) is never stored
 	if late {
 		value = dedupLate
 	}
 	if err := c.deps.Cache.Set(ctx, dedupCacheKey(key), value, c.cfg.DedupTTL); err != nil {
 		c.log.Error("dedup cache unavailable", slog.Any("error", err))
+	}
+	if reply.ReadOnly && !late && unkept {
+		return
 	}
 	c.recordProcessed(ctx, key, m.OpenID, value)
 }

@@ -49,11 +49,21 @@ type keeping struct {
 	timer *time.Timer
 }
 
-// cancel stops a write that has not begun: the message finished first.
-func (k *keeping) cancel() {
-	if k != nil && k.timer != nil && k.timer.Stop() {
-		close(k.done)
+// cancel stops a write that has not begun (the message finished first)
+// and reports whether the message was never written to the inbox.
+func (k *keeping) cancel() (unwritten bool) {
+	if k == nil {
+		return false // a takeover: the message is in the inbox
 	}
+	if k.timer == nil {
+		return true // no inbox
+	}
+	if k.timer.Stop() {
+		close(k.done)
+		return true
+	}
+	<-k.done
+	return !k.ok
 }
 
 // safe reports whether the message is kept, waiting up to grace for a

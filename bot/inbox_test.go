@@ -185,3 +185,45 @@ func TestDeadReplicasMessageIsTakenOver(t *testing.T) {
 		}
 	})
 }
+
+// TestReadOnlyAnswersWriteNoRecord: a reply marked ReadOnly (a query) is
+// kept in the cache for WeChat's retries but costs no database write; one
+// that outlived the deadline (so went through the inbox) is recorded as
+// any other.
+func TestReadOnlyAnswersWriteNoRecord(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, st store.Store) {
+		f, api := inboxFixture(t, st, st, func(m *bot.Message) (bot.Reply, error) {
+			if m.Text == "慢查询" {
+				time.Sleep(1500 * time.Millisecond)
+			}
+			return bot.Reply{Text: "您的志愿服务时长：" + m.Text, ReadOnly: true}, nil
+		})
+		id := wxsign.NextMsgID()
+		body := f.signer.TextXML("user-query", "我的时长", id)
+		first := f.roundTrip(t, body, false)
+		if err := f.cb.Wait(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.FindProcessed(t.Context(), msgKey(id)); store.ErrorCode(err) != store.ENOTFOUND {
+			t.Errorf("a read-only answer was recorded (%v)", err)
+		}
+		if again := f.roundTrip(t, body, true); again != first || f.calls.Load() != 1 {
+			t.Errorf("retry = %q after %q, handler ran %d times; want the cached reply, once", again, first, f.calls.Load())
+		}
+
+		slow := wxsign.NextMsgID()
+		if got := f.roundTrip(t, f.signer.TextXML("user-query", "慢查询", slow), false); got != "" {
+			t.Fatalf("slow query answered %q, want success at the deadline", got)
+		}
+		api.WaitCustomerTexts(t, 1, 5*time.Second)
+		if err := f.cb.Wait(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := st.FindProcessed(t.Context(), msgKey(slow)); err != nil || p.Reply != "late" {
+			t.Errorf("a late read-only answer's record = %+v, %v; want it recorded late", p, err)
+		}
+		if left := peekInbox(t, st); len(left) != 0 {
+			t.Errorf("left in the inbox: %+v", left)
+		}
+	})
+}

@@ -72,6 +72,10 @@ type Reply struct {
 	// link): Text goes to the user once, and Redacted is what the dedup
 	// record keeps and what a retry answered from that record gets.
 	Redacted string
+	// ReadOnly marks the answer to a message that changed nothing (帮助, a
+	// query): a retry may simply run it again, so it is kept in the cache
+	// for retries but not written to the durable record.
+	ReadOnly bool
 }
 
 // Handler answers one message. The context carries the handler's deadline;

@@ -86,6 +86,9 @@ type route struct {
 	// unfollow, the position it sends while the chat is open): not an
 	// interaction, so the sender is not touched and Request.User is nil.
 	passive bool
+	// readOnly routes change nothing in the database (queries, help):
+	// their replies are marked so, and no durable record is written.
+	readOnly bool
 }
 
 // Router is the bot.Handler of envoybot: it records who wrote once, at
@@ -131,20 +134,20 @@ func NewRouter(d Deps) *Router {
 		cache:        d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
-	r.Handle(intent.Help, h.Help)
+	r.HandleReadOnly(intent.Help, h.Help)
 	r.Handle(intent.Register, h.Register)
 	r.Handle(intent.Signup, h.Signup)
 	r.Handle(intent.Cancel, h.Cancel)
-	r.Handle(intent.MySignups, h.MySignups)
+	r.HandleReadOnly(intent.MySignups, h.MySignups)
 	r.Handle(intent.Checkin, h.Checkin)
 	r.Handle(intent.Checkout, h.Checkout)
-	r.Handle(intent.MyHours, h.MyHours)
-	r.Handle(intent.Lectures, h.Lectures)
+	r.HandleReadOnly(intent.MyHours, h.MyHours)
+	r.HandleReadOnly(intent.Lectures, h.Lectures)
 	r.Handle(intent.Subscribe, h.Subscribe)
 	r.Handle(intent.Unsubscribe, h.Unsubscribe)
-	r.Handle(intent.Activities, h.Activities)
+	r.HandleReadOnly(intent.Activities, h.Activities)
 	r.Handle(intent.Bind, h.Bind)
-	r.Handle(intent.More, h.More)
+	r.HandleReadOnly(intent.More, h.More)
 	r.Handle(intent.AdminLogin, h.AdminLink)
 	r.Handle(intent.Unknown, h.Unknown)
 	r.Handle(intent.TeamJoin, registeredUsers(h.TeamJoin))
@@ -152,7 +155,7 @@ func NewRouter(d Deps) *Router {
 	r.Handle(intent.ContactPoint, onlyEnvoys(h.ContactPoint))
 	r.Handle(intent.TeamCreate, onlyEnvoys(h.TeamCreate))
 	r.Handle(intent.Brand, envoysOrAdmins(h.Brand)) // an admin's 品牌 reassigns a held brand
-	r.Handle(intent.Progress, onlyEnvoys(h.Progress))
+	r.HandleReadOnly(intent.Progress, onlyEnvoys(h.Progress))
 	r.Handle(intent.PublishActivity, onlyEnvoys(h.PublishActivity))
 	r.Handle(intent.PublishLecture, onlyEnvoys(h.PublishLecture))
 	r.Handle(intent.ActivityCheckin, envoysOrAdmins(h.ActivityCheckin))
@@ -180,6 +183,12 @@ func NewRouter(d Deps) *Router {
 // kind's key), replacing any handler before it.
 func (r *Router) Handle(key string, h IntentHandler) {
 	r.routes[key] = route{handle: h}
+}
+
+// HandleReadOnly registers h under key as a route that changes nothing in
+// the database: a query, whose answer a retry may compute again.
+func (r *Router) HandleReadOnly(key string, h IntentHandler) {
+	r.routes[key] = route{handle: h, readOnly: true}
 }
 
 // HandlePassive registers h for what WeChat reports without the user
@@ -223,6 +232,7 @@ func (r *Router) HandleMessage(ctx context.Context, m *bot.Message) (bot.Reply, 
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("handlers: %s: %w", key, err)
 	}
+	reply.ReadOnly = rt.readOnly
 	if heard && reply.Text != "" {
 		// Recognition makes mistakes: say what was understood first (a
 		// mobile masked, as every reply shows it).

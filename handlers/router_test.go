@@ -124,3 +124,28 @@ func TestRouter(t *testing.T) {
 		})
 	})
 }
+
+// TestReadOnlyRoutes: queries are marked ReadOnly (the callback keeps no
+// durable record of them); anything that may change the database is not,
+// nor a query typed while a publish waits for its answer.
+func TestReadOnlyRoutes(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s store.Store) {
+		r := newRouter(s)
+		for _, c := range []struct {
+			text     string
+			readOnly bool
+		}{
+			{"帮助", true}, {"我的时长", true}, {"我的报名", true}, {"讲座", true}, {"活动", true}, {"更多", true},
+			{"注册 张三 13812345678 古槐社区", false}, {"报名 A1", false}, {"订阅讲座 古槐社区", false},
+			{"注销", false}, {"乱七八糟的一句话", false},
+		} {
+			reply, err := r.HandleMessage(context.Background(), text("o-readonly", c.text))
+			if err != nil {
+				t.Fatalf("%s: %v", c.text, err)
+			}
+			if reply.ReadOnly != c.readOnly {
+				t.Errorf("%s → ReadOnly %v, want %v (reply %q)", c.text, reply.ReadOnly, c.readOnly, reply.Text)
+			}
+		}
+	})
+}
