@@ -51,8 +51,8 @@ const pgMaxConns = 16
 // SQLITE_BUSY, while reads use a pool of read-only connections that WAL
 // lets run beside the writer; on PostgreSQL both are one pool.
 type DB struct {
-	write      *sql.DB
-	read       *sql.DB
+	write *sql.DB
+	read  *sql.DB
 	// writeStmts and readStmts keep SQLite's prepared statements
 	// (stmtcache.go); nil on PostgreSQL.
 	writeStmts *stmtCache
