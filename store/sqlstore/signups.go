@@ -29,20 +29,17 @@ const signupFrom = ` FROM signups s
 // counts seats and takes the next arrival order after the previous one
 // committed. A repeat (WeChat's retries, impatient users) of a sign-up
 // that holds a seat or a place on an open activity is answered from a
-// read of that one sign-up: on PostgreSQL before the transaction, without
-// the row lock or a commit; on SQLite, whose write transaction is
-// in-process and cheaper than a second connection, inside it, before the
-// seats are counted.
+// read of that one sign-up before the transaction, without the row lock or
+// a commit; on SQLite, a repeat racing the first is also found inside the
+// transaction, before the seats are counted.
 func (db *DB) SignUp(ctx context.Context, activityCode string, userID int64, source string, at time.Time) (*store.Signup, bool, error) {
 	source, err := store.SignupSource(source)
 	if err != nil {
 		return nil, false, db.wrapError("sign up", err)
 	}
 	code := store.NormaliseCode(activityCode)
-	if db.d.pg {
-		if s, err := findLiveSignup(ctx, db.reader(), code, userID); err == nil {
-			return s, false, nil
-		}
+	if s, err := findLiveSignup(ctx, db.reader(), code, userID); err == nil {
+		return s, false, nil
 	}
 	var (
 		s       *store.Signup
