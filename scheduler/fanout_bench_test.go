@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,7 +24,10 @@ import (
 // subscribers on PostgreSQL: the lecture-notices job enqueueing them, the
 // same job a minute later (everything already enqueued), and draining them
 // against the fake WeChat API with the rate limit off, with 1 and with 3
-// dispatchers. Run it once:
+// dispatchers. Before each drain it measures the fake API's own ceiling:
+// the same client sending as many texts with as many in flight as the
+// dispatchers, and no store. Every drain counts the sends per OpenID at the
+// fake API: duplicates must be 0. Run it once:
 //
 //	ENVOYBOT_TEST_DATABASE_URL=... go test -run '^$' -bench FanOut -benchtime 1x ./scheduler/
 func BenchmarkLectureFanOut100k(b *testing.B) {
@@ -84,22 +89,30 @@ func BenchmarkLectureFanOut100k(b *testing.B) {
 	b.ReportMetric(enqueue.Seconds(), "s-enqueue-100k")
 	b.ReportMetric(again.Seconds(), "s-rerun")
 
+	text := mustNoticeText(b, s)
+	cfg := configs.Notices{RatePerSecond: 1 << 30, Batch: 100, Lease: 2 * time.Minute, PollInterval: 10 * time.Millisecond,
+		RetryBase: time.Second, RetryMax: time.Second, MaxAge: time.Hour, CustomerWindow: 48 * time.Hour, QuotaReset: "00:00"}
+	clock := func() time.Time { return now.Add(2 * time.Minute) }
+	parallel := NewDispatcher(s, nil, nil, cfg, time.UTC, "probe", log, clock).parallel
+	b.Logf("rate limit %d/s (far above any drain here: not the bottleneck); batch %d; %d sends in flight per dispatcher",
+		cfg.RatePerSecond, cfg.Batch, parallel)
 	for _, dispatchers := range []int{1, 3} {
+		// The fake API's own ceiling at the same number of sends in flight,
+		// through the same client, with no store: what a drain could reach.
+		ceiling := apiCeiling(b, n+1, parallel*dispatchers, text)
 		if dispatchers > 1 { // the same notices again
-			if _, err := conn.Exec(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, claimed_by = '', claimed_until = NULL`); err != nil {
+			if _, err := conn.Exec(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, claimed_by = '', claimed_until = NULL, sent_at = NULL`); err != nil {
 				b.Fatal(err)
 			}
-			_, _ = conn.Exec(ctx, `ANALYZE outbox`)
+			_, _ = conn.Exec(ctx, `VACUUM ANALYZE outbox`)
 		}
 		api := wechattest.NewFakeAPI(b)
 		cache := storetest.OpenMemoryCache(b)
 		client := wxapi.New(wxapi.Config{AppID: "wxtest0000000001", Secret: "s", APIBase: api.URL(), Timeout: 5 * time.Second}, cache, log)
-		cfg := configs.Notices{RatePerSecond: 1 << 30, Batch: 100, Lease: 2 * time.Minute, PollInterval: 10 * time.Millisecond,
-			RetryBase: time.Second, RetryMax: time.Second, MaxAge: time.Hour, CustomerWindow: 48 * time.Hour, QuotaReset: "00:00"}
 		start := time.Now()
 		var wg sync.WaitGroup
 		for i := 0; i < dispatchers; i++ {
-			d := NewDispatcher(s, cache, client, cfg, time.UTC, fmt.Sprintf("r%d", i), log, func() time.Time { return now.Add(2 * time.Minute) })
+			d := NewDispatcher(s, cache, client, cfg, time.UTC, fmt.Sprintf("r%d", i), log, clock)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -110,12 +123,75 @@ func BenchmarkLectureFanOut100k(b *testing.B) {
 		}
 		wg.Wait()
 		took := time.Since(start)
-		sent := len(api.CustomerTexts())
-		if sent != n+1 { // the subscribers and the envoy, whose subscription created the community
-			b.Errorf("%d dispatcher(s) sent %d notices, want %d", dispatchers, sent, n+1)
+		sent, duplicates, missing := tally(api.CustomerTexts(), n+1)
+		if sent != n+1 || duplicates != 0 { // the subscribers and the envoy, whose subscription created the community
+			b.Errorf("%d dispatcher(s) sent %d notices (%d duplicates, %d recipients missed), want %d once each",
+				dispatchers, sent, duplicates, missing, n+1)
 		}
-		b.Logf("%d dispatcher(s): %d notices in %s", dispatchers, sent, took.Round(time.Millisecond))
-		b.ReportMetric(float64(sent)/took.Seconds(), fmt.Sprintf("sends/s-%ddisp", dispatchers))
+		rate := float64(sent) / took.Seconds()
+		b.Logf("%d dispatcher(s): %d notices in %s = %.0f/s; the API's ceiling at %d in flight %.0f/s; drain = %.0f%% of it; duplicates %d, missed %d",
+			dispatchers, sent, took.Round(time.Millisecond), rate, parallel*dispatchers, ceiling, 100*rate/ceiling, duplicates, missing)
+		b.ReportMetric(rate, fmt.Sprintf("sends/s-%ddisp", dispatchers))
+		b.ReportMetric(ceiling, fmt.Sprintf("sends/s-ceiling-%dinflight", parallel*dispatchers))
+		b.ReportMetric(100*rate/ceiling, fmt.Sprintf("%%ceiling-%ddisp", dispatchers))
+		b.ReportMetric(float64(duplicates), fmt.Sprintf("dups-%ddisp", dispatchers))
 	}
 	_ = conn.Close(ctx)
+}
+
+// mustNoticeText is the text of one of the enqueued lecture notices.
+func mustNoticeText(b *testing.B, s store.Store) string {
+	b.Helper()
+	ns, err := s.ListNotices(context.Background(), KindLectureNotice, 1)
+	if err != nil || len(ns) == 0 {
+		b.Fatalf("ListNotices = %v, %v; want a lecture notice", ns, err)
+	}
+	return ns[0].Text
+}
+
+// apiCeiling sends n customer-service texts straight to a fresh fake WeChat
+// API through a fresh wxapi client, parallel at a time, with no store and
+// no rate limit, and returns the sends per second.
+func apiCeiling(b *testing.B, n, parallel int, text string) float64 {
+	b.Helper()
+	api := wechattest.NewFakeAPI(b)
+	cache := storetest.OpenMemoryCache(b)
+	client := wxapi.New(wxapi.Config{AppID: "wxtest0000000001", Secret: "s", APIBase: api.URL(), Timeout: 5 * time.Second},
+		cache, slog.New(slog.DiscardHandler))
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	start := time.Now()
+	for range parallel {
+		wg.Go(func() {
+			for i := next.Add(1); i <= int64(n); i = next.Add(1) {
+				if err := client.SendText(context.Background(), "o-"+strconv.FormatInt(i, 10), text); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	took := time.Since(start)
+	if sent, duplicates, _ := tally(api.CustomerTexts(), n); sent != n || duplicates != 0 {
+		b.Errorf("ceiling run: %d sent, %d duplicates; want %d once each", sent, duplicates, n)
+	}
+	rate := float64(n) / took.Seconds()
+	b.Logf("the fake API's ceiling: %d sends, %d in flight, no store: %s = %.0f/s", n, parallel, took.Round(time.Millisecond), rate)
+	return rate
+}
+
+// tally counts the texts the fake API accepted, the sends beyond the first
+// to a recipient, and how many of want recipients got nothing.
+func tally(texts []wechattest.CustomerText, want int) (sent, duplicates, missing int) {
+	per := make(map[string]int, len(texts))
+	for _, m := range texts {
+		per[m.ToUser]++
+	}
+	for _, c := range per {
+		duplicates += c - 1
+	}
+	return len(texts), duplicates, max(want-len(per), 0)
 }
