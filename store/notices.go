@@ -68,6 +68,13 @@ type NoticeOutcome struct {
 	NextAttemptAt time.Time
 }
 
+// NoticeOutcomeFor is the outcome of the attempt on one claimed notice,
+// for CompleteNotices.
+type NoticeOutcomeFor struct {
+	ID      int64
+	Outcome NoticeOutcome
+}
+
 // LectureSessionSubject is the outbox subject of the notices of one
 // lecture session: the code and the start in UTC, so that a cancellation
 // reaches exactly those told of a session still to come.
@@ -104,6 +111,21 @@ type OutboxService interface {
 	// ListNotices returns notices of kind (all kinds when empty), newest
 	// first, for operators and tests.
 	ListNotices(ctx context.Context, kind string, limit int) ([]*Notice, error)
+}
+
+// OutboxBatchCompleter records the outcomes of many claimed notices at
+// once: a dispatcher sending hundreds a second cannot afford a transaction
+// (and a commit's flush) per notice.
+type OutboxBatchCompleter interface {
+	// CompleteNotices records the attempts (outbox_attempts) and outcomes of
+	// the notices in one transaction, each exactly as CompleteNotice would,
+	// with at as the time of every attempt. Only the notices replica still
+	// holds change (status sending, claimed by it, even after its lease ran
+	// out as long as nobody took them over); the ids of the others (taken
+	// over by another replica, completed already, or unknown) are returned
+	// in the order given, and nothing of theirs is written. An invalid
+	// outcome or an id given twice is EINVALID, and then nothing is written.
+	CompleteNotices(ctx context.Context, replica string, outcomes []NoticeOutcomeFor, at time.Time) (notHeld []int64, err error)
 }
 
 // JobService makes each scheduled run happen once across replicas.

@@ -205,6 +205,7 @@ type Store interface {
 	MessageRetention
 	CampaignStore
 	OutboxService
+	OutboxBatchCompleter
 	JobService
 	ScheduleQueries
 	DashboardQueries

@@ -196,6 +196,22 @@ func (o NoticeOutcome) Validate() error {
 	return Errorf(EINVALID, "an attempt cannot end as %q", o.Status)
 }
 
+// ValidateOutcomes checks the outcomes of a CompleteNotices: each valid,
+// no notice twice.
+func ValidateOutcomes(outcomes []NoticeOutcomeFor) error {
+	seen := make(map[int64]bool, len(outcomes))
+	for _, o := range outcomes {
+		if o.Outcome.Validate() != nil {
+			return Errorf(EINVALID, "notice %d: an attempt cannot end as %q", o.ID, o.Outcome.Status)
+		}
+		if seen[o.ID] {
+			return Errorf(EINVALID, "notice %d has two outcomes", o.ID)
+		}
+		seen[o.ID] = true
+	}
+	return nil
+}
+
 // ValidateJobRun rejects a run that names no job, instant or replica.
 func ValidateJobRun(job string, tick time.Time, replica string) error {
 	switch {

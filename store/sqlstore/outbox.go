@@ -162,16 +162,7 @@ func (db *DB) CompleteNotice(ctx context.Context, id int64, replica string, o st
 	if err := o.Validate(); err != nil {
 		return db.wrapError("complete notice", err)
 	}
-	var next, sentAt time.Time // the zero time is NULL: kept as they are
-	if o.Status == store.NoticePending {
-		next = o.NextAttemptAt
-		if next.IsZero() {
-			next = at
-		}
-	}
-	if o.Status == store.NoticeSent {
-		sentAt = at
-	}
+	next, sentAt := completion(o, at)
 	err := db.inTx(ctx, func(tx conn) error {
 		err := tx.mustAffect(ctx, `
 			UPDATE outbox SET status = $1, channel = $2, last_error = $3,
@@ -191,6 +182,157 @@ func (db *DB) CompleteNotice(ctx context.Context, id int64, replica string, o st
 		return err
 	})
 	return db.wrapError("complete notice", err)
+}
+
+// completion is what an outcome completed at at sets besides its status,
+// channel and error: the next attempt time of a pending outcome (at when
+// it names none) and the sending time of a sent one. The zero time (NULL)
+// keeps the column as it is.
+func completion(o store.NoticeOutcome, at time.Time) (next, sentAt time.Time) {
+	if o.Status == store.NoticePending {
+		next = o.NextAttemptAt
+		if next.IsZero() {
+			next = at
+		}
+	}
+	if o.Status == store.NoticeSent {
+		sentAt = at
+	}
+	return next, sentAt
+}
+
+// outcomeRow is one outcome of a CompleteNotices as the statements read
+// it from their JSON parameter; a null time keeps the column as it is.
+type outcomeRow struct {
+	ID      int64  `json:"id"`
+	Status  string `json:"status"`
+	Channel string `json:"channel"`
+	Error   string `json:"error"`
+	SentAt  any    `json:"sent_at"`
+	Next    any    `json:"next_attempt_at"`
+}
+
+// completeNoticesPG records a batch of outcomes in one statement: the
+// UPDATE takes only the rows replica holds (a row another replica claimed
+// meanwhile is re-checked after its lock and skipped), and the attempts of
+// exactly those rows are inserted from what it returns.
+const completeNoticesPG = `
+	WITH done AS (
+		UPDATE outbox o SET status = i.status, channel = i.channel, last_error = i.error,
+			sent_at = COALESCE(i.sent_at, o.sent_at), next_attempt_at = COALESCE(i.next_attempt_at, o.next_attempt_at),
+			claimed_by = '', claimed_until = NULL, updated_at = $2
+		FROM jsonb_to_recordset($1::jsonb) AS i(id bigint, status text, channel text, error text,
+			sent_at timestamptz, next_attempt_at timestamptz)
+		WHERE o.id = i.id AND o.status = 'sending' AND o.claimed_by = $3
+		RETURNING o.id, i.status, i.channel, i.error),
+	attempts AS (
+		INSERT INTO outbox_attempts (outbox_id, at, channel, ok, error, status)
+		SELECT id, $2, channel, status = 'sent', error, status FROM done ORDER BY id)
+	SELECT id FROM done`
+
+// completeNoticesSQLite is the UPDATE of a batch on SQLite (RETURNING
+// cannot feed an INSERT there), and insertAttemptsSQLite the attempts of
+// the rows it changed. The + before outbox.status keeps SQLite from
+// walking every claimed row through the status index and reading the
+// whole list for each: it reads the list once and finds each row by id.
+const (
+	completeNoticesSQLite = `
+		UPDATE outbox SET status = i.status, channel = i.channel, last_error = i.error,
+			sent_at = COALESCE(i.sent_at, outbox.sent_at),
+			next_attempt_at = COALESCE(i.next_attempt_at, outbox.next_attempt_at),
+			claimed_by = '', claimed_until = NULL, updated_at = $2
+		FROM (SELECT value ->> 'id' AS id, value ->> 'status' AS status, value ->> 'channel' AS channel,
+				value ->> 'error' AS error, value ->> 'sent_at' AS sent_at,
+				value ->> 'next_attempt_at' AS next_attempt_at
+			FROM json_each($1)) AS i
+		WHERE outbox.id = i.id AND +outbox.status = 'sending' AND outbox.claimed_by = $3
+		RETURNING outbox.id`
+	insertAttemptsSQLite = `
+		INSERT INTO outbox_attempts (outbox_id, at, channel, ok, error, status)
+		SELECT value ->> 'id', $2, value ->> 'channel', value ->> 'status' = 'sent', value ->> 'error', value ->> 'status'
+		FROM json_each($1) ORDER BY value ->> 'id'`
+)
+
+// CompleteNotices records a batch of outcomes as CompleteNotice records
+// each, in one transaction: on PostgreSQL a single statement
+// (completeNoticesPG), on SQLite an UPDATE … FROM and an INSERT … SELECT
+// over the same JSON list, in a transaction. It returns the ids replica
+// did not hold, in the order given.
+func (db *DB) CompleteNotices(ctx context.Context, replica string, outcomes []store.NoticeOutcomeFor, at time.Time) ([]int64, error) {
+	if err := store.ValidateOutcomes(outcomes); err != nil {
+		return nil, db.wrapError("complete notices", err)
+	}
+	if len(outcomes) == 0 {
+		return nil, nil
+	}
+	rows := make([]outcomeRow, len(outcomes))
+	for i, o := range outcomes {
+		next, sentAt := completion(o.Outcome, at)
+		rows[i] = outcomeRow{ID: o.ID, Status: o.Outcome.Status, Channel: o.Outcome.Channel, Error: o.Outcome.Error,
+			SentAt: db.d.jsonTime(sentAt), Next: db.d.jsonTime(next)}
+	}
+	list, err := json.Marshal(rows)
+	if err != nil {
+		return nil, db.wrapError("complete notices", err)
+	}
+	var done []int64
+	if db.d.pg {
+		res, err := db.writer().query(ctx, completeNoticesPG, string(list), at, replica)
+		done, err = collect(res, err, scanID)
+		if err != nil {
+			return nil, db.wrapError("complete notices", err)
+		}
+		return notHeld(outcomes, done), nil
+	}
+	err = db.inTx(ctx, func(tx conn) error {
+		res, err := tx.query(ctx, completeNoticesSQLite, string(list), at, replica)
+		if done, err = collect(res, err, scanID); err != nil || len(done) == 0 {
+			return err
+		}
+		held := make(map[int64]bool, len(done))
+		for _, id := range done {
+			held[id] = true
+		}
+		recorded := rows[:0:0]
+		for _, r := range rows {
+			if held[r.ID] {
+				recorded = append(recorded, r)
+			}
+		}
+		list, err := json.Marshal(recorded)
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, insertAttemptsSQLite, string(list), at)
+		return err
+	})
+	if err != nil {
+		return nil, db.wrapError("complete notices", err)
+	}
+	return notHeld(outcomes, done), nil
+}
+
+// notHeld is the ids of outcomes not among done, in order.
+func notHeld(outcomes []store.NoticeOutcomeFor, done []int64) []int64 {
+	if len(done) == len(outcomes) {
+		return nil
+	}
+	recorded := make(map[int64]bool, len(done))
+	for _, id := range done {
+		recorded[id] = true
+	}
+	var lost []int64
+	for _, o := range outcomes {
+		if !recorded[o.ID] {
+			lost = append(lost, o.ID)
+		}
+	}
+	return lost
+}
+
+// scanID reads a row of one integer id.
+func scanID(row rowScanner) (id int64, err error) {
+	return id, row.Scan(&id)
 }
 
 // leaseConflict explains why replica could not complete notice id:

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
@@ -354,6 +355,212 @@ func runOutboxConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		if got := noticeAttempts(t, s, id); len(got) != 1 {
 			t.Fatalf("attempts = %+v, want one", got)
 		}
+	})
+
+	t.Run("a batch of outcomes completes each exactly as one completion does", func(t *testing.T) {
+		s := open(t)
+		// Times finer than a microsecond: both ways must store them alike.
+		at := base.Add(time.Second + 789)
+		outcomes := []store.NoticeOutcome{
+			sent,
+			{Status: store.NoticeSent, Channel: store.ChannelTemplate},
+			{Status: store.NoticePending, Channel: store.ChannelTemplate, Error: "http 502", NextAttemptAt: base.Add(5*time.Minute + 999)},
+			{Status: store.NoticePending, Error: "released: dispatcher stopped"},
+			{Status: store.NoticeFailed, Channel: store.ChannelCustomer, Error: "gave up after 24h0m0s: http 502"},
+			{Status: store.NoticeUndeliverable, Error: "unfollowed"},
+			{Status: store.NoticeUndeliverable, Channel: store.ChannelCustomer, Error: "no_template_outside_48h"},
+		}
+		// Two sets of the same notices: one completed one at a time, the
+		// other in one batch.
+		for _, set := range []string{"single", "batch"} {
+			var ns []store.NewNotice
+			for i := range outcomes {
+				ns = append(ns, notice("L3", fmt.Sprintf("o-%s-%d", set, i), 1))
+			}
+			mustEnqueue(t, s, base, len(ns), ns...)
+		}
+		claimed := mustClaim(t, s, "r1", base, 100)
+		if len(claimed) != 2*len(outcomes) {
+			t.Fatalf("claimed %d, want %d", len(claimed), 2*len(outcomes))
+		}
+		single, batched := claimed[:len(outcomes)], claimed[len(outcomes):]
+		var batch []store.NoticeOutcomeFor
+		for i, o := range outcomes {
+			mustComplete(t, s, single[i].ID, "r1", o, at)
+			batch = append(batch, store.NoticeOutcomeFor{ID: batched[i].ID, Outcome: o})
+		}
+		notHeld, err := s.CompleteNotices(t.Context(), "r1", batch, at)
+		if err != nil || len(notHeld) != 0 {
+			t.Fatalf("CompleteNotices = %v, %v; want every notice recorded", notHeld, err)
+		}
+		for i, o := range outcomes {
+			want, got := outboxRow(t, s, single[i].ID), outboxRow(t, s, batched[i].ID)
+			if got != want {
+				t.Errorf("outcome %+v: batch left %+v, one completion %+v", o, got, want)
+			}
+			wantAttempts, gotAttempts := noticeAttempts(t, s, single[i].ID), noticeAttempts(t, s, batched[i].ID)
+			if !slices.Equal(gotAttempts, wantAttempts) || len(gotAttempts) != 1 {
+				t.Errorf("outcome %+v: batch recorded attempts %+v, one completion %+v", o, gotAttempts, wantAttempts)
+			}
+		}
+		// Spot checks that both are what CompleteNotice is specified to do.
+		if got := outboxRow(t, s, batched[0].ID); got.Status != store.NoticeSent || got.ClaimedBy != "" ||
+			!got.ClaimedUntil.IsZero() || !got.SentAt.Equal(at.Truncate(time.Microsecond)) || got.Attempts != 1 {
+			t.Errorf("sent in a batch: %+v", got)
+		}
+		if got := outboxRow(t, s, batched[3].ID); got.Status != store.NoticePending || !got.NextAttemptAt.Equal(at.Truncate(time.Microsecond)) {
+			t.Errorf("pending without a time in a batch: %+v, want due at %s", got, at)
+		}
+		assertCounts(t, s, map[string]int{store.NoticeSent: 4, store.NoticePending: 4, store.NoticeFailed: 2,
+			store.NoticeUndeliverable: 4, "undeliverable:unfollowed": 2, "undeliverable:no_template_outside_48h": 2})
+	})
+
+	t.Run("a batch leaves alone and reports the notices its replica no longer holds", func(t *testing.T) {
+		s := open(t)
+		for i := range 5 {
+			mustEnqueue(t, s, base, 1, notice("L3", fmt.Sprintf("o-%d", i+1), 1))
+		}
+		ids := noticeIDs(mustClaim(t, s, "r1", base, 10))
+		// r1's lease runs out; r2 takes the first two over and completes
+		// one of them; r1 itself completed the third already.
+		mustComplete(t, s, ids[2], "r1", sent, base.Add(time.Second))
+		taken := noticeIDs(mustClaim(t, s, "r2", base.Add(lease+time.Second), 2))
+		if !slices.Equal(taken, ids[:2]) {
+			t.Fatalf("r2 took over %v, want %v", taken, ids[:2])
+		}
+		retry := store.NoticeOutcome{Status: store.NoticePending, Channel: store.ChannelCustomer, Error: "http 503", NextAttemptAt: base.Add(time.Hour)}
+		if lost, err := s.CompleteNotices(t.Context(), "r2", []store.NoticeOutcomeFor{{ID: ids[1], Outcome: retry}}, base.Add(lease+2*time.Second)); err != nil || len(lost) != 0 {
+			t.Fatalf("r2's CompleteNotices = %v, %v; want recorded", lost, err)
+		}
+		r2Holds := outboxRow(t, s, ids[0])
+		r2Retry := outboxRow(t, s, ids[1])
+
+		const unknown = 999999
+		var batch []store.NoticeOutcomeFor
+		for _, id := range append(slices.Clone(ids), unknown) {
+			batch = append(batch, store.NoticeOutcomeFor{ID: id, Outcome: sent})
+		}
+		lost, err := s.CompleteNotices(t.Context(), "r1", batch, base.Add(2*lease))
+		if err != nil {
+			t.Fatalf("r1's CompleteNotices: %v", err)
+		}
+		if want := []int64{ids[0], ids[1], ids[2], unknown}; !slices.Equal(lost, want) {
+			t.Fatalf("r1's CompleteNotices reported %v not held, want %v", lost, want)
+		}
+		if got := outboxRow(t, s, ids[0]); got != r2Holds || got.ClaimedBy != "r2" || got.Status != store.NoticeSending {
+			t.Errorf("the notice r2 holds became %+v, want it untouched: %+v", got, r2Holds)
+		}
+		if got := outboxRow(t, s, ids[1]); got != r2Retry || got.Status != store.NoticePending {
+			t.Errorf("the notice r2 completed became %+v, want it untouched: %+v", got, r2Retry)
+		}
+		for _, id := range ids[:3] {
+			if n := len(noticeAttempts(t, s, id)); (id == ids[0] && n != 0) || (id != ids[0] && n != 1) {
+				t.Errorf("notice %d has %d attempts recorded; r1's batch must add none", id, n)
+			}
+		}
+		for _, id := range ids[3:] {
+			if got := outboxRow(t, s, id); got.Status != store.NoticeSent || got.ClaimedBy != "" {
+				t.Errorf("notice %d r1 still held: %+v, want sent", id, got)
+			}
+		}
+		assertCounts(t, s, map[string]int{store.NoticeSent: 3, store.NoticeSending: 1, store.NoticePending: 1})
+	})
+
+	t.Run("a batch with an invalid outcome or a notice twice writes nothing", func(t *testing.T) {
+		s := open(t)
+		mustEnqueue(t, s, base, 2, notice("L3", "o-1", 1), notice("L3", "o-2", 1))
+		ids := noticeIDs(mustClaim(t, s, "r1", base, 10))
+		for name, batch := range map[string][]store.NoticeOutcomeFor{
+			"sending":   {{ID: ids[0], Outcome: sent}, {ID: ids[1], Outcome: store.NoticeOutcome{Status: store.NoticeSending}}},
+			"no status": {{ID: ids[0], Outcome: sent}, {ID: ids[1]}},
+			"twice":     {{ID: ids[0], Outcome: sent}, {ID: ids[1], Outcome: sent}, {ID: ids[0], Outcome: sent}},
+		} {
+			lost, err := s.CompleteNotices(t.Context(), "r1", batch, base)
+			assertCode(t, "CompleteNotices "+name, err, store.EINVALID, "")
+			if lost != nil {
+				t.Errorf("CompleteNotices %s reported %v", name, lost)
+			}
+		}
+		assertCounts(t, s, map[string]int{store.NoticeSending: 2})
+		if lost, err := s.CompleteNotices(t.Context(), "r1", nil, base); err != nil || lost != nil {
+			t.Fatalf("CompleteNotices of nothing = %v, %v", lost, err)
+		}
+		assertCounts(t, s, map[string]int{store.NoticeSending: 2})
+	})
+
+	t.Run("batches racing a takeover: each notice is completed by its holder only", func(t *testing.T) {
+		s := open(t)
+		const total, chunk = 400, 20
+		ns := make([]store.NewNotice, total)
+		for i := range ns {
+			ns[i] = notice("L3", fmt.Sprintf("o-%d", i), 1)
+		}
+		mustEnqueue(t, s, base, total, ns...)
+		ids := noticeIDs(mustClaim(t, s, "r1", base, total))
+		// r1 completes its (expired) claims in batches while r2 takes
+		// them over in batches: every notice must end up either completed
+		// by r1 or held by r2, never both, and r1 must be told which.
+		after := base.Add(lease + time.Second)
+		var (
+			wg             sync.WaitGroup
+			lost, takenOvr []int64
+			errs           = make(chan error, 2)
+		)
+		wg.Go(func() {
+			// From the last notice back, while r2 claims from the first:
+			// they meet somewhere in the middle, whichever is faster.
+			backward := slices.Clone(ids)
+			slices.Reverse(backward)
+			for c := range slices.Chunk(backward, chunk) {
+				batch := make([]store.NoticeOutcomeFor, len(c))
+				for i, id := range c {
+					batch[i] = store.NoticeOutcomeFor{ID: id, Outcome: sent}
+				}
+				l, err := s.CompleteNotices(t.Context(), "r1", batch, after)
+				if err != nil {
+					errs <- err
+					return
+				}
+				lost = append(lost, l...)
+			}
+		})
+		wg.Go(func() {
+			for {
+				claimed, err := s.ClaimNotices(t.Context(), "r2", after, chunk, lease)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(claimed) == 0 {
+					return
+				}
+				takenOvr = append(takenOvr, noticeIDs(claimed)...)
+			}
+		})
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		slices.Sort(lost)
+		slices.Sort(takenOvr)
+		if !slices.Equal(lost, takenOvr) {
+			t.Fatalf("r1 was told %d notices were not its own; r2 took over %d; want the same notices", len(lost), len(takenOvr))
+		}
+		counts := map[string]int{store.NoticeSent: total - len(takenOvr), store.NoticeSending: len(takenOvr)}
+		maps.DeleteFunc(counts, func(_ string, n int) bool { return n == 0 })
+		assertCounts(t, s, counts)
+		scanInt := func(rows *sql.Rows) (n int64, err error) { return n, rows.Scan(&n) }
+		if held := rawQuery(t, s, scanInt, `SELECT id FROM outbox WHERE claimed_by = 'r2' ORDER BY id`); !slices.Equal(held, takenOvr) {
+			t.Fatalf("r2 holds %d notices, want the %d it took over", len(held), len(takenOvr))
+		}
+		attempts := rawQuery(t, s, scanInt, `SELECT COUNT(*) FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id
+			WHERE o.status = 'sent' UNION ALL SELECT COUNT(*) FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id
+			WHERE o.status <> 'sent'`)
+		if want := []int64{int64(total - len(takenOvr)), 0}; !slices.Equal(attempts, want) {
+			t.Fatalf("attempts recorded (of sent notices, of the others) = %v, want %v", attempts, want)
+		}
+		t.Logf("r2 took over %d of %d while r1 completed the rest", len(takenOvr), total)
 	})
 
 	t.Run("claim rejects a nameless replica or a non-positive limit or lease", func(t *testing.T) {

@@ -159,3 +159,31 @@ func cancelActivity(t *testing.T, s store.Store, code string) {
 	t.Helper()
 	rawExec(t, s, "UPDATE activities SET status = 'cancelled' WHERE code = '"+code+"'")
 }
+
+// outboxEntry is an outbox row's state as a completion leaves it, beside
+// what ListNotices shows: who holds it and until when, its last change.
+type outboxEntry struct {
+	Status        string
+	Attempts      int
+	NextAttemptAt time.Time
+	Channel       string
+	LastError     string
+	SentAt        time.Time
+	ClaimedBy     string
+	ClaimedUntil  time.Time
+	UpdatedAt     time.Time
+}
+
+// outboxRow reads notice id's row directly.
+func outboxRow(t *testing.T, s store.Store, id int64) outboxEntry {
+	t.Helper()
+	rows := rawQuery(t, s, func(rows *sql.Rows) (e outboxEntry, err error) {
+		return e, rows.Scan(&e.Status, &e.Attempts, rawTime{&e.NextAttemptAt}, &e.Channel, &e.LastError,
+			rawTime{&e.SentAt}, &e.ClaimedBy, rawTime{&e.ClaimedUntil}, rawTime{&e.UpdatedAt})
+	}, `SELECT status, attempts, next_attempt_at, channel, last_error, sent_at, claimed_by, claimed_until, updated_at
+		FROM outbox WHERE id = $1`, id)
+	if len(rows) != 1 {
+		t.Fatalf("outbox row %d: %d rows", id, len(rows))
+	}
+	return rows[0]
+}
