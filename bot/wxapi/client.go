@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/silenceper/wechat/v2/officialaccount"
@@ -44,13 +45,29 @@ type Client struct {
 	oa    *officialaccount.OfficialAccount
 }
 
+// maxIdlePerHost is how many idle connections to the API are kept: at
+// least the dispatcher's sends in flight (notices.concurrency, at most
+// 256). http.DefaultTransport keeps 2 per host, so with 16 sends in flight
+// most calls would open (and, over TLS, handshake) a connection of their
+// own and leave it in TIME_WAIT.
+const maxIdlePerHost = 256
+
+// transport is the one HTTP transport of every client in the process, as
+// http.DefaultTransport was, with maxIdlePerHost idle connections.
+var transport = sync.OnceValue(func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = maxIdlePerHost
+	t.MaxIdleConnsPerHost = maxIdlePerHost
+	return t
+})
+
 // New returns a client. The SDK's HTTP client and URI rewriting are package
 // globals of the SDK, so the last New in a process sets them.
 func New(cfg Config, cache store.Cache, log *slog.Logger) *Client {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
 	}
-	util.DefaultHTTPClient = &http.Client{Timeout: cfg.Timeout}
+	util.DefaultHTTPClient = &http.Client{Timeout: cfg.Timeout, Transport: transport()}
 	if base := strings.TrimRight(cfg.APIBase, "/"); base != "" {
 		util.SetURIModifier(func(uri string) string {
 			return strings.Replace(uri, apiHost, base, 1)
