@@ -215,10 +215,11 @@ type outcomeRow struct {
 // completeNoticesPG records a batch of outcomes in one statement: the
 // UPDATE takes only the rows replica holds (a row another replica claimed
 // meanwhile is re-checked after its lock and skipped), and the attempts of
-// exactly those rows are inserted from what it returns. The || '' keeps
-// the planner from finding the rows through the status index, where every
-// claim since the last vacuum left a 'sending' entry (the statistics say
-// there are few): it finds each row of the list by id instead.
+// exactly those rows are inserted from what it returns. Appending the
+// empty string to status keeps the planner from finding the rows through
+// the status index, where every claim since the last vacuum left a
+// 'sending' entry (the statistics say there are few): it finds each row
+// of the list by id instead.
 const completeNoticesPG = `
 	WITH done AS (
 		UPDATE outbox o SET status = i.status, channel = i.channel, last_error = i.error,
