@@ -17,6 +17,13 @@ type Notices struct {
 	// it holds them before another replica may take them over.
 	Batch int           `yaml:"batch"`
 	Lease time.Duration `yaml:"lease"`
+	// Concurrency is how many sends a dispatcher has in flight at once,
+	// all within RatePerSecond.
+	Concurrency int `yaml:"concurrency"`
+	// FlushInterval is the longest a dispatcher holds the outcomes of its
+	// sends before recording them, many in one transaction (it records
+	// sooner once it holds half a batch).
+	FlushInterval time.Duration `yaml:"flush_interval"`
 	// PollInterval is the pause between drains when the outbox is empty.
 	PollInterval time.Duration `yaml:"poll_interval"`
 	// RetryBase doubles after each failed attempt (network error, 5xx) up
@@ -81,6 +88,20 @@ func (c *Config) validateNotices() error {
 		// A send must end well inside the lease, or another replica could
 		// claim the notice and send it again.
 		return c.keyErr("notices.lease", "must be at least 10 × wechat.api_timeout (%s), got %s", c.WeChat.APITimeout, n.Lease)
+	case n.Lease < 4*time.Duration(n.Batch)*time.Second/time.Duration(n.RatePerSecond):
+		// A dispatcher holds up to two batches (the one it sends and the
+		// next, claimed ahead); at the full rate they must take at most
+		// half the lease, or their last notices would be left unsent to
+		// wait for the lease's end.
+		return c.keyErr("notices.lease", "must be at least 4 × batch / rate_per_second (%s), got %s",
+			4*time.Duration(n.Batch)*time.Second/time.Duration(n.RatePerSecond), n.Lease)
+	case n.Concurrency < 1 || n.Concurrency > 256:
+		return c.keyErr("notices.concurrency", "must be between 1 and 256, got %d", n.Concurrency)
+	case n.FlushInterval <= 0 || n.FlushInterval > n.Lease/10:
+		// Outcomes must be recorded long before the lease ends, or another
+		// replica could take a notice already sent over and send it again.
+		return c.keyErr("notices.flush_interval", "must be positive and at most a tenth of notices.lease (%s), got %s",
+			n.Lease/10, n.FlushInterval)
 	case n.PollInterval <= 0:
 		return c.keyErr("notices.poll_interval", "must be positive, got %s", n.PollInterval)
 	case n.RetryBase <= 0 || n.RetryMax < n.RetryBase:

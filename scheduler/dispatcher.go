@@ -43,9 +43,21 @@ const (
 	errWindowClosed   = 45015 // customer-service window (48 h) closed
 	errCustomerLimit  = 45047 // too many customer-service messages
 	errUnsubscribed   = 43004 // recipient does not follow the account
-	defaultParallel   = 4
-	leaseSafetyMargin = 10 // percent of the lease left unused before a send
+	leaseSafetyMargin = 10    // percent of the lease left unused before a send
 )
+
+// Defaults for a configuration built by hand (Load fills them from
+// envoybot.yaml).
+const (
+	// defaultParallel is the sends a dispatcher has in flight.
+	defaultParallel = 16
+	// defaultFlushInterval is the longest outcomes wait to be recorded.
+	defaultFlushInterval = 200 * time.Millisecond
+)
+
+// flushTimeout bounds the recording of one batch of outcomes, retries
+// included; it runs even after the dispatcher's context ended.
+const flushTimeout = 10 * time.Second
 
 // Cache keys shared by every replica.
 const (
@@ -103,8 +115,14 @@ type Dispatcher struct {
 	log     *slog.Logger
 	now     func() time.Time
 	wall    func() time.Time
-	// parallel bounds the sends in flight within a batch.
+	// parallel bounds the sends in flight (cfg.Concurrency).
 	parallel int
+	// flushEvery is the longest an outcome waits to be recorded
+	// (cfg.FlushInterval).
+	flushEvery time.Duration
+	// batches records many outcomes in one transaction; nil when the
+	// outbox cannot, and then each is recorded by CompleteNotice.
+	batches store.OutboxBatchCompleter
 }
 
 // NewDispatcher returns a dispatcher for replica (a name unique among the
@@ -113,11 +131,19 @@ type Dispatcher struct {
 // means now's location.
 func NewDispatcher(outbox store.OutboxService, cache store.Cache, api Sender, cfg configs.Notices, loc *time.Location,
 	replica string, log *slog.Logger, now func() time.Time) *Dispatcher {
-	return &Dispatcher{
+	d := &Dispatcher{
 		outbox: outbox, cache: cache, api: api, cfg: cfg, loc: loc, replica: replica,
 		log: log.With(slog.String("component", "dispatcher"), slog.String("replica", replica)),
-		now: now, wall: time.Now, parallel: defaultParallel,
+		now: now, wall: time.Now, parallel: cfg.Concurrency, flushEvery: cfg.FlushInterval,
 	}
+	if d.parallel < 1 {
+		d.parallel = defaultParallel
+	}
+	if d.flushEvery <= 0 {
+		d.flushEvery = defaultFlushInterval
+	}
+	d.batches, _ = outbox.(store.OutboxBatchCompleter)
+	return d
 }
 
 // Run drains the outbox until ctx ends, pausing PollInterval whenever
@@ -135,62 +161,254 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	}
 }
 
-// Drain runs DrainOnce until nothing is due, sending is paused, or ctx
-// ends, and returns the sums.
+// Drain claims and delivers batches of due notices until nothing is due,
+// sending is paused, or ctx ends, and returns the sums. The next batch is
+// claimed while the last notices of the one before are being sent, so
+// sends never wait for a claim (see run).
 func (d *Dispatcher) Drain(ctx context.Context) (DrainStats, error) {
-	var total DrainStats
-	for ctx.Err() == nil {
-		s, err := d.DrainOnce(ctx)
-		total.add(s)
-		if err != nil {
-			return total, err
-		}
-		if s.Claimed == 0 {
-			break
-		}
-	}
-	return total, nil
+	return d.run(ctx, 0)
 }
 
 // DrainOnce claims one batch of due notices and delivers each. It claims
 // nothing while sending is paused for the daily quota.
 func (d *Dispatcher) DrainOnce(ctx context.Context) (DrainStats, error) {
-	var stats DrainStats
-	if until, paused := d.pausedUntil(ctx); paused {
-		d.log.Debug("sending paused for the daily quota", slog.Time("until", until))
-		return stats, nil
-	}
-	claimedAt := d.wall()
-	// Claim as of the later of the job clock and the wall clock: with a
-	// clock set in the past (`envoybot jobs run --now`), what is due is
-	// still due, and the lease still ends in real time, so a running
-	// server's dispatcher does not take these notices over mid-send.
-	at := d.now()
-	if claimedAt.After(at) {
-		at = claimedAt
-	}
-	ns, err := d.outbox.ClaimNotices(ctx, d.replica, at, d.cfg.Batch, d.cfg.Lease)
-	if err != nil {
-		return stats, fmt.Errorf("scheduler: claim notices: %w", err)
-	}
-	stats.Claimed = len(ns)
+	return d.run(ctx, 1)
+}
 
+// claimedNotice is a notice in a dispatcher's hands, with the wall-clock
+// time its batch was claimed, from which its lease counts.
+type claimedNotice struct {
+	n         *store.Notice
+	claimedAt time.Time
+}
+
+// attempted is the outcome of a notice, waiting to be recorded. placed
+// tells whether it holds one of the unrecorded places (see run): every
+// attempt does, a notice handed back unattempted does not.
+type attempted struct {
+	n      *store.Notice
+	o      store.NoticeOutcome
+	placed bool
+}
+
+// run drains the outbox through three stages: this goroutine claims
+// batches (at most maxBatches, 0 for no limit) and hands their notices
+// one at a time to parallel senders, which wait for the shared rate limit,
+// call WeChat and pass the outcome to one recorder, which records the
+// outcomes of many notices in one transaction (CompleteNotices) once it
+// holds half a batch, or flushEvery after the oldest. A batch is claimed
+// once the one before is in the senders' hands, so claims overlap sends.
+//
+// An attempt whose outcome is not recorded yet holds one of cfg.Batch places:
+// a dispatcher that dies unannounced (SIGKILL) leaves at most a batch of
+// notices sent but still claimed, which are sent again once their lease
+// runs out. Notices never sent are only claimed; they come back after the
+// lease. When ctx ends, notices not yet sent are handed back at once
+// (pending, due now) and every outcome is still recorded, under a fresh
+// context bounded by flushTimeout.
+func (d *Dispatcher) run(ctx context.Context, maxBatches int) (DrainStats, error) {
 	var (
-		mu       sync.Mutex
+		stats    DrainStats
+		mu       sync.Mutex // guards stats and firstErr
 		firstErr error
-		wg       sync.WaitGroup
-		slots    = make(chan struct{}, max(d.parallel, 1))
 	)
-	record := func(status string, recorded bool, err error) {
+	fail := func(err error) {
 		mu.Lock()
 		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	batch := max(d.cfg.Batch, 1)
+	var (
+		work       = make(chan claimedNotice)
+		results    = make(chan attempted, d.parallel)
+		unrecorded = make(chan struct{}, batch)
+		senders    sync.WaitGroup
+		recorder   = make(chan struct{})
+	)
+	go func() {
+		defer close(recorder)
+		s, err := d.recordAll(ctx, results, unrecorded, max(batch/2, 1))
+		mu.Lock()
+		stats.add(s)
+		mu.Unlock()
+		if err != nil {
+			fail(err)
+		}
+	}()
+	for range d.parallel {
+		senders.Go(func() {
+			for c := range work {
+				placed := false
+				select {
+				case unrecorded <- struct{}{}:
+					placed = true
+				case <-ctx.Done():
+				}
+				if ctx.Err() != nil {
+					// Shutting down: hand it back at once rather than
+					// leave it leased.
+					if placed {
+						<-unrecorded
+					}
+					results <- attempted{n: c.n, o: d.retryNow("released: dispatcher stopped")}
+					continue
+				}
+				o, ok := d.attempt(ctx, c.n, c.claimedAt)
+				if !ok {
+					<-unrecorded
+					continue
+				}
+				results <- attempted{n: c.n, o: o, placed: true}
+			}
+		})
+	}
+
+	claimed := 0
+	for batches := 0; (maxBatches == 0 || batches < maxBatches) && ctx.Err() == nil; batches++ {
+		if until, paused := d.pausedUntil(ctx); paused {
+			d.log.Debug("sending paused for the daily quota", slog.Time("until", until))
+			break
+		}
+		claimedAt := d.wall()
+		// Claim as of the later of the job clock and the wall clock: with a
+		// clock set in the past (`envoybot jobs run --now`), what is due is
+		// still due, and the lease still ends in real time, so a running
+		// server's dispatcher does not take these notices over mid-send.
+		at := d.now()
+		if claimedAt.After(at) {
+			at = claimedAt
+		}
+		ns, err := d.outbox.ClaimNotices(ctx, d.replica, at, batch, d.cfg.Lease)
+		if err != nil {
+			if ctx.Err() == nil {
+				fail(fmt.Errorf("scheduler: claim notices: %w", err))
+			}
+			break
+		}
+		claimed += len(ns)
+		for i, n := range ns {
+			select {
+			case work <- claimedNotice{n: n, claimedAt: claimedAt}:
+				continue
+			case <-ctx.Done():
+			}
+			for _, n := range ns[i:] { // stopped: hand the rest back
+				results <- attempted{n: n, o: d.retryNow("released: dispatcher stopped")}
+			}
+			break
+		}
+		if len(ns) == 0 {
+			break
+		}
+	}
+	close(work)
+	senders.Wait()
+	close(results)
+	<-recorder
+	mu.Lock()
+	defer mu.Unlock()
+	stats.Claimed = claimed
+	return stats, firstErr
+}
+
+// recordAll records the outcomes arriving on results until it is closed:
+// in batches of size, or whatever it holds flushEvery after the first of
+// them arrived, and what is left at the end. Each outcome of a send frees
+// its place in unrecorded once recorded (or given up).
+func (d *Dispatcher) recordAll(ctx context.Context, results <-chan attempted, unrecorded <-chan struct{}, size int) (DrainStats, error) {
+	var (
+		stats    DrainStats
+		firstErr error
+		pending  []attempted
+		timer    = time.NewTimer(d.flushEvery)
+		timerOn  = true
+	)
+	defer timer.Stop()
+	flush := func() {
+		s, err := d.flush(ctx, pending)
+		stats.add(s)
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
-		if !recorded {
-			return
+		for _, a := range pending {
+			if a.placed {
+				<-unrecorded
+			}
 		}
-		switch status {
+		pending = pending[:0]
+	}
+	for {
+		var tick <-chan time.Time
+		if timerOn {
+			tick = timer.C
+		}
+		select {
+		case a, ok := <-results:
+			if !ok {
+				if len(pending) > 0 {
+					flush()
+				}
+				return stats, firstErr
+			}
+			if len(pending) == 0 {
+				timer.Reset(d.flushEvery)
+				timerOn = true
+			}
+			pending = append(pending, a)
+			if len(pending) >= size {
+				flush()
+				timerOn = false
+			}
+		case <-tick:
+			timerOn = false
+			if len(pending) > 0 {
+				flush()
+			}
+		}
+	}
+}
+
+// flush records the outcomes in one transaction (or one by one when the
+// outbox cannot batch them) and counts what was recorded; a notice
+// another replica took over is not an error. It runs even when ctx has
+// ended, so that a stopping dispatcher still records what it did, and
+// retries a failed write (a database restarting) for up to flushTimeout.
+func (d *Dispatcher) flush(ctx context.Context, as []attempted) (DrainStats, error) {
+	var stats DrainStats
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
+	defer cancel()
+	outs := make([]store.NoticeOutcomeFor, len(as))
+	for i, a := range as {
+		outs[i] = store.NoticeOutcomeFor{ID: a.n.ID, Outcome: a.o}
+	}
+	notHeld := map[int64]bool{}
+	rest, wait := outs, 50*time.Millisecond
+	for len(rest) > 0 {
+		done, lost, err := d.record(ctx, rest)
+		for _, id := range lost {
+			notHeld[id] = true
+		}
+		rest = rest[done:]
+		if err == nil {
+			break
+		}
+		if store.ErrorCode(err) == store.EINVALID || sleep(ctx, wait) != nil {
+			// Unrecorded: the notices stay claimed until their lease
+			// runs out and are then tried again.
+			return stats, fmt.Errorf("scheduler: record %d notice outcomes: %w", len(rest), err)
+		}
+		d.log.Warn("record notice outcomes; retrying", slog.Int("notices", len(rest)), slog.Any("error", err))
+		wait = min(2*wait, time.Second)
+	}
+	for _, a := range as {
+		n, o := a.n, a.o
+		if notHeld[n.ID] {
+			d.log.Warn("notice taken over by another replica", slog.Int64("notice", n.ID), slog.String("status", o.Status))
+			continue
+		}
+		switch o.Status {
 		case store.NoticeSent:
 			stats.Sent++
 		case store.NoticePending:
@@ -200,34 +418,38 @@ func (d *Dispatcher) DrainOnce(ctx context.Context) (DrainStats, error) {
 		case store.NoticeUndeliverable:
 			stats.Undeliverable++
 		}
-	}
-	for _, n := range ns {
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
+		level := slog.LevelDebug
+		if o.Status != store.NoticeSent {
+			level = slog.LevelInfo
 		}
-		if ctx.Err() != nil {
-			// Shutting down: hand the rest back at once rather than
-			// leave them leased.
-			o := d.retryNow("released: dispatcher stopped")
-			recorded, err := d.complete(ctx, n, o)
-			record(o.Status, recorded, err)
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-slots }()
-			o, ok := d.attempt(ctx, n, claimedAt)
-			if !ok {
-				return
-			}
-			recorded, err := d.complete(ctx, n, o)
-			record(o.Status, recorded, err)
-		}()
+		d.log.Log(ctx, level, "notice attempt", slog.Int64("notice", n.ID), slog.String("kind", n.Kind),
+			slog.String("status", o.Status), slog.String("channel", o.Channel), slog.String("error", o.Error))
 	}
-	wg.Wait()
-	return stats, firstErr
+	return stats, nil
+}
+
+// record records outs in order, all at once when the outbox can, and
+// returns how many it got through, the ids among them this replica no
+// longer held (ECONFLICT, left unchanged), and the error that stopped it.
+func (d *Dispatcher) record(ctx context.Context, outs []store.NoticeOutcomeFor) (int, []int64, error) {
+	if d.batches != nil {
+		lost, err := d.batches.CompleteNotices(ctx, d.replica, outs, d.now())
+		if err != nil {
+			return 0, nil, err
+		}
+		return len(outs), lost, nil
+	}
+	var lost []int64
+	for i, o := range outs {
+		err := d.outbox.CompleteNotice(ctx, o.ID, d.replica, o.Outcome, d.now())
+		switch {
+		case store.ErrorCode(err) == store.ECONFLICT:
+			lost = append(lost, o.ID)
+		case err != nil:
+			return i, lost, fmt.Errorf("complete notice %d: %w", o.ID, err)
+		}
+	}
+	return len(outs), lost, nil
 }
 
 // retryNow puts a notice back to pending, due at once, with why as its
@@ -243,8 +465,7 @@ func (d *Dispatcher) attempt(ctx context.Context, n *store.Notice, claimedAt tim
 	if until, paused := d.pausedUntil(ctx); paused {
 		return store.NoticeOutcome{Status: store.NoticePending, Error: "paused: daily quota (45009)", NextAttemptAt: until}, true
 	}
-	if d.wall().Sub(claimedAt) > d.cfg.Lease*(100-leaseSafetyMargin)/100 {
-		d.log.Warn("lease nearly over; leaving the notice to the next claim", slog.Int64("notice", n.ID))
+	if d.leaseEnding(n, claimedAt) {
 		return o, false
 	}
 	if n.Anonymised || !n.Following {
@@ -256,8 +477,10 @@ func (d *Dispatcher) attempt(ctx context.Context, n *store.Notice, claimedAt tim
 	}
 	tpl, hasTemplate := d.cfg.Template(n.Kind)
 	if !n.LastInteractionAt.IsZero() && now.Sub(n.LastInteractionAt) < d.cfg.CustomerWindow {
-		err := d.send(ctx, func(ctx context.Context) error { return d.api.SendText(ctx, n.OpenID, n.Text) })
+		err := d.send(ctx, n, claimedAt, func(ctx context.Context) error { return d.api.SendText(ctx, n.OpenID, n.Text) })
 		switch code := errCode(err); {
+		case errors.Is(err, errLeaseEnding):
+			return o, false
 		case err == nil:
 			return store.NoticeOutcome{Status: store.NoticeSent, Channel: store.ChannelCustomer}, true
 		case code == errWindowClosed || code == errCustomerLimit:
@@ -276,7 +499,10 @@ func (d *Dispatcher) attempt(ctx context.Context, n *store.Notice, claimedAt tim
 		return undeliverable("", ReasonNoTemplate), true
 	}
 	data := templateData(tpl, n)
-	err := d.send(ctx, func(ctx context.Context) error { return d.api.SendTemplate(ctx, n.OpenID, tpl.ID, tpl.URL, data) })
+	err := d.send(ctx, n, claimedAt, func(ctx context.Context) error { return d.api.SendTemplate(ctx, n.OpenID, tpl.ID, tpl.URL, data) })
+	if errors.Is(err, errLeaseEnding) {
+		return o, false
+	}
 	if err == nil {
 		return store.NoticeOutcome{Status: store.NoticeSent, Channel: store.ChannelTemplate}, true
 	}
@@ -320,33 +546,29 @@ func (d *Dispatcher) backoff(attempt int) time.Duration {
 	return min(wait, d.cfg.RetryMax)
 }
 
-// complete records the outcome and reports whether it was recorded; it
-// runs even when ctx was cancelled, so that a stopping dispatcher still
-// records what it did. A notice another replica took over is not an error.
-func (d *Dispatcher) complete(ctx context.Context, n *store.Notice, o store.NoticeOutcome) (bool, error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	err := d.outbox.CompleteNotice(ctx, n.ID, d.replica, o, d.now())
-	if store.ErrorCode(err) == store.ECONFLICT {
-		d.log.Warn("notice taken over by another replica", slog.Int64("notice", n.ID), slog.String("status", o.Status))
-		return false, nil
+// errLeaseEnding stops a send whose notice's lease is nearly over.
+var errLeaseEnding = errors.New("scheduler: lease nearly over")
+
+// leaseEnding reports (and logs) whether the lease of n, claimed at
+// claimedAt, is too near its end for a send: another replica may take
+// the notice over when it ends, and a send now could be a double send.
+func (d *Dispatcher) leaseEnding(n *store.Notice, claimedAt time.Time) bool {
+	if d.wall().Sub(claimedAt) <= d.cfg.Lease*(100-leaseSafetyMargin)/100 {
+		return false
 	}
-	if err != nil {
-		return false, fmt.Errorf("scheduler: complete notice %d: %w", n.ID, err)
-	}
-	level := slog.LevelDebug
-	if o.Status != store.NoticeSent {
-		level = slog.LevelInfo
-	}
-	d.log.Log(ctx, level, "notice attempt", slog.Int64("notice", n.ID), slog.String("kind", n.Kind),
-		slog.String("status", o.Status), slog.String("channel", o.Channel), slog.String("error", o.Error))
-	return true, nil
+	d.log.Warn("lease nearly over; leaving the notice to the next claim", slog.Int64("notice", n.ID))
+	return true
 }
 
-// send waits for the shared rate limit, then calls WeChat.
-func (d *Dispatcher) send(ctx context.Context, call func(context.Context) error) error {
+// send waits for the shared rate limit, then calls WeChat, unless the
+// wait brought n's lease near its end (errLeaseEnding): with many sends
+// in flight and the rate shared by every replica, the wait can be long.
+func (d *Dispatcher) send(ctx context.Context, n *store.Notice, claimedAt time.Time, call func(context.Context) error) error {
 	if err := d.waitRate(ctx); err != nil {
 		return err
+	}
+	if d.leaseEnding(n, claimedAt) {
+		return errLeaseEnding
 	}
 	return call(ctx)
 }
