@@ -192,12 +192,14 @@ type attempted struct {
 }
 
 // run drains the outbox through three stages: this goroutine claims
-// batches (at most maxBatches, 0 for no limit) and hands their notices
-// one at a time to parallel senders, which wait for the shared rate limit,
-// call WeChat and pass the outcome to one recorder, which records the
-// outcomes of many notices in one transaction (CompleteNotices) once it
-// holds half a batch, or flushEvery after the oldest. A batch is claimed
-// once the one before is in the senders' hands, so claims overlap sends.
+// batches (at most maxBatches, 0 for no limit) and queues their notices
+// for parallel senders, which wait for the shared rate limit, call WeChat
+// and pass the outcome to one recorder, which records the outcomes of many
+// notices in one transaction (CompleteNotices) once it holds half a batch,
+// or flushEvery after the oldest. The queue holds a batch: the next batch
+// is claimed as soon as the one before is queued, so the senders never
+// wait for a claim, and a dispatcher holds at most two batches besides
+// the sends in flight (hence notices.lease >= 4 × batch / rate).
 //
 // An attempt whose outcome is not recorded yet holds one of cfg.Batch places:
 // a dispatcher that dies unannounced (SIGKILL) leaves at most a batch of
@@ -221,7 +223,7 @@ func (d *Dispatcher) run(ctx context.Context, maxBatches int) (DrainStats, error
 	}
 	batch := max(d.cfg.Batch, 1)
 	var (
-		work       = make(chan claimedNotice)
+		work       = make(chan claimedNotice, batch)
 		results    = make(chan attempted, d.parallel)
 		unrecorded = make(chan struct{}, batch)
 		senders    sync.WaitGroup
