@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -116,6 +119,7 @@ func BenchmarkLectureFanOut100k(b *testing.B) {
 		api := wechattest.NewFakeAPI(b)
 		cache := storetest.OpenMemoryCache(b)
 		client := wxapi.New(wxapi.Config{AppID: "wxtest0000000001", Secret: "s", APIBase: api.URL(), Timeout: 5 * time.Second}, cache, log)
+		cpu := startCPU()
 		start := time.Now()
 		var wg sync.WaitGroup
 		for i := 0; i < dispatchers; i++ {
@@ -130,14 +134,15 @@ func BenchmarkLectureFanOut100k(b *testing.B) {
 		}
 		wg.Wait()
 		took := time.Since(start)
+		self, pg := cpu.perOp(n + 1)
 		sent, duplicates, missing := tally(api.CustomerTexts(), n+1)
 		if sent != n+1 || duplicates != 0 { // the subscribers and the envoy, whose subscription created the community
 			b.Errorf("%d dispatcher(s) sent %d notices (%d duplicates, %d recipients missed), want %d once each",
 				dispatchers, sent, duplicates, missing, n+1)
 		}
 		rate := float64(sent) / took.Seconds()
-		b.Logf("%d dispatcher(s): %d notices in %s = %.0f/s; the API's ceiling at %d in flight %.0f/s; drain = %.0f%% of it; duplicates %d, missed %d",
-			dispatchers, sent, took.Round(time.Millisecond), rate, parallel*dispatchers, ceiling, 100*rate/ceiling, duplicates, missing)
+		b.Logf("%d dispatcher(s): %d notices in %s = %.0f/s; the API's ceiling at %d in flight %.0f/s; drain = %.0f%% of it; duplicates %d, missed %d; CPU per notice: this process %.0f µs, postgres %.0f µs",
+			dispatchers, sent, took.Round(time.Millisecond), rate, parallel*dispatchers, ceiling, 100*rate/ceiling, duplicates, missing, self, pg)
 		b.ReportMetric(rate, fmt.Sprintf("sends/s-%ddisp", dispatchers))
 		b.ReportMetric(ceiling, fmt.Sprintf("sends/s-ceiling-%dinflight", parallel*dispatchers))
 		b.ReportMetric(100*rate/ceiling, fmt.Sprintf("%%ceiling-%ddisp", dispatchers))
@@ -169,6 +174,7 @@ func apiCeiling(b *testing.B, n, parallel int, text string) float64 {
 		next atomic.Int64
 		wg   sync.WaitGroup
 	)
+	cpu := startCPU()
 	start := time.Now()
 	for range parallel {
 		wg.Go(func() {
@@ -185,9 +191,52 @@ func apiCeiling(b *testing.B, n, parallel int, text string) float64 {
 	if sent, duplicates, _ := tally(api.CustomerTexts(), n); sent != n || duplicates != 0 {
 		b.Errorf("ceiling run: %d sent, %d duplicates; want %d once each", sent, duplicates, n)
 	}
+	self, _ := cpu.perOp(n)
 	rate := float64(n) / took.Seconds()
-	b.Logf("the fake API's ceiling: %d sends, %d in flight, no store: %s = %.0f/s", n, parallel, took.Round(time.Millisecond), rate)
+	b.Logf("the fake API's ceiling: %d sends, %d in flight, no store: %s = %.0f/s; CPU per send: this process (client and fake API) %.0f µs",
+		n, parallel, took.Round(time.Millisecond), rate, self)
 	return rate
+}
+
+// cpuMark is the CPU time used so far, in clock ticks (1/100 s on Linux),
+// by this process and by every process of the PostgreSQL server (other
+// databases' work included: on a shared machine, an upper bound). Both are
+// 0 where /proc cannot be read.
+type cpuMark struct{ self, postgres int64 }
+
+func startCPU() cpuMark {
+	var m cpuMark
+	procs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, p := range procs {
+		if comm, err := os.ReadFile(p + "/comm"); err == nil && strings.TrimSpace(string(comm)) == "postgres" {
+			m.postgres += procTicks(p)
+		}
+	}
+	m.self = procTicks("/proc/self")
+	return m
+}
+
+// perOp is the CPU since m in microseconds per each of n operations.
+func (m cpuMark) perOp(n int) (self, postgres float64) {
+	now := startCPU()
+	perOp := func(ticks int64) float64 { return float64(ticks) * 1e4 / float64(n) }
+	return perOp(now.self - m.self), perOp(now.postgres - m.postgres)
+}
+
+// procTicks is utime + stime of the process at dir.
+func procTicks(dir string) int64 {
+	stat, err := os.ReadFile(dir + "/stat")
+	i := strings.LastIndexByte(string(stat), ')')
+	if err != nil || i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(stat[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + s
 }
 
 // tally counts the texts the fake API accepted, the sends beyond the first
