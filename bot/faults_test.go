@@ -33,6 +33,9 @@ func (brokenCache) Ping(context.Context) error { return errDown }
 func (brokenCache) Incr(context.Context, string, time.Duration) (int64, error) {
 	return 0, errDown
 }
+func (brokenCache) IncrBy(context.Context, string, int64, time.Duration) (int64, error) {
+	return 0, errDown
+}
 func (brokenCache) Close() error { return nil }
 
 // hungCache never answers before the caller's deadline, as a Redis that

@@ -239,6 +239,10 @@ type Cache interface {
 	// Incr adds one to the counter at key, creating it at 1 with ttl when
 	// absent, and returns the new value (rate limits shared by replicas).
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+	// IncrBy adds n (at least 1) to the counter at key as Incr adds one,
+	// and returns the new value: many units of a shared limit taken in one
+	// round trip.
+	IncrBy(ctx context.Context, key string, n int64, ttl time.Duration) (int64, error)
 	// Ping reports whether the cache is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the cache's resources.

@@ -125,17 +125,23 @@ func (c *Cache) ExpireIfEquals(_ context.Context, key, value string, ttl time.Du
 
 // Incr adds one to the counter at key, creating it at 1 with ttl when
 // absent or expired; a value that is not a number counts as 0.
-func (c *Cache) Incr(_ context.Context, key string, ttl time.Duration) (int64, error) {
+func (c *Cache) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
+	return c.IncrBy(ctx, key, 1, ttl)
+}
+
+// IncrBy adds by to the counter at key, creating it at by with ttl when
+// absent or expired; a value that is not a number counts as 0.
+func (c *Cache) IncrBy(_ context.Context, key string, by int64, ttl time.Duration) (int64, error) {
 	now := time.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[key]
 	if !ok || e.expired(now) {
-		c.entries[key] = newEntry("1", now, ttl)
-		return 1, nil
+		c.entries[key] = newEntry(strconv.FormatInt(by, 10), now, ttl)
+		return by, nil
 	}
 	n, _ := strconv.ParseInt(e.value, 10, 64)
-	n++
+	n += by
 	e.value = strconv.FormatInt(n, 10)
 	c.entries[key] = e
 	return n, nil

@@ -139,11 +139,32 @@ func (c *Cache) Incr(ctx context.Context, key string, ttl time.Duration) (int64,
 	return n, nil
 }
 
+// IncrBy adds n to the counter at key, creating it at n with ttl when
+// absent, in one round trip, atomically for every replica.
+func (c *Cache) IncrBy(ctx context.Context, key string, n int64, ttl time.Duration) (int64, error) {
+	v, err := incrByWithTTL.Run(ctx, c.client, []string{c.prefix + key}, n, expiry(ttl).Milliseconds()).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("redis: incrby: %w", err)
+	}
+	return v, nil
+}
+
 // incrWithTTL increments and sets the expiry only when it creates the key.
 var incrWithTTL = goredis.NewScript(`
 local n = redis.call("INCR", KEYS[1])
 if n == 1 and tonumber(ARGV[1]) > 0 then
 	redis.call("PEXPIRE", KEYS[1], ARGV[1])
+end
+return n
+`)
+
+// incrByWithTTL adds ARGV[1] and sets the expiry only when it creates the
+// key.
+var incrByWithTTL = goredis.NewScript(`
+local by = tonumber(ARGV[1])
+local n = redis.call("INCRBY", KEYS[1], by)
+if n == by and tonumber(ARGV[2]) > 0 then
+	redis.call("PEXPIRE", KEYS[1], ARGV[2])
 end
 return n
 `)

@@ -137,17 +137,23 @@ func (c *SharedCache) ExpireIfEquals(ctx context.Context, key, value string, ttl
 // absent or expired, in one statement: every process counts in the same
 // row.
 func (c *SharedCache) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
+	return c.IncrBy(ctx, key, 1, ttl)
+}
+
+// IncrBy adds n to the counter at key, creating it at n with ttl when
+// absent or expired, in one statement.
+func (c *SharedCache) IncrBy(ctx context.Context, key string, by int64, ttl time.Duration) (int64, error) {
 	now := c.now()
 	c.sweep(ctx, now)
 	expired := `NOT ` + live(3)
 	var v string
-	err := c.db.writer().row(ctx, `INSERT INTO shared_values (key, value, expires_at) VALUES ($1, '1', $2)
+	err := c.db.writer().row(ctx, `INSERT INTO shared_values (key, value, expires_at) VALUES ($1, CAST(CAST($4 AS BIGINT) AS TEXT), $2)
 		ON CONFLICT (key) DO UPDATE SET
-			value = CASE WHEN `+expired+` THEN '1'
-				ELSE CAST(CAST(shared_values.value AS BIGINT) + 1 AS TEXT) END,
+			value = CASE WHEN `+expired+` THEN excluded.value
+				ELSE CAST(CAST(shared_values.value AS BIGINT) + CAST($4 AS BIGINT) AS TEXT) END,
 			expires_at = CASE WHEN `+expired+` THEN excluded.expires_at
 				ELSE shared_values.expires_at END
-		RETURNING value`, key, c.expiresAt(now, ttl), now.UnixMilli()).Scan(&v)
+		RETURNING value`, key, c.expiresAt(now, ttl), now.UnixMilli(), by).Scan(&v)
 	if err != nil {
 		return 0, c.db.wrapError("shared cache: incr", err)
 	}

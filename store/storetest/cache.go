@@ -43,6 +43,27 @@ func RunCacheConformance(t *testing.T, open func(t *testing.T) store.Cache) {
 		}
 	})
 
+	t.Run("incrby adds many at once and expires", func(t *testing.T) {
+		c := open(t)
+		for _, want := range []int64{5, 6, 106} {
+			by := map[int64]int64{5: 5, 6: 1, 106: 100}[want]
+			if n, err := c.IncrBy(t.Context(), "ctr", by, 1200*time.Millisecond); err != nil || n != want {
+				t.Fatalf("IncrBy %d = %d, %v; want %d", by, n, err, want)
+			}
+		}
+		if n, err := c.Incr(t.Context(), "ctr", time.Second); err != nil || n != 107 {
+			t.Fatalf("Incr after IncrBy = %d, %v; want 107", n, err)
+		}
+		time.Sleep(1500 * time.Millisecond)
+		if n, err := c.IncrBy(t.Context(), "ctr", 3, time.Second); err != nil || n != 3 {
+			t.Fatalf("IncrBy after expiry = %d, %v; want 3", n, err)
+		}
+		atOnce(20, func(int) { _, _ = c.IncrBy(t.Context(), "race", 7, time.Minute) })
+		if n, err := c.Incr(t.Context(), "race", time.Minute); err != nil || n != 141 {
+			t.Fatalf("Incr after 20 racing IncrBy 7 = %d, %v; want 141", n, err)
+		}
+	})
+
 	t.Run("set replaces the value", func(t *testing.T) {
 		c := open(t)
 		mustSet(t, c, "k", "v1", 0)
