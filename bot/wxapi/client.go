@@ -7,6 +7,7 @@ package wxapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -112,14 +113,41 @@ func (c *Client) SendText(ctx context.Context, openID, text string) error {
 	return c.postJSON(ctx, "/cgi-bin/message/custom/send", message.NewCustomerTextMessage(openID, text), nil)
 }
 
+// ErrLate is returned, and nothing is sent, when a call is made after the
+// send-by time of its context (WithSendBy).
+var ErrLate = errors.New("wxapi: not sent: its send-by time has passed")
+
+// sendByKey is the context key of WithSendBy.
+type sendByKey struct{}
+
+// WithSendBy returns ctx with a send-by time: a call made with it that
+// would leave later than by is not made at all and returns ErrLate. The
+// time is checked as late as it can be, after the access token is read
+// and just before the request is written, so that a caller pacing its
+// calls (the outbox's shared rate limit, counted per second) knows each
+// call it makes leaves before by, whatever held it up on the way.
+func WithSendBy(ctx context.Context, by time.Time) context.Context {
+	return context.WithValue(ctx, sendByKey{}, by)
+}
+
+// late reports whether ctx's send-by time (WithSendBy) has passed.
+func late(ctx context.Context) bool {
+	by, ok := ctx.Value(sendByKey{}).(time.Time)
+	return ok && !time.Now().Before(by)
+}
+
 // postJSON posts body to api with the access token and decodes the answer
 // into out (when not nil); an invalid token is refreshed and the call tried
-// once more.
+// once more. Past ctx's send-by time (WithSendBy) it sends nothing and
+// returns ErrLate.
 func (c *Client) postJSON(ctx context.Context, api string, body, out any) error {
 	for try := 0; ; try++ {
 		token, err := c.GetAccessTokenContext(ctx)
 		if err != nil {
 			return err
+		}
+		if late(ctx) {
+			return ErrLate
 		}
 		resp, err := util.PostJSONContext(ctx, apiHost+api+"?access_token="+token, body)
 		if err != nil {

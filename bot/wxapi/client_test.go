@@ -120,3 +120,31 @@ func TestReplicasShareOneTokenFetch(t *testing.T) {
 		}
 	})
 }
+
+// TestSendBy: a call made after its context's send-by time sends nothing
+// and says so; one made before it is sent.
+func TestSendBy(t *testing.T) {
+	api := wechattest.NewFakeAPI(t)
+	c := newClient(api, storetest.OpenMemoryCache(t))
+	ctx := context.Background()
+	if err := c.SendText(wxapi.WithSendBy(ctx, time.Now().Add(time.Minute)), "o-1", "in time"); err != nil {
+		t.Fatalf("send before its send-by time: %v", err)
+	}
+	err := c.SendText(wxapi.WithSendBy(ctx, time.Now().Add(-time.Millisecond)), "o-1", "late")
+	if !errors.Is(err, wxapi.ErrLate) {
+		t.Errorf("send after its send-by time = %v, want ErrLate", err)
+	}
+	if wxapi.IsTemporary(err) {
+		t.Errorf("ErrLate counts as a temporary failure of a call; no call was made")
+	}
+	err = c.SendTemplate(wxapi.WithSendBy(ctx, time.Now().Add(-time.Millisecond)), "o-1", "tpl", "", map[string]string{"first": "late"})
+	if !errors.Is(err, wxapi.ErrLate) {
+		t.Errorf("template after its send-by time = %v, want ErrLate", err)
+	}
+	if got := api.CustomerTexts(); len(got) != 1 || got[0].Content != "in time" {
+		t.Errorf("texts = %+v, want only the one in time", got)
+	}
+	if n := len(api.Calls("/cgi-bin/message/custom/send")) + len(api.Calls("/cgi-bin/message/template/send")); n != 1 {
+		t.Errorf("%d send calls, want 1", n)
+	}
+}
