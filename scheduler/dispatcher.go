@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
 
@@ -64,9 +63,9 @@ const (
 	// QuotaPauseKey holds the instant (RFC 3339) until which all sending is
 	// paused after errcode 45009.
 	QuotaPauseKey = "notices:quota-paused-until"
-	// RateLimitKeyPrefix is followed by the number of a send slot (the
-	// Unix second times RatePerSecond, plus the slot within the second);
-	// the counter under it is how many sends claimed that slot.
+	// RateLimitKeyPrefix is followed by a Unix second; the counter under
+	// it is how many send slots of that second the replicas took (see
+	// pacer).
 	RateLimitKeyPrefix = "ratelimit:"
 )
 
@@ -123,6 +122,13 @@ type Dispatcher struct {
 	// batches records many outcomes in one transaction; nil when the
 	// outbox cannot, and then each is recorded by CompleteNotice.
 	batches store.OutboxBatchCompleter
+	// pace hands out the slots of the shared send rate.
+	pace *pacer
+	// pauseMu guards pausedTill, the end of the quota pause (45009) as
+	// this dispatcher last knew it: set by its own 45009 and read from the
+	// cache before each claim, so that a send need not ask the cache.
+	pauseMu    sync.Mutex
+	pausedTill time.Time
 }
 
 // NewDispatcher returns a dispatcher for replica (a name unique among the
@@ -143,6 +149,7 @@ func NewDispatcher(outbox store.OutboxService, cache store.Cache, api Sender, cf
 		d.flushEvery = defaultFlushInterval
 	}
 	d.batches, _ = outbox.(store.OutboxBatchCompleter)
+	d.pace = newPacer(cache, cfg.RatePerSecond, cfg.Batch, func() time.Time { return d.wall() }, d.log)
 	return d
 }
 
@@ -464,7 +471,7 @@ func (d *Dispatcher) retryNow(why string) store.NoticeOutcome {
 // notice must be left alone: its lease is nearly over, so another replica
 // may take it over and a send now could be a double send.
 func (d *Dispatcher) attempt(ctx context.Context, n *store.Notice, claimedAt time.Time) (o store.NoticeOutcome, ok bool) {
-	if until, paused := d.pausedUntil(ctx); paused {
+	if until, paused := d.knownPause(); paused {
 		return store.NoticeOutcome{Status: store.NoticePending, Error: "paused: daily quota (45009)", NextAttemptAt: until}, true
 	}
 	if d.leaseEnding(n, claimedAt) {
@@ -562,57 +569,28 @@ func (d *Dispatcher) leaseEnding(n *store.Notice, claimedAt time.Time) bool {
 	return true
 }
 
-// send waits for the shared rate limit, then calls WeChat, unless the
-// wait brought n's lease near its end (errLeaseEnding): with many sends
-// in flight and the rate shared by every replica, the wait can be long.
+// send takes a slot of the shared rate limit, then calls WeChat, unless
+// the wait brought n's lease near its end (errLeaseEnding): with many
+// sends in flight and the rate shared by every replica, the wait can be
+// long. The call must leave within its slot's second (wxapi.WithSendBy):
+// one held up past it (a token refresh, a busy machine) is not made, and
+// takes another slot.
 func (d *Dispatcher) send(ctx context.Context, n *store.Notice, claimedAt time.Time, call func(context.Context) error) error {
-	if err := d.waitRate(ctx); err != nil {
-		return err
-	}
-	if d.leaseEnding(n, claimedAt) {
-		return errLeaseEnding
-	}
-	return call(ctx)
-}
-
-// waitRate takes one of the account's RatePerSecond sends, counted in the
-// shared cache so replicas share the limit. Each second is cut into
-// RatePerSecond equal slots of one send each, so sends are spread over the
-// second rather than bunched at its start; a slot whose counter answered
-// after the slot was over (a slow cache, a busy writer) is not used. Over
-// the limit, it sleeps until the next slot. Without the cache it paces
-// this replica alone rather than stop sending.
-func (d *Dispatcher) waitRate(ctx context.Context) error {
-	rate := int64(max(d.cfg.RatePerSecond, 1))
-	slotOf := func(t time.Time) int64 { return t.Unix()*rate + int64(t.Nanosecond())*rate/int64(time.Second) }
-	stale := 0
 	for {
-		slot := slotOf(d.wall())
-		n, err := d.cache.Incr(ctx, RateLimitKeyPrefix+strconv.FormatInt(slot, 10), 2*time.Second)
+		slot, err := d.pace.take(ctx)
 		if err != nil {
-			d.log.Warn("rate limit counter unavailable; pacing locally", slog.Any("error", err))
-			return sleep(ctx, time.Second/time.Duration(rate))
-		}
-		now := d.wall()
-		cur := slotOf(now)
-		switch {
-		case n == 1 && (cur == slot || stale >= maxStaleSlots):
-			return nil
-		case cur > slot:
-			stale++ // the slot ended while it was counted: try the current one
-			continue
-		}
-		start := time.Unix((slot+1)/rate, (slot+1)%rate*int64(time.Second)/rate)
-		if err := sleep(ctx, start.Sub(now)); err != nil {
 			return err
 		}
+		if d.leaseEnding(n, claimedAt) {
+			return errLeaseEnding
+		}
+		err = call(wxapi.WithSendBy(ctx, slot.by))
+		if !errors.Is(err, wxapi.ErrLate) {
+			return err
+		}
+		d.log.Debug("send slot over before the call left; taking another", slog.Int64("notice", n.ID))
 	}
 }
-
-// maxStaleSlots is how many send slots in a row waitRate gives up because
-// the cache answered after they ended, before it takes one anyway: a cache
-// slower than a slot must not stop sending.
-const maxStaleSlots = 3
 
 // pause stops every replica's sending until the next quota reset after now
 // and returns that instant.
@@ -623,16 +601,40 @@ func (d *Dispatcher) pause(ctx context.Context, now time.Time) time.Time {
 		d.log.Error("record quota pause", slog.Any("error", err))
 	}
 	d.log.Warn("daily quota used up (45009); sending paused", slog.Time("until", until))
+	d.notePause(until)
 	return until
 }
 
-// pausedUntil reports whether sending is paused as of now, and until when.
+// notePause records until as the end of the quota pause this dispatcher
+// knows of, unless it knows of a later one.
+func (d *Dispatcher) notePause(until time.Time) {
+	d.pauseMu.Lock()
+	defer d.pauseMu.Unlock()
+	if until.After(d.pausedTill) {
+		d.pausedTill = until
+	}
+}
+
+// knownPause reports whether sending is paused as of now by the last pause
+// this dispatcher knows of (its own 45009, or the cache's as of its last
+// claim), and until when. A pause another replica starts is known at the
+// next claim; until then a send may still meet 45009, and pause in turn.
+func (d *Dispatcher) knownPause() (time.Time, bool) {
+	d.pauseMu.Lock()
+	until := d.pausedTill
+	d.pauseMu.Unlock()
+	return until, d.now().Before(until)
+}
+
+// pausedUntil reports whether sending is paused as of now, and until when,
+// as the cache says (and records it for knownPause).
 func (d *Dispatcher) pausedUntil(ctx context.Context) (time.Time, bool) {
 	until, ok, err := d.PausedUntil(ctx)
 	if err != nil {
 		d.log.Warn("read quota pause", slog.Any("error", err))
 		return time.Time{}, false
 	}
+	d.notePause(until)
 	return until, ok
 }
 

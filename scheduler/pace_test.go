@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -300,4 +301,111 @@ func TestLeaseEndsMidBatch(t *testing.T) {
 			t.Error("every notice was sent within its first lease; the test did not make a lease run out")
 		}
 	})
+}
+
+// heldUpSender holds every call up for a while before making it, as a busy
+// machine or a slow token refresh does between a send's slot and its call.
+type heldUpSender struct {
+	Sender
+	mu  sync.Mutex
+	rnd *rand.Rand
+	max time.Duration
+}
+
+func (h *heldUpSender) hold() {
+	h.mu.Lock()
+	d := time.Duration(h.rnd.Int64N(int64(h.max)))
+	h.mu.Unlock()
+	time.Sleep(d)
+}
+
+func (h *heldUpSender) SendText(ctx context.Context, openID, text string) error {
+	h.hold()
+	return h.Sender.SendText(ctx, openID, text)
+}
+
+// TestSlotBoundsArrival: the rate limit bounds when sends arrive at
+// WeChat, not only when they start. Two dispatchers with 16 sends in
+// flight each share 5 a second, and every call is held up by up to 400 ms
+// between its slot and its leaving; still no second sees more than 5
+// arrive, and every notice arrives once.
+func TestSlotBoundsArrival(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	const n, rate = 25, 5
+	seedNotices(t, s, n, time.Now())
+	api := wechattest.NewFakeAPI(t)
+	cache := storetest.OpenMemoryCache(t)
+	sender := &heldUpSender{Sender: newClient(api, cache), rnd: rand.New(rand.NewPCG(1, 2)), max: 400 * time.Millisecond}
+	cfg := paceNotices(func(c *configs.Notices) { c.RatePerSecond, c.Batch = rate, 10 })
+	var wg sync.WaitGroup
+	for _, r := range []string{"r1", "r2"} {
+		d := NewDispatcher(s, cache, sender, cfg, time.UTC, r, slog.New(slog.DiscardHandler), time.Now)
+		wg.Go(func() {
+			if _, err := d.Drain(t.Context()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	assertOnceEach(t, api, n)
+	perSecond := map[int64]int{}
+	for _, c := range api.Calls(customPath) {
+		perSecond[c.At.Unix()]++
+	}
+	t.Logf("%d sends held up by up to %s each, 2 × 16 in flight at %d a second: %v", n, sender.max, rate, perSecond)
+	for sec, k := range perSecond {
+		if k > rate {
+			t.Errorf("%d sends arrived in the second %d, want at most %d", k, sec, rate)
+		}
+	}
+}
+
+// countingCache counts the calls a dispatcher makes to its cache.
+type countingCache struct {
+	store.Cache
+	incr, incrBy, get atomic.Int64
+}
+
+func (c *countingCache) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
+	c.incr.Add(1)
+	return c.Cache.Incr(ctx, key, ttl)
+}
+
+func (c *countingCache) IncrBy(ctx context.Context, key string, n int64, ttl time.Duration) (int64, error) {
+	c.incrBy.Add(1)
+	return c.Cache.IncrBy(ctx, key, n, ttl)
+}
+
+func (c *countingCache) Get(ctx context.Context, key string) (string, bool, error) {
+	c.get.Add(1)
+	return c.Cache.Get(ctx, key)
+}
+
+// TestSendSlotsInBulk: at a rate well above what is sent, a dispatcher
+// takes its send slots a batch at a time and reads the quota pause once a
+// claim, not once a send: no cache round trip per notice.
+func TestSendSlotsInBulk(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	const n = 1000
+	seedNotices(t, s, n, time.Now())
+	api := wechattest.NewFakeAPI(t)
+	clientCache := storetest.OpenMemoryCache(t)
+	cache := &countingCache{Cache: storetest.OpenMemoryCache(t)}
+	cfg := paceNotices(func(c *configs.Notices) { c.RatePerSecond = 100_000 })
+	d := NewDispatcher(s, cache, newClient(api, clientCache), cfg, time.UTC, "r1", slog.New(slog.DiscardHandler), time.Now)
+	stats, err := d.Drain(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertOnceEach(t, api, n)
+	claims := int64(n/cfg.Batch + 1)
+	t.Logf("%d notices (%d claims): %d IncrBy, %d Incr, %d Get", stats.Sent, claims, cache.incrBy.Load(), cache.incr.Load(), cache.get.Load())
+	// A batch of slots a call, and one more call at the end of each
+	// second's window.
+	if got := cache.incrBy.Load(); got > 2*n/int64(cfg.Batch)+5 || cache.incr.Load() != 0 {
+		t.Errorf("%d IncrBy and %d Incr for %d sends, want about one a batch of %d", got, cache.incr.Load(), n, cfg.Batch)
+	}
+	if got := cache.get.Load(); got > claims+1 {
+		t.Errorf("%d reads of the quota pause for %d claims, want one a claim", got, claims)
+	}
 }
