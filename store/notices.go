@@ -113,10 +113,18 @@ type OutboxService interface {
 	ListNotices(ctx context.Context, kind string, limit int) ([]*Notice, error)
 }
 
-// OutboxBatchCompleter records the outcomes of many claimed notices at
-// once: a dispatcher sending hundreds a second cannot afford a transaction
-// (and a commit's flush) per notice.
-type OutboxBatchCompleter interface {
+// OutboxBatches are the outbox's operations for a dispatcher sending
+// hundreds of notices a second: it cannot afford a transaction (and a
+// commit's flush) per notice, nor a claim that reads every notice sent so
+// far.
+type OutboxBatches interface {
+	// ClaimNoticesAfter is ClaimNotices among the notices whose id is
+	// above after: a dispatcher sweeping a large fan-out goes on from the
+	// last notice it claimed instead of looking again at those before it,
+	// sent or claimed by others, which on PostgreSQL stay in the claim's
+	// index until VACUUM (a claim from the start read them all, so that
+	// draining n notices cost n² / 2 index entries).
+	ClaimNoticesAfter(ctx context.Context, replica string, after int64, at time.Time, limit int, lease time.Duration) ([]*Notice, error)
 	// CompleteNotices records the attempts (outbox_attempts) and outcomes of
 	// the notices in one transaction, each exactly as CompleteNotice would,
 	// with at as the time of every attempt. Only the notices replica still

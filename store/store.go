@@ -205,7 +205,7 @@ type Store interface {
 	MessageRetention
 	CampaignStore
 	OutboxService
-	OutboxBatchCompleter
+	OutboxBatches
 	JobService
 	ScheduleQueries
 	DashboardQueries

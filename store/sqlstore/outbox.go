@@ -37,7 +37,9 @@ const noticeFrom = ` FROM outbox o` + noticeRecipient
 
 // noticeDue selects the outbox rows a claim at $3 may take: pending ones
 // whose next attempt is due and claimed ones whose lease ran out. Its
-// status term matches outbox_claimable_idx, a partial index in id order.
+// status term matches SQLite's outbox_claimable_idx, a partial index in id
+// order; PostgreSQL's is on the generated column claimable, the same
+// condition (see migration 00013), which the claim names too.
 const noticeDue = `status IN ('pending', 'sending')
 	AND ((status = 'pending' AND next_attempt_at <= $3)
 		OR (status = 'sending' AND claimed_until < $3))`
@@ -94,40 +96,51 @@ func (db *DB) EnqueueNotices(ctx context.Context, ns []store.NewNotice, at time.
 // the dispatcher is about to make, so a notice whose dispatcher died
 // mid-send counts too.
 //
-// On PostgreSQL one statement picks the due rows FOR UPDATE SKIP LOCKED,
-// so concurrent claimers pass each other's rows (a row another claimer
-// committed meanwhile is re-checked and no longer due), updates them and
-// reads them back with their recipients. SQLite's single writer serialises
+// On PostgreSQL one statement, without a transaction of its own, picks the
+// due rows FOR UPDATE SKIP LOCKED, so concurrent claimers pass each other's
+// rows (a row another claimer committed meanwhile is re-checked and no
+// longer due), updates them and reads them back with their recipients. The
+// update changes no indexed column (status is in no index), so that with
+// the outbox's half-empty pages it is a HOT update, writing no index entry.
+// SQLite's single writer serialises
 // claimers; the UPDATE walks outbox_claimable_idx in id order (left to
 // itself, SQLite would gather every due row through the status index and
 // sort them all, some 35 ms a batch with 100,000 due) and a second
 // statement reads the claimed rows back, since RETURNING cannot join.
 func (db *DB) ClaimNotices(ctx context.Context, replica string, at time.Time, limit int, lease time.Duration) ([]*store.Notice, error) {
+	return db.ClaimNoticesAfter(ctx, replica, 0, at, limit, lease)
+}
+
+// ClaimNoticesAfter is ClaimNotices among the notices with ids above
+// after: the index walk starts there.
+func (db *DB) ClaimNoticesAfter(ctx context.Context, replica string, after int64, at time.Time, limit int, lease time.Duration) ([]*store.Notice, error) {
 	if err := store.ValidateClaim(replica, limit, lease); err != nil {
 		return nil, db.wrapError("claim notices", err)
 	}
+	args := []any{replica, at.Add(lease), at, limit, after}
+	if db.d.pg {
+		notices, err := queryNotices(ctx, db.writer(), `
+			WITH due AS MATERIALIZED (
+				SELECT id FROM outbox WHERE claimable AND id > $5 AND `+noticeDue+`
+				ORDER BY id LIMIT $4
+				FOR UPDATE SKIP LOCKED),
+			claimed AS (
+				UPDATE outbox SET `+noticeClaim+`
+				FROM due WHERE outbox.id = due.id
+				RETURNING outbox.*)
+			SELECT `+noticeColumns+` FROM claimed o`+noticeRecipient+`
+			ORDER BY o.id`, args...)
+		if err != nil {
+			return nil, db.wrapError("claim notices", err)
+		}
+		return notices, nil
+	}
 	var notices []*store.Notice
 	err := db.inTx(ctx, func(tx conn) error {
-		args := []any{replica, at.Add(lease), at, limit}
-		if tx.d.pg {
-			var err error
-			notices, err = queryNotices(ctx, tx, `
-				WITH due AS MATERIALIZED (
-					SELECT id FROM outbox WHERE `+noticeDue+`
-					ORDER BY id LIMIT $4
-					FOR UPDATE SKIP LOCKED),
-				claimed AS (
-					UPDATE outbox SET `+noticeClaim+`
-					FROM due WHERE outbox.id = due.id
-					RETURNING outbox.*)
-				SELECT `+noticeColumns+` FROM claimed o`+noticeRecipient+`
-				ORDER BY o.id`, args...)
-			return err
-		}
 		rows, err := tx.query(ctx, `
 			UPDATE outbox SET `+noticeClaim+`
 			WHERE id IN (
-				SELECT id FROM outbox INDEXED BY outbox_claimable_idx WHERE `+noticeDue+`
+				SELECT id FROM outbox INDEXED BY outbox_claimable_idx WHERE id > $5 AND `+noticeDue+`
 				ORDER BY id LIMIT $4)
 			RETURNING id`, args...)
 		ids, err := collect(rows, err, func(row rowScanner) (int64, error) {
@@ -214,12 +227,9 @@ type outcomeRow struct {
 
 // completeNoticesPG records a batch of outcomes in one statement: the
 // UPDATE takes only the rows replica holds (a row another replica claimed
-// meanwhile is re-checked after its lock and skipped), and the attempts of
-// exactly those rows are inserted from what it returns. Appending the
-// empty string to status keeps the planner from finding the rows through
-// the status index, where every claim since the last vacuum left a
-// 'sending' entry (the statistics say there are few): it finds each row
-// of the list by id instead.
+// meanwhile is re-checked after its lock and skipped), finding each by id,
+// and the attempts of exactly those rows are inserted from what it
+// returns.
 const completeNoticesPG = `
 	WITH done AS (
 		UPDATE outbox o SET status = i.status, channel = i.channel, last_error = i.error,
@@ -227,7 +237,7 @@ const completeNoticesPG = `
 			claimed_by = '', claimed_until = NULL, updated_at = $2
 		FROM jsonb_to_recordset($1::jsonb) AS i(id bigint, status text, channel text, error text,
 			sent_at timestamptz, next_attempt_at timestamptz)
-		WHERE o.id = i.id AND o.status || '' = 'sending' AND o.claimed_by = $3
+		WHERE o.id = i.id AND o.status = 'sending' AND o.claimed_by = $3
 		RETURNING o.id, i.status, i.channel, i.error),
 	attempts AS (
 		INSERT INTO outbox_attempts (outbox_id, at, channel, ok, error, status)

@@ -199,6 +199,50 @@ func runOutboxConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		assertCounts(t, s, map[string]int{store.NoticeSending: 5})
 	})
 
+	t.Run("a claim after an id leases only the due notices above it", func(t *testing.T) {
+		s := open(t)
+		for i := range 6 {
+			mustEnqueue(t, s, base, 1, notice("L3", fmt.Sprintf("o-%d", i+1), 1))
+		}
+		all, err := s.ListNotices(t.Context(), "", 0)
+		if err != nil || len(all) != 6 {
+			t.Fatalf("ListNotices = %d, %v", len(all), err)
+		}
+		ids := noticeIDs(all)
+		slices.Sort(ids)
+		claimAfter := func(replica string, after int64, at time.Time, limit int) []int64 {
+			t.Helper()
+			got, err := s.ClaimNoticesAfter(t.Context(), replica, after, at, limit, lease)
+			if err != nil {
+				t.Fatalf("ClaimNoticesAfter(%s, %d): %v", replica, after, err)
+			}
+			for _, n := range got {
+				if n.Status != store.NoticeSending || n.Attempts < 1 || n.Text == "" {
+					t.Fatalf("claimed notice = %+v, want sending with its text", n)
+				}
+			}
+			return noticeIDs(got)
+		}
+		if got := claimAfter("r1", ids[2], base, 2); !slices.Equal(got, ids[3:5]) {
+			t.Fatalf("claim after %d = %v, want %v", ids[2], got, ids[3:5])
+		}
+		// From the start, past r1's live leases.
+		if got, want := claimAfter("r2", 0, base, 10), []int64{ids[0], ids[1], ids[2], ids[5]}; !slices.Equal(got, want) {
+			t.Fatalf("claim from the start = %v, want %v", got, want)
+		}
+		if got := claimAfter("r3", ids[5], base, 10); len(got) != 0 {
+			t.Fatalf("claim after the last notice = %v, want none", got)
+		}
+		// Once the leases ran out, a claim after an id takes over only
+		// those above it.
+		if got := claimAfter("r3", ids[3], base.Add(lease+time.Second), 10); !slices.Equal(got, ids[4:]) {
+			t.Fatalf("claim after %d past the leases = %v, want %v", ids[3], got, ids[4:])
+		}
+		if _, err := s.ClaimNoticesAfter(t.Context(), "", 0, base, 10, lease); store.ErrorCode(err) != store.EINVALID {
+			t.Fatalf("ClaimNoticesAfter without a replica = %v, want EINVALID", err)
+		}
+	})
+
 	t.Run("claim carries the recipient's following, anonymisation and last interaction", func(t *testing.T) {
 		s := open(t)
 		mustTouch(t, s, "o-follower", base.Add(-time.Hour))
