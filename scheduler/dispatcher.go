@@ -121,7 +121,7 @@ type Dispatcher struct {
 	flushEvery time.Duration
 	// batches records many outcomes in one transaction; nil when the
 	// outbox cannot, and then each is recorded by CompleteNotice.
-	batches store.OutboxBatchCompleter
+	batches store.OutboxBatches
 	// pace hands out the slots of the shared send rate.
 	pace *pacer
 	// pauseMu guards pausedTill, the end of the quota pause (45009) as
@@ -148,7 +148,7 @@ func NewDispatcher(outbox store.OutboxService, cache store.Cache, api Sender, cf
 	if d.flushEvery <= 0 {
 		d.flushEvery = defaultFlushInterval
 	}
-	d.batches, _ = outbox.(store.OutboxBatchCompleter)
+	d.batches, _ = outbox.(store.OutboxBatches)
 	d.pace = newPacer(cache, cfg.RatePerSecond, cfg.Batch, func() time.Time { return d.wall() }, d.log)
 	return d
 }
@@ -275,6 +275,7 @@ func (d *Dispatcher) run(ctx context.Context, maxBatches int) (DrainStats, error
 	}
 
 	claimed := 0
+	var sweep sweep
 	for batches := 0; (maxBatches == 0 || batches < maxBatches) && ctx.Err() == nil; batches++ {
 		if until, paused := d.pausedUntil(ctx); paused {
 			d.log.Debug("sending paused for the daily quota", slog.Time("until", until))
@@ -289,7 +290,7 @@ func (d *Dispatcher) run(ctx context.Context, maxBatches int) (DrainStats, error
 		if claimedAt.After(at) {
 			at = claimedAt
 		}
-		ns, err := d.outbox.ClaimNotices(ctx, d.replica, at, batch, d.cfg.Lease)
+		ns, err := d.claim(ctx, &sweep, at, batch)
 		if err != nil {
 			if ctx.Err() == nil {
 				fail(fmt.Errorf("scheduler: claim notices: %w", err))
@@ -320,6 +321,58 @@ func (d *Dispatcher) run(ctx context.Context, maxBatches int) (DrainStats, error
 	defer mu.Unlock()
 	stats.Claimed = claimed
 	return stats, firstErr
+}
+
+// rescanEvery is how often a dispatcher's claims start again from the
+// oldest notice rather than after the last one it claimed (see claim).
+const rescanEvery = 10 * time.Second
+
+// sweep is where a drain's claims have got to in the outbox: after the
+// notice with id after, since the wall-clock time from.
+type sweep struct {
+	after int64
+	from  time.Time
+}
+
+// claim claims up to limit due notices as of at. Where the outbox can
+// (store.OutboxBatches), claims sweep it in id order: each goes on after
+// the last notice the one before claimed, so that it does not read again
+// every notice sent so far; when nothing is left after it, the sweep wraps
+// around to the start, and it starts again from there every rescanEvery,
+// for the older notices that became due meanwhile (retries).
+func (d *Dispatcher) claim(ctx context.Context, sw *sweep, at time.Time, limit int) ([]*store.Notice, error) {
+	if d.batches == nil {
+		return d.outbox.ClaimNotices(ctx, d.replica, at, limit, d.cfg.Lease)
+	}
+	if d.wall().Sub(sw.from) >= rescanEvery {
+		sw.after = 0
+	}
+	if sw.after == 0 {
+		sw.from = d.wall()
+	}
+	ns, err := d.batches.ClaimNoticesAfter(ctx, d.replica, sw.after, at, limit, d.cfg.Lease)
+	if err != nil {
+		return nil, err
+	}
+	if len(ns) < limit && sw.after > 0 { // the end of the outbox: wrap around
+		sw.after, sw.from = 0, d.wall()
+		more, err := d.batches.ClaimNoticesAfter(ctx, d.replica, 0, at, limit-len(ns), d.cfg.Lease)
+		if err != nil {
+			// The first claim holds its notices: send them; the next
+			// claim tries again.
+			d.log.Warn("claim notices from the start", slog.Any("error", err))
+			return ns, nil
+		}
+		ns = append(ns, more...)
+		for _, n := range more {
+			sw.after = max(sw.after, n.ID)
+		}
+		return ns, nil
+	}
+	for _, n := range ns {
+		sw.after = max(sw.after, n.ID)
+	}
+	return ns, nil
 }
 
 // recordAll records the outcomes arriving on results until it is closed:

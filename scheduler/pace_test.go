@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -408,4 +409,58 @@ func TestSendSlotsInBulk(t *testing.T) {
 	if got := cache.get.Load(); got > claims+1 {
 		t.Errorf("%d reads of the quota pause for %d claims, want one a claim", got, claims)
 	}
+}
+
+// claimCounter is the real store, counting its claims by where they start.
+type claimCounter struct {
+	store.Store
+	fromStart, after atomic.Int64
+}
+
+func (c *claimCounter) ClaimNoticesAfter(ctx context.Context, replica string, after int64, at time.Time, limit int, lease time.Duration) ([]*store.Notice, error) {
+	if after == 0 {
+		c.fromStart.Add(1)
+	} else {
+		c.after.Add(1)
+	}
+	return c.Store.ClaimNoticesAfter(ctx, replica, after, at, limit, lease)
+}
+
+// TestClaimsSweepTheOutbox: a dispatcher's claims go on after the last
+// notice it claimed instead of reading the outbox from its start each
+// time, and still send the older notices that become due meanwhile (here
+// retries after a 503): when the sweep reaches the end it starts again.
+func TestClaimsSweepTheOutbox(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s store.Store) {
+		const n = 1000
+		seedNotices(t, s, n, time.Now())
+		counted := &claimCounter{Store: s}
+		api := wechattest.NewFakeAPI(t)
+		api.FailEvery(customPath, 9, http.StatusServiceUnavailable)
+		cache := storetest.OpenMemoryCache(t)
+		cfg := paceNotices(func(c *configs.Notices) { c.RetryBase, c.RetryMax = 10*time.Millisecond, 10*time.Millisecond })
+		d := NewDispatcher(counted, cache, newClient(api, cache), cfg, time.UTC, "r1", slog.New(slog.DiscardHandler), time.Now)
+		var total DrainStats
+		for range 20 {
+			stats, err := d.Drain(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			total.add(stats)
+			if counts, _ := s.NoticeCounts(t.Context()); counts[store.NoticeSent] == n {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		assertOnceEach(t, api, n)
+		t.Logf("%d notices, %d retried: %d claims after the last one claimed, %d from the start",
+			n, total.Retried, counted.after.Load(), counted.fromStart.Load())
+		if total.Retried == 0 {
+			t.Error("no notice was retried; the test did not send older notices after newer ones")
+		}
+		if counted.after.Load() < int64(n/cfg.Batch)-1 || counted.fromStart.Load() > counted.after.Load() {
+			t.Errorf("%d claims from the start and %d after the last one; want most after it",
+				counted.fromStart.Load(), counted.after.Load())
+		}
+	})
 }
