@@ -44,6 +44,11 @@ type Client struct {
 	cache store.Cache
 	log   *slog.Logger
 	oa    *officialaccount.OfficialAccount
+
+	// keptMu guards the token this client last read (see tokenKeep).
+	keptMu    sync.Mutex
+	kept      string
+	keptUntil time.Time
 }
 
 // maxIdlePerHost is how many idle connections to the API are kept: at

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -147,4 +148,51 @@ func TestSendBy(t *testing.T) {
 	if n := len(api.Calls("/cgi-bin/message/custom/send")) + len(api.Calls("/cgi-bin/message/template/send")); n != 1 {
 		t.Errorf("%d send calls, want 1", n)
 	}
+}
+
+// getCounter counts the reads of a cache.
+type getCounter struct {
+	store.Cache
+	gets atomic.Int64
+}
+
+func (c *getCounter) Get(ctx context.Context, key string) (string, bool, error) {
+	c.gets.Add(1)
+	return c.Cache.Get(ctx, key)
+}
+
+// TestTokenKeptInProcess: a client reads the shared token once and keeps
+// it for a while instead of asking the cache (Redis) at every call; when
+// WeChat refuses the token it keeps, it drops it and takes the one another
+// replica fetched meanwhile.
+func TestTokenKeptInProcess(t *testing.T) {
+	storetest.Caches(t, func(t *testing.T, cache store.Cache) {
+		ctx := context.Background()
+		api := wechattest.NewFakeAPI(t)
+		counted := &getCounter{Cache: cache}
+		a, b := newClient(api, counted), newClient(api, cache)
+		for range 20 {
+			if err := a.SendText(ctx, "o-1", "x"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := counted.gets.Load(); n > 2 {
+			t.Errorf("%d cache reads for 20 sends, want the token read once", n)
+		}
+		// Another replica finds the token refused and fetches a new one.
+		api.ExpireTokens()
+		if err := b.SendText(ctx, "o-2", "y"); err != nil {
+			t.Fatal(err)
+		}
+		fetches := len(api.Calls("/cgi-bin/token"))
+		if err := a.SendText(ctx, "o-1", "z"); err != nil {
+			t.Fatalf("send with a kept token WeChat refuses: %v", err)
+		}
+		if n := len(api.Calls("/cgi-bin/token")); n != fetches {
+			t.Errorf("%d more token fetches, want none: the other replica's token is in the cache", n-fetches)
+		}
+		if n := len(api.CustomerTexts()); n != 22 {
+			t.Errorf("%d texts delivered, want 22", n)
+		}
+	})
 }

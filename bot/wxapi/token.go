@@ -22,6 +22,13 @@ const (
 	// tokenMargin is taken off WeChat's expires_in so a token is refreshed
 	// before WeChat drops it.
 	tokenMargin = 5 * time.Minute
+	// tokenKeep is how long a client keeps the token it read in process
+	// before it reads the shared cache again: a dispatcher sending
+	// thousands a second must not ask Redis for the token each time. It
+	// is far shorter than tokenMargin, so a token kept is still one WeChat
+	// takes (a token stays valid for five minutes after another replica
+	// fetched a new one); a token WeChat refuses is dropped at once.
+	tokenKeep = time.Minute
 )
 
 func (c *Client) tokenKey() string     { return "wx:token:" + c.cfg.AppID }
@@ -35,7 +42,38 @@ func (c *Client) GetAccessToken() (string, error) {
 // GetAccessTokenContext returns the shared access token, fetching a new one
 // when none is cached. Only the replica holding the refresh lock fetches;
 // the others wait for its token, so replicas never invalidate each other's.
+// A token read is kept in process for tokenKeep.
 func (c *Client) GetAccessTokenContext(ctx context.Context) (string, error) {
+	if token := c.keptToken(); token != "" {
+		return token, nil
+	}
+	token, err := c.sharedToken(ctx)
+	if err == nil {
+		c.keepToken(token)
+	}
+	return token, err
+}
+
+// keptToken is the token this client read within tokenKeep, or "".
+func (c *Client) keptToken() string {
+	c.keptMu.Lock()
+	defer c.keptMu.Unlock()
+	if time.Now().Before(c.keptUntil) {
+		return c.kept
+	}
+	return ""
+}
+
+// keepToken keeps token in process for tokenKeep.
+func (c *Client) keepToken(token string) {
+	c.keptMu.Lock()
+	defer c.keptMu.Unlock()
+	c.kept, c.keptUntil = token, time.Now().Add(tokenKeep)
+}
+
+// sharedToken reads the token from the shared cache, fetching a new one
+// when none is cached.
+func (c *Client) sharedToken(ctx context.Context) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, tokenWaitLimit)
 	defer cancel()
 	for {
@@ -117,6 +155,11 @@ func (c *Client) fetch(ctx context.Context) (credential.ResAccessToken, error) {
 // invalidate drops token from the cache unless another replica already
 // replaced it.
 func (c *Client) invalidate(ctx context.Context, token string) {
+	c.keptMu.Lock()
+	if c.kept == token {
+		c.kept, c.keptUntil = "", time.Time{}
+	}
+	c.keptMu.Unlock()
 	if _, err := c.cache.DeleteIfEquals(ctx, c.tokenKey(), token); err != nil {
 		c.log.Warn("invalidate access token", slog.Any("error", err))
 	}
