@@ -75,20 +75,6 @@ func (d *dialect) args(args []any) []any {
 	return args
 }
 
-// jsonTime is a time inside a JSON parameter, as the statement reading it
-// compares and stores it: on SQLite the stored text, on PostgreSQL an
-// RFC 3339 instant cut to microseconds as pgx cuts a time parameter; the
-// zero time is null.
-func (d *dialect) jsonTime(t time.Time) any {
-	switch {
-	case t.IsZero():
-		return nil
-	case d.pg:
-		return t.UTC().Truncate(time.Microsecond)
-	}
-	return d.time(t)
-}
-
 // contains is the condition that the text column col holds the text of
 // the parameter param (strpos on PostgreSQL, instr on SQLite; unlike LIKE,
 // neither reads % or _ in the parameter as wildcards).

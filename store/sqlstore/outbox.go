@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"envoybot/store"
 )
 
@@ -111,6 +114,19 @@ func (db *DB) ClaimNotices(ctx context.Context, replica string, at time.Time, li
 	return db.ClaimNoticesAfter(ctx, replica, 0, at, limit, lease)
 }
 
+// claimNoticesPG claims on PostgreSQL (see ClaimNotices).
+const claimNoticesPG = `
+	WITH due AS MATERIALIZED (
+		SELECT id FROM outbox WHERE claimable AND id > $5 AND ` + noticeDue + `
+		ORDER BY id LIMIT $4
+		FOR UPDATE SKIP LOCKED),
+	claimed AS (
+		UPDATE outbox SET ` + noticeClaim + `
+		FROM due WHERE outbox.id = due.id
+		RETURNING outbox.*)
+	SELECT ` + noticeColumns + ` FROM claimed o` + noticeRecipient + `
+	ORDER BY o.id`
+
 // ClaimNoticesAfter is ClaimNotices among the notices with ids above
 // after: the index walk starts there.
 func (db *DB) ClaimNoticesAfter(ctx context.Context, replica string, after int64, at time.Time, limit int, lease time.Duration) ([]*store.Notice, error) {
@@ -119,17 +135,13 @@ func (db *DB) ClaimNoticesAfter(ctx context.Context, replica string, after int64
 	}
 	args := []any{replica, at.Add(lease), at, limit, after}
 	if db.d.pg {
-		notices, err := queryNotices(ctx, db.writer(), `
-			WITH due AS MATERIALIZED (
-				SELECT id FROM outbox WHERE claimable AND id > $5 AND `+noticeDue+`
-				ORDER BY id LIMIT $4
-				FOR UPDATE SKIP LOCKED),
-			claimed AS (
-				UPDATE outbox SET `+noticeClaim+`
-				FROM due WHERE outbox.id = due.id
-				RETURNING outbox.*)
-			SELECT `+noticeColumns+` FROM claimed o`+noticeRecipient+`
-			ORDER BY o.id`, args...)
+		// On pgx directly: the rows come back without database/sql's
+		// conversions.
+		rows, err := db.pool.Query(ctx, claimNoticesPG, args...)
+		if err != nil {
+			return nil, db.wrapError("claim notices", err)
+		}
+		notices, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*store.Notice, error) { return scanNotice(row) })
 		if err != nil {
 			return nil, db.wrapError("claim notices", err)
 		}
@@ -214,63 +226,50 @@ func completion(o store.NoticeOutcome, at time.Time) (next, sentAt time.Time) {
 	return next, sentAt
 }
 
-// outcomeRow is one outcome of a CompleteNotices as the statements read
-// it from their JSON parameter; a null time keeps the column as it is.
-type outcomeRow struct {
-	ID      int64  `json:"id"`
-	Status  string `json:"status"`
-	Channel string `json:"channel"`
-	Error   string `json:"error"`
-	SentAt  any    `json:"sent_at"`
-	Next    any    `json:"next_attempt_at"`
-}
-
-// completeNoticesPG records a batch of outcomes in one statement: the
-// UPDATE takes only the rows replica holds (a row another replica claimed
-// meanwhile is re-checked after its lock and skipped), finding each by id,
-// and the attempts of exactly those rows are inserted from what it
-// returns.
+// completeNoticesPG records a batch of outcomes in one statement, from
+// parallel arrays (one element per notice; a null time keeps the column as
+// it is): the UPDATE takes only the rows replica holds (a row another
+// replica claimed meanwhile is re-checked after its lock and skipped),
+// finding each by id, and the attempts of exactly those rows are inserted
+// from what it returns.
 const completeNoticesPG = `
-	WITH done AS (
+	WITH i AS (
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+			AS i(id, status, channel, error, sent_at, next_attempt_at)),
+	done AS (
 		UPDATE outbox o SET status = i.status, channel = i.channel, last_error = i.error,
 			sent_at = COALESCE(i.sent_at, o.sent_at), next_attempt_at = COALESCE(i.next_attempt_at, o.next_attempt_at),
-			claimed_by = '', claimed_until = NULL, updated_at = $2
-		FROM jsonb_to_recordset($1::jsonb) AS i(id bigint, status text, channel text, error text,
-			sent_at timestamptz, next_attempt_at timestamptz)
-		WHERE o.id = i.id AND o.status = 'sending' AND o.claimed_by = $3
+			claimed_by = '', claimed_until = NULL, updated_at = $7
+		FROM i WHERE o.id = i.id AND o.status = 'sending' AND o.claimed_by = $8
 		RETURNING o.id, i.status, i.channel, i.error),
 	attempts AS (
 		INSERT INTO outbox_attempts (outbox_id, at, channel, ok, error, status)
-		SELECT id, $2, channel, status = 'sent', error, status FROM done ORDER BY id)
+		SELECT id, $7, channel, status = 'sent', error, status FROM done ORDER BY id)
 	SELECT id FROM done`
 
-// completeNoticesSQLite is the UPDATE of a batch on SQLite (RETURNING
-// cannot feed an INSERT there), and insertAttemptsSQLite the attempts of
-// the rows it changed. The + before outbox.status keeps SQLite from
-// walking every claimed row through the status index and reading the
-// whole list for each: it reads the list once and finds each row by id.
+// completeSQLite records the notices of a list ($7, a JSON array of
+// ids) that share one outcome, and insertAttemptsSQLite their attempts
+// (RETURNING cannot feed an INSERT there). The + before status keeps
+// SQLite from walking every claimed row through the claim's index and
+// reading the whole list for each: it reads the list once and finds each
+// row by id.
 const (
-	completeNoticesSQLite = `
-		UPDATE outbox SET status = i.status, channel = i.channel, last_error = i.error,
-			sent_at = COALESCE(i.sent_at, outbox.sent_at),
-			next_attempt_at = COALESCE(i.next_attempt_at, outbox.next_attempt_at),
-			claimed_by = '', claimed_until = NULL, updated_at = $2
-		FROM (SELECT value ->> 'id' AS id, value ->> 'status' AS status, value ->> 'channel' AS channel,
-				value ->> 'error' AS error, value ->> 'sent_at' AS sent_at,
-				value ->> 'next_attempt_at' AS next_attempt_at
-			FROM json_each($1)) AS i
-		WHERE outbox.id = i.id AND +outbox.status = 'sending' AND outbox.claimed_by = $3
-		RETURNING outbox.id`
+	completeSQLite = `
+		UPDATE outbox SET status = $1, channel = $2, last_error = $3,
+			sent_at = COALESCE($4, sent_at), next_attempt_at = COALESCE($5, next_attempt_at),
+			claimed_by = '', claimed_until = NULL, updated_at = $6
+		WHERE id IN (SELECT value FROM json_each($7)) AND +status = 'sending' AND claimed_by = $8
+		RETURNING id`
 	insertAttemptsSQLite = `
 		INSERT INTO outbox_attempts (outbox_id, at, channel, ok, error, status)
-		SELECT value ->> 'id', $2, value ->> 'channel', value ->> 'status' = 'sent', value ->> 'error', value ->> 'status'
-		FROM json_each($1) ORDER BY value ->> 'id'`
+		SELECT value, $1, $2, $3, $4, $5 FROM json_each($6) ORDER BY value`
 )
 
 // CompleteNotices records a batch of outcomes as CompleteNotice records
-// each, in one transaction: on PostgreSQL a single statement
-// (completeNoticesPG), on SQLite an UPDATE … FROM and an INSERT … SELECT
-// over the same JSON list, in a transaction. It returns the ids replica
+// each, in one transaction, without a statement per notice: on PostgreSQL
+// a single statement over arrays (completeNoticesPG), on SQLite an UPDATE
+// and an INSERT … SELECT for each distinct outcome (nearly always one: a
+// batch sent), over the list of its notices. It returns the ids replica
 // did not hold, in the order given.
 func (db *DB) CompleteNotices(ctx context.Context, replica string, outcomes []store.NoticeOutcomeFor, at time.Time) ([]int64, error) {
 	if err := store.ValidateOutcomes(outcomes); err != nil {
@@ -279,51 +278,95 @@ func (db *DB) CompleteNotices(ctx context.Context, replica string, outcomes []st
 	if len(outcomes) == 0 {
 		return nil, nil
 	}
-	rows := make([]outcomeRow, len(outcomes))
-	for i, o := range outcomes {
-		next, sentAt := completion(o.Outcome, at)
-		rows[i] = outcomeRow{ID: o.ID, Status: o.Outcome.Status, Channel: o.Outcome.Channel, Error: o.Outcome.Error,
-			SentAt: db.d.jsonTime(sentAt), Next: db.d.jsonTime(next)}
-	}
-	list, err := json.Marshal(rows)
-	if err != nil {
-		return nil, db.wrapError("complete notices", err)
-	}
-	var done []int64
+	var (
+		done []int64
+		err  error
+	)
 	if db.d.pg {
-		res, err := db.writer().query(ctx, completeNoticesPG, string(list), at, replica)
-		done, err = collect(res, err, scanID)
-		if err != nil {
-			return nil, db.wrapError("complete notices", err)
-		}
-		return notHeld(outcomes, done), nil
+		done, err = db.completeNoticesPG(ctx, replica, outcomes, at)
+	} else {
+		err = db.inTx(ctx, func(tx conn) error {
+			done, err = completeNoticesSQLite(ctx, tx, replica, outcomes, at)
+			return err
+		})
 	}
-	err = db.inTx(ctx, func(tx conn) error {
-		res, err := tx.query(ctx, completeNoticesSQLite, string(list), at, replica)
-		if done, err = collect(res, err, scanID); err != nil || len(done) == 0 {
-			return err
-		}
-		held := make(map[int64]bool, len(done))
-		for _, id := range done {
-			held[id] = true
-		}
-		recorded := rows[:0:0]
-		for _, r := range rows {
-			if held[r.ID] {
-				recorded = append(recorded, r)
-			}
-		}
-		list, err := json.Marshal(recorded)
-		if err != nil {
-			return err
-		}
-		_, err = tx.exec(ctx, insertAttemptsSQLite, string(list), at)
-		return err
-	})
 	if err != nil {
 		return nil, db.wrapError("complete notices", err)
 	}
 	return notHeld(outcomes, done), nil
+}
+
+// completeNoticesPG runs the statement completeNoticesPG on pgx directly: its arrays go
+// over the wire in binary, and the notices' ids come back without
+// database/sql's conversions.
+func (db *DB) completeNoticesPG(ctx context.Context, replica string, outcomes []store.NoticeOutcomeFor, at time.Time) ([]int64, error) {
+	n := len(outcomes)
+	var (
+		ids             = make([]int64, n)
+		statuses        = make([]string, n)
+		channels        = make([]string, n)
+		errs            = make([]string, n)
+		sentAts, nextAt = make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
+	)
+	for i, o := range outcomes {
+		next, sentAt := completion(o.Outcome, at)
+		ids[i], statuses[i], channels[i], errs[i] = o.ID, o.Outcome.Status, o.Outcome.Channel, o.Outcome.Error
+		sentAts[i] = pgtype.Timestamptz{Time: sentAt, Valid: !sentAt.IsZero()}
+		nextAt[i] = pgtype.Timestamptz{Time: next, Valid: !next.IsZero()}
+	}
+	rows, err := db.pool.Query(ctx, completeNoticesPG, ids, statuses, channels, errs, sentAts, nextAt, at, replica)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// completeNoticesSQLite records outcomes on tx, one UPDATE and one INSERT
+// for each distinct outcome, and returns the ids it recorded.
+func completeNoticesSQLite(ctx context.Context, tx conn, replica string, outcomes []store.NoticeOutcomeFor, at time.Time) ([]int64, error) {
+	type group struct {
+		o   store.NoticeOutcome
+		ids []int64
+	}
+	var groups []*group
+	byOutcome := map[store.NoticeOutcome]*group{}
+	for _, o := range outcomes {
+		key := o.Outcome
+		if key.Status != store.NoticePending {
+			key.NextAttemptAt = time.Time{} // not recorded
+		}
+		g := byOutcome[key]
+		if g == nil {
+			g = &group{o: key}
+			byOutcome[key] = g
+			groups = append(groups, g)
+		}
+		g.ids = append(g.ids, o.ID)
+	}
+	var done []int64
+	for _, g := range groups {
+		list, err := json.Marshal(g.ids)
+		if err != nil {
+			return nil, err
+		}
+		next, sentAt := completion(g.o, at)
+		res, err := tx.query(ctx, completeSQLite, g.o.Status, g.o.Channel, g.o.Error, sentAt, next, at, string(list), replica)
+		held, err := collect(res, err, scanID)
+		if err != nil {
+			return nil, err
+		}
+		if len(held) == 0 {
+			continue
+		}
+		if list, err = json.Marshal(held); err != nil {
+			return nil, err
+		}
+		if _, err := tx.exec(ctx, insertAttemptsSQLite, at, g.o.Channel, g.o.Status == store.NoticeSent, g.o.Error, g.o.Status, string(list)); err != nil {
+			return nil, err
+		}
+		done = append(done, held...)
+	}
+	return done, nil
 }
 
 // notHeld is the ids of outcomes not among done, in order.
