@@ -173,6 +173,10 @@ type ScheduleQueries interface {
 	// ListSubscribers returns who gets the community's lecture notices:
 	// active subscription, following, not anonymised.
 	ListSubscribers(ctx context.Context, community string) ([]*User, error)
+	// ListSubscriberOpenIDs returns the OpenIDs of ListSubscribers, in the
+	// same order, without the rest of each user: all a fan-out to 100,000
+	// subscribers needs.
+	ListSubscriberOpenIDs(ctx context.Context, community string) ([]string, error)
 	// ListActivitiesStartingBetween returns activities (not cancelled)
 	// starting in [from, to), soonest first.
 	ListActivitiesStartingBetween(ctx context.Context, from, to time.Time) ([]*Activity, error)

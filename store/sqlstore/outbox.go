@@ -51,26 +51,43 @@ const noticeDue = `status IN ('pending', 'sending')
 const noticeClaim = `status = 'sending', claimed_by = $1, claimed_until = $2,
 	attempts = attempts + 1, updated_at = $3`
 
-// EnqueueNotices writes the notices in one transaction, with multi-row
-// INSERT … ON CONFLICT (dedup_key) DO NOTHING (bulkInsert), skipping keys
-// already present (in the outbox or earlier in ns). A notice is due at
-// NotBefore when that is after at, else at once. A notice without a key,
-// kind or recipient is EINVALID and nothing is written.
+// EnqueueNotices writes the notices in one transaction, skipping keys
+// already present (in the outbox or earlier in ns) with INSERT … ON
+// CONFLICT (dedup_key) DO NOTHING: on PostgreSQL from arrays of
+// enqueueChunk notices a statement (enqueuePG), on SQLite as multi-row
+// VALUES (bulkInsert). A notice is due at NotBefore when that is after
+// at, else at once. A notice without a key, kind or recipient is EINVALID
+// and nothing is written.
 func (db *DB) EnqueueNotices(ctx context.Context, ns []store.NewNotice, at time.Time) (int, error) {
-	const width = 6 // parameters of one notice; $1 is at, shared
-	args := make([]any, 0, len(ns)*width)
-	for _, n := range ns {
+	payloads := make([]string, len(ns))
+	for i, n := range ns {
 		if err := n.Validate(); err != nil {
 			return 0, db.wrapError("enqueue notices", err)
 		}
-		payload, err := json.Marshal(noticePayload{Text: n.Text, Fields: n.Fields})
+		payload, err := encodePayload(n.Text, n.Fields)
 		if err != nil {
 			return 0, db.wrapError("enqueue notices", fmt.Errorf("encode notice %q: %w", n.Key, err))
 		}
-		args = append(args, n.Key, n.Kind, n.Subject, n.OpenID, string(payload), firstAttempt(n, at))
+		payloads[i] = payload
 	}
 	if len(ns) == 0 {
 		return 0, nil
+	}
+	if db.d.pg {
+		added, err := db.enqueuePG(ctx, ns, payloads, at)
+		if err != nil {
+			return 0, db.wrapError("enqueue notices", err)
+		}
+		if added >= analyzeAfter {
+			// Best effort: the notices are committed whatever ANALYZE does.
+			_, _ = db.write.ExecContext(ctx, `ANALYZE outbox`)
+		}
+		return added, nil
+	}
+	const width = 6 // parameters of one notice; $1 is at, shared
+	args := make([]any, 0, len(ns)*width)
+	for i, n := range ns {
+		args = append(args, n.Key, n.Kind, n.Subject, n.OpenID, payloads[i], firstAttempt(n, at))
 	}
 	insert := func(rows int) string {
 		return `INSERT INTO outbox (dedup_key, kind, subject, recipient_openid, payload,
@@ -87,11 +104,50 @@ func (db *DB) EnqueueNotices(ctx context.Context, ns []store.NewNotice, at time.
 	if err != nil {
 		return 0, db.wrapError("enqueue notices", err)
 	}
-	if db.d.pg && added >= analyzeAfter {
-		// Best effort: the notices are committed whatever ANALYZE does.
-		_, _ = db.write.ExecContext(ctx, `ANALYZE outbox`)
-	}
 	return added, nil
+}
+
+// enqueueChunk is how many notices one statement of enqueuePG carries.
+const enqueueChunk = 10000
+
+// enqueuePG inserts the notices from parallel arrays, sent in binary
+// through pgx directly: a statement of 500 rows of six parameters spent
+// more in binding and parsing its 3,000 parameters than in the inserts.
+const enqueuePG = `
+	INSERT INTO outbox (dedup_key, kind, subject, recipient_openid, payload, next_attempt_at, created_at, updated_at)
+	SELECT k, kind, subject, openid, payload::jsonb, next, $7, $7
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+		AS n(k, kind, subject, openid, payload, next)
+	ON CONFLICT (dedup_key) DO NOTHING`
+
+// enqueuePG writes the notices in one transaction, enqueueChunk a
+// statement, and returns how many were new.
+func (db *DB) enqueuePG(ctx context.Context, ns []store.NewNotice, payloads []string, at time.Time) (int, error) {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	var added int64
+	for start := 0; start < len(ns); start += enqueueChunk {
+		chunk := ns[start:min(len(ns), start+enqueueChunk)]
+		var (
+			keys, kinds, subjects, openIDs = make([]string, len(chunk)), make([]string, len(chunk)), make([]string, len(chunk)), make([]string, len(chunk))
+			next                           = make([]time.Time, len(chunk))
+		)
+		for i, n := range chunk {
+			keys[i], kinds[i], subjects[i], openIDs[i], next[i] = n.Key, n.Kind, n.Subject, n.OpenID, firstAttempt(n, at)
+		}
+		tag, err := tx.Exec(ctx, enqueuePG, keys, kinds, subjects, openIDs, payloads[start:start+len(chunk)], next, at)
+		if err != nil {
+			return 0, err
+		}
+		added += tag.RowsAffected()
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, err
+	}
+	return int(added), nil
 }
 
 // ClaimNotices leases up to limit due notices to replica, lowest id first,
@@ -507,27 +563,6 @@ func scanNotice(row rowScanner) (*store.Notice, error) {
 	}
 	n.Anonymised = !anonymisedAt.IsZero()
 	return &n, decodePayload(&n, payload)
-}
-
-// noticePayload is how a notice's text and template fields are kept in
-// outbox.payload.
-type noticePayload struct {
-	Text   string            `json:"text"`
-	Fields map[string]string `json:"fields,omitempty"`
-}
-
-// decodePayload fills in the notice's text and fields, never leaving
-// Fields nil.
-func decodePayload(n *store.Notice, payload string) error {
-	var p noticePayload
-	if err := json.Unmarshal([]byte(payload), &p); err != nil {
-		return fmt.Errorf("decode notice %d payload: %w", n.ID, err)
-	}
-	n.Text, n.Fields = p.Text, p.Fields
-	if n.Fields == nil {
-		n.Fields = map[string]string{}
-	}
-	return nil
 }
 
 // firstAttempt is when a new notice is first due.

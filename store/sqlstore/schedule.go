@@ -120,6 +120,18 @@ func (db *DB) ListSubscribers(ctx context.Context, community string) ([]*store.U
 	return users, nil
 }
 
+// ListSubscriberOpenIDs returns the OpenIDs ListSubscribers would, in its
+// order.
+func (db *DB) ListSubscriberOpenIDs(ctx context.Context, community string) ([]string, error) {
+	return readAll(ctx, db, "list subscriber openids", scanString, `
+		SELECT u.openid
+		FROM lecture_subscriptions s
+		JOIN communities sc ON sc.id = s.community_id
+		JOIN users u ON u.id = s.user_id
+		WHERE sc.name = $1 AND `+db.d.activeSubscription()+` AND u.following = TRUE AND u.anonymised_at IS NULL
+		ORDER BY u.id`, strings.TrimSpace(community))
+}
+
 // activeSubscription is the condition "the subscription s is on" written
 // as the partial index lecture_subscriptions_community_id_idx has it, so
 // that finding a community's subscribers reads only that index: SQLite

@@ -197,6 +197,13 @@ func runScheduleConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		if err != nil || none == nil || len(none) != 0 {
 			t.Fatalf("ListSubscribers of an unknown community = %#v, %v; want an empty slice", none, err)
 		}
+		ids, err := s.ListSubscriberOpenIDs(t.Context(), " 古槐社区 ")
+		if err != nil || !slices.Equal(ids, []string{"o-1", "o-2"}) {
+			t.Fatalf("ListSubscriberOpenIDs = %q, %v; want o-1 and o-2", ids, err)
+		}
+		if ids, err := s.ListSubscriberOpenIDs(t.Context(), "无名社区"); err != nil || len(ids) != 0 {
+			t.Fatalf("ListSubscriberOpenIDs of an unknown community = %q, %v; want none", ids, err)
+		}
 	})
 
 	t.Run("activities starting and ending between leave out cancelled ones", func(t *testing.T) {
