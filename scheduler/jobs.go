@@ -127,7 +127,7 @@ func (j *Jobs) LectureNotices(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("scheduler: lecture notices: %w", err)
 	}
-	subscribers := map[string][]*store.User{}
+	subscribers := map[string][]string{}
 	var ns []store.NewNotice
 	for _, o := range occ {
 		offset, ok := dueOffset(o.StartsAt, now, j.Sched.LectureOffsets)
@@ -137,22 +137,24 @@ func (j *Jobs) LectureNotices(ctx context.Context, now time.Time) error {
 		l := o.Lecture
 		subs, seen := subscribers[l.Community]
 		if !seen {
-			if subs, err = j.Store.ListSubscribers(ctx, l.Community); err != nil {
+			if subs, err = j.Store.ListSubscriberOpenIDs(ctx, l.Community); err != nil {
 				return fmt.Errorf("scheduler: lecture notices: %w", err)
 			}
 			subscribers[l.Community] = subs
 		}
 		at := j.when(o.StartsAt)
-		for _, u := range subs {
-			ns = append(ns, store.NewNotice{
-				Key:     fmt.Sprintf("%s|%s|%s|%s|%s", KindLectureNotice, l.Code, o.StartsAt.UTC().Format(time.RFC3339), u.OpenID, offset),
-				Kind:    KindLectureNotice,
-				Subject: store.LectureSessionSubject(l.Code, o.StartsAt),
-				OpenID:  u.OpenID,
-				Text:    fmt.Sprintf(notice.Lecture, l.Title, at, l.Place, l.Community),
-				Fields: map[string]string{"title": l.Title, "time": at, "place": l.Place, "community": l.Community, "code": l.Code,
-					FieldNotAfter: o.StartsAt.Format(time.RFC3339)},
-			})
+		// What every subscriber's notice shares is made once.
+		var (
+			keyPrefix = fmt.Sprintf("%s|%s|%s|", KindLectureNotice, l.Code, o.StartsAt.UTC().Format(time.RFC3339))
+			keySuffix = "|" + offset.String()
+			subject   = store.LectureSessionSubject(l.Code, o.StartsAt)
+			text      = fmt.Sprintf(notice.Lecture, l.Title, at, l.Place, l.Community)
+			fields    = map[string]string{"title": l.Title, "time": at, "place": l.Place, "community": l.Community, "code": l.Code,
+				FieldNotAfter: o.StartsAt.Format(time.RFC3339)}
+		)
+		for _, openID := range subs {
+			ns = append(ns, store.NewNotice{Key: keyPrefix + openID + keySuffix, Kind: KindLectureNotice, Subject: subject,
+				OpenID: openID, Text: text, Fields: fields})
 		}
 	}
 	return j.enqueue(ctx, JobLectureNotices, ns, now)
