@@ -159,10 +159,10 @@ func (a *attempt) result() (Reply, string) {
 	return a.reply, "replied"
 }
 
-// run handles m unless the durable record says it was processed, records
-// it, and sends the reply as a customer-service message when the HTTP
-// answer has already gone. It holds owner's lease on the message while it
-// works.
+// run handles m unless the durable record says it was processed, commits
+// what the handler wrote together with the record of the message, and
+// sends the reply as a customer-service message when the HTTP answer has
+// already gone. It holds owner's lease on the message while it works.
 func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 	defer c.wg.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.HandlerTimeout)
@@ -171,42 +171,68 @@ func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 	stopRenewing := c.renew(key, owner)
 
 	// A fresh claim may follow a restart, a lost cache, an expired entry or
-	// another process's attempt: the durable record decides.
-	reply, stored, recorded := c.recorded(ctx, key)
-	ok := true
+	// another process's attempt: the durable record decides (and, should
+	// another attempt record the message meanwhile, its first write).
+	var (
+		reply    Reply
+		stored   string
+		recorded bool
+		ok       = true
+		unit     store.MessageUnit
+	)
+	reply, stored, recorded = c.recorded(ctx, key)
 	if recorded {
 		c.deps.Metrics.dedupHit()
 	} else {
-		reply, ok = c.handle(ctx, m)
+		hctx := ctx
+		if c.deps.Record != nil {
+			hctx, unit = c.deps.Record.BeginMessage(ctx, store.ProcessedMessage{DedupKey: key, OpenID: m.OpenID, At: c.deps.Now()})
+		}
+		reply, ok = c.handle(hctx, m)
+		if p := found(unit); p != nil {
+			// Another attempt processed the message: its reply, not ours.
+			unit.Rollback()
+			reply, stored, recorded, ok = fromRecord(p), storedValue(p), true, true
+			c.deps.Metrics.dedupHit()
+		}
 	}
 	stopRenewing()
 	unkept := a.keep.cancel()
+
+	// Bookkeeping gets its own time: the handler may have used all of its.
+	bctx, cancelBook := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
+	defer cancelBook()
+	wrote := false
+	if unit != nil && !recorded {
+		// What the handler wrote commits now, before anyone is answered.
+		wrote, reply, ok = c.commit(bctx, unit, m, a, reply, ok, !unkept)
+	}
 
 	a.mu.Lock()
 	a.finished, a.reply, a.fromRecord = true, reply, recorded
 	late := a.late
 	a.mu.Unlock()
 
-	// Bookkeeping gets its own time: the handler may have used all of its.
-	ctx, cancelBook := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
-	defer cancelBook()
 	switch {
 	case !ok:
 		// A failed handler committed nothing to remember: free the message,
 		// so that a retry runs it again rather than repeat the busy reply.
-		if _, err := c.deps.Cache.DeleteIfEquals(ctx, dedupCacheKey(key), dedupPending+owner); err != nil {
+		if _, err := c.deps.Cache.DeleteIfEquals(bctx, dedupCacheKey(key), dedupPending+owner); err != nil {
 			c.log.Error("dedup cache unavailable", slog.Any("error", err))
 		}
 	case recorded:
-		if err := c.deps.Cache.Set(ctx, dedupCacheKey(key), stored, c.cfg.DedupTTL); err != nil {
+		if err := c.deps.Cache.Set(bctx, dedupCacheKey(key), stored, c.cfg.DedupTTL); err != nil {
 			c.log.Error("dedup cache unavailable", slog.Any("error", err))
 		}
-		c.dropInbox(ctx, key)
+		c.dropInbox(bctx, key)
+	case wrote:
+		// Recorded with its writes. The cache keeps the pending entry
+		// until its lease runs out; a retry then finds the record.
 	default:
-		c.finish(ctx, key, m, reply, late, unkept)
+		c.finish(bctx, key, m, reply, late, unkept)
 	}
 	close(a.done)
-	c.inflight.Delete(key)
+	c.forgetLater(key, a, ok)
 
 	// A takeover that failed stays in the inbox for the next one: the
 	// user is not told "busy" for every try.
@@ -215,20 +241,78 @@ func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 	}
 }
 
-// finish remembers a message that ran: its reply in the cache for the
-// dedup TTL, and in the durable record unless the message changed nothing
-// and is not in the inbox (a read-only answer on time costs no database
-// write).
-func (c *Callback) finish(ctx context.Context, key string, m *Message, reply Reply, late, unkept bool) {
+// forgetLater keeps a finished attempt where a retry reaching this replica
+// finds it, for memoFor: WeChat's retries (three tries in about 15 s) get
+// the first reply without a call to the cache or the database, whether or
+// not the message was recorded. A failed attempt is forgotten at once, so
+// that a retry runs it again.
+func (c *Callback) forgetLater(key string, a *attempt, ok bool) {
+	if !ok || c.cfg.DedupTTL <= 0 {
+		c.inflight.CompareAndDelete(key, a)
+		return
+	}
+	ttl := min(c.cfg.DedupTTL, memoFor)
+	time.AfterFunc(ttl, func() { c.inflight.CompareAndDelete(key, a) })
+}
+
+// Forget drops what this replica remembers in process of the message with
+// dedup key key, as a restart would (a crash drill's hook).
+func (c *Callback) Forget(key string) { c.inflight.Delete(key) }
+
+// memoFor bounds how long a replica remembers a finished message's reply
+// in process.
+const memoFor = 30 * time.Second
+
+// found is the record of another attempt that unit's first write found.
+func found(unit store.MessageUnit) *store.ProcessedMessage {
+	if unit == nil {
+		return nil
+	}
+	return unit.Found()
+}
+
+// commit commits the handler's writes with the message's record: the
+// reply stored as a retry gets it ("late" when it went out as a
+// customer-service message), or rolls them back when the handler failed.
+// A failed commit turns the reply into the busy one: nothing was done.
+func (c *Callback) commit(ctx context.Context, unit store.MessageUnit, m *Message, a *attempt, reply Reply, ok, kept bool) (bool, Reply, bool) {
+	if !ok {
+		unit.Rollback()
+		return false, reply, ok
+	}
+	a.mu.Lock()
+	late := a.late
+	a.mu.Unlock()
 	value := dedupDone + reply.stored() // a secret (the login link) is never stored
+	if late {
+		value = dedupLate
+	}
+	wrote, err := unit.Commit(ctx, value, kept)
+	if err != nil {
+		c.log.Error("commit message", append(describe(m), slog.Any("error", err))...)
+		if m.wantsNoReply() {
+			return false, Reply{}, false
+		}
+		return false, Reply{Text: c.cfg.BusyText}, false
+	}
+	return wrote, reply, true
+}
+
+// finish remembers a message that ran and wrote nothing, when it must: a
+// reply that went out late, or a message in the inbox, gets the durable
+// record (and the cache's entry), so that a retry is not answered again
+// and the inbox copy goes. An answer on time to a message that changed
+// nothing costs nothing: a retry computes it again.
+func (c *Callback) finish(ctx context.Context, key string, m *Message, reply Reply, late, unkept bool) {
+	if !late && unkept {
+		return
+	}
+	value := dedupDone + reply.stored()
 	if late {
 		value = dedupLate
 	}
 	if err := c.deps.Cache.Set(ctx, dedupCacheKey(key), value, c.cfg.DedupTTL); err != nil {
 		c.log.Error("dedup cache unavailable", slog.Any("error", err))
-	}
-	if reply.ReadOnly && !late && unkept {
-		return
 	}
 	c.recordProcessed(ctx, key, m.OpenID, value)
 }
@@ -356,9 +440,23 @@ func (c *Callback) recorded(ctx context.Context, key string) (reply Reply, store
 		}
 		return Reply{}, "", false
 	}
+	return fromRecord(p), storedValue(p), true
+}
+
+// storedValue is the cache's entry for a recorded message: its reply, or
+// "late" when it went out late or was pruned (only the fact is kept).
+func storedValue(p *store.ProcessedMessage) string {
 	if strings.HasPrefix(p.Reply, dedupDone) {
-		return Reply{Text: strings.TrimPrefix(p.Reply, dedupDone)}, p.Reply, true
+		return p.Reply
 	}
-	// Late, or a reply pruned after the retention: only the fact is kept.
-	return Reply{}, dedupLate, true
+	return dedupLate
+}
+
+// fromRecord is the reply a retry of a recorded message gets: the stored
+// one, nothing when it went out late (or was pruned).
+func fromRecord(p *store.ProcessedMessage) Reply {
+	if strings.HasPrefix(p.Reply, dedupDone) {
+		return Reply{Text: strings.TrimPrefix(p.Reply, dedupDone)}
+	}
+	return Reply{}
 }

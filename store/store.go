@@ -174,6 +174,29 @@ type MessageLog interface {
 	RecordProcessed(ctx context.Context, m ProcessedMessage) error
 	// FindProcessed returns ENOTFOUND when the key was never recorded.
 	FindProcessed(ctx context.Context, dedupKey string) (*ProcessedMessage, error)
+	// BeginMessage returns ctx carrying m's unit of work (MessageUnit): the
+	// store's writes in that context are the message's.
+	BeginMessage(ctx context.Context, m ProcessedMessage) (context.Context, MessageUnit)
+}
+
+// MessageUnit is the one transaction in which a handler's writes for one
+// chat message commit, together with the message's processed record: the
+// first write opens it with the record as its first statement (so that of
+// two attempts at one message only one writes), later writes and reads in
+// the message's context run in it, and Commit stores the reply and
+// commits. A message that writes nothing opens nothing and commits
+// nothing.
+type MessageUnit interface {
+	// Commit stores reply as the message's, drops its inbox copy and
+	// commits; wrote is false when the message wrote nothing (there was
+	// nothing to commit, and no record). kept says the message is in the
+	// inbox. After Commit, the context's writes are on their own again.
+	Commit(ctx context.Context, reply string, kept bool) (wrote bool, err error)
+	// Rollback undoes what the message wrote; after Commit it does nothing.
+	Rollback()
+	// Found is the record of another attempt at the message, found by the
+	// first write (which then failed with EPROCESSED), or nil.
+	Found() *ProcessedMessage
 }
 
 // Retention of the durable record of processed messages: a stored reply

@@ -46,19 +46,19 @@ func TestRetriedPublishAfterACrash(t *testing.T) {
 					if err := r.app.callback.Wait(ctx); err != nil {
 						t.Fatal(err)
 					}
-					// The crash: what recorded the message is lost; the rest
-					// of the shared cache (Redis) survives, the draft too.
+					// The crash: what recorded the message is lost (the
+					// record, the dedup entry, the replica's memory of it);
+					// the rest of the shared cache (Redis) survives, the
+					// draft too.
 					if _, _, err := r.app.store.PruneProcessed(ctx, clk.Now().Add(time.Hour), clk.Now().Add(time.Hour)); err != nil {
 						t.Fatal(err)
 					}
 					if err := r.app.cache.Delete(ctx, bot.DedupCacheKey(key)); err != nil {
 						t.Fatal(err)
 					}
+					r.app.callback.Forget(key)
 					clk.Set(clk.Now().Add(5 * time.Second)) // WeChat retries after 5 s
 					again := r.post(t, body, true)
-					if _, err := r.app.store.FindProcessed(ctx, key); err != nil {
-						t.Fatalf("the retry was not handled again (no record after it): %v", err)
-					}
 					t.Logf("使者> %s\nbot> %s\n[record and dedup entry lost; WeChat retries %s]\nbot> %s", tc.msg, first, key, again)
 					if again != first {
 						t.Fatalf("the retry's reply = %q; want the first %q", again, first)

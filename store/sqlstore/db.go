@@ -60,6 +60,13 @@ type DB struct {
 	d          *dialect
 	migrations *goose.Provider
 	pool       *pgxpool.Pool // PostgreSQL only
+	// users keeps chat senders in process on SQLite (usercache.go); nil
+	// on PostgreSQL. userNeutral are the writes to users that keep it
+	// right themselves.
+	users       *userCache
+	userNeutral map[string]struct{}
+	// recent are the messages recorded lately, on SQLite (recentkeys.go).
+	recent *recentKeys
 }
 
 var _ store.Store = (*DB)(nil)
@@ -91,10 +98,16 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	// Opening an SQLite connection reads the schema again: keep the read
 	// connections a busy server uses instead of database/sql's 2 idle.
 	read.SetMaxIdleConns(sqliteReadIdle)
-	db := &DB{write: write, read: read, d: sqliteDialect, writeStmts: newStmtCache(write), readStmts: newStmtCache(read)}
+	db := &DB{write: write, read: read, d: sqliteDialect, writeStmts: newStmtCache(write), readStmts: newStmtCache(read),
+		users: newUserCache()}
+	db.userNeutral = map[string]struct{}{db.touchSQL(): {}}
 	if err := db.migrate(ctx, goose.DialectSQLite3, nil); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	if err := db.loadRecentKeys(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open: recent messages: %w", err)
 	}
 	return db, nil
 }

@@ -18,13 +18,14 @@ func (db *DB) RecordProcessed(ctx context.Context, m store.ProcessedMessage) err
 	if strings.TrimSpace(m.DedupKey) == "" || m.At.IsZero() {
 		return db.wrapError("record processed", store.Errorf(store.EINVALID, "processed message needs a dedup key and a time"))
 	}
+	db.recent.add(m.DedupKey)
 	const insert = `
 		INSERT INTO processed_messages (dedup_key, openid, reply, processed_at)
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (dedup_key) DO NOTHING`
 	var err error
 	if db.d.pg {
-		err = db.writer().mustAffect(ctx, `WITH kept AS (DELETE FROM message_inbox WHERE dedup_key = $1)`+insert,
+		err = db.bookkeeper().mustAffect(ctx, `WITH kept AS (DELETE FROM message_inbox WHERE dedup_key = $1)`+insert,
 			m.DedupKey, m.OpenID, m.Reply, m.At)
 	} else {
 		var added bool
@@ -47,6 +48,9 @@ func (db *DB) RecordProcessed(ctx context.Context, m store.ProcessedMessage) err
 
 // FindProcessed returns ENOTFOUND when the key was never recorded.
 func (db *DB) FindProcessed(ctx context.Context, dedupKey string) (*store.ProcessedMessage, error) {
+	if db.recent.absent(dedupKey) {
+		return nil, db.wrapError("find processed", sql.ErrNoRows)
+	}
 	var m store.ProcessedMessage
 	err := db.reader().row(ctx, `
 		SELECT dedup_key, openid, reply, processed_at
