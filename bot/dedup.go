@@ -54,31 +54,40 @@ func (c *Callback) newOwner() string {
 }
 
 // process answers m once across retries, replicas and restarts. It returns
-// the reply to send now (empty for "success") and the outcome for metrics.
-func (c *Callback) process(key string, m *Message, start time.Time) (Reply, string) {
+// the reply to send now (empty for "success") and the outcome for metrics;
+// "replayed_nonce" when the request is a replay, to be rejected.
+func (c *Callback) process(key string, m *Message, nonce, ts string, start time.Time) (Reply, string) {
 	deadline := start.Add(c.cfg.ReplyDeadline)
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 
-	// A retry reaching this replica while the first attempt runs waits for
-	// it here, whatever state the shared cache is in.
+	// A retry reaching this replica while the first attempt runs (or ran,
+	// lately) waits for it here, whatever state the shared cache is in.
 	owner := c.newOwner()
 	a := &attempt{done: make(chan struct{}), keep: c.keepLater(key, owner, m, start)}
 	if v, loaded := c.inflight.LoadOrStore(key, a); loaded {
 		a.keep.cancel()
+		if c.replayed(nonce, ts, start) {
+			return Reply{}, "replayed_nonce"
+		}
 		c.deps.Metrics.dedupHit()
 		return v.(*attempt).wait(ctx)
 	}
-	claimed, err := c.deps.Cache.SetNX(ctx, dedupCacheKey(key), dedupPending+owner, c.cfg.DedupLease)
-	if err != nil {
-		// Fail open on the cache, closed on what else we know: the attempt
-		// in flight here (above) and the durable record of processed
-		// messages, which run consults before handling.
-		c.log.Error("dedup cache unavailable", slog.Any("error", err))
-		claimed = true
+	got := c.admit(key, owner, m, nonce, ts, start)
+	if got.Replayed || got.Limited {
+		// Not this message's attempt after all: nothing ran.
+		a.keep.cancel()
+		a.settle(Reply{})
+		c.inflight.Delete(key)
+		if got.Replayed {
+			return Reply{}, "replayed_nonce"
+		}
+		return c.limitedReply(m, got), "limited"
 	}
-	if !claimed {
-		reply, took, running := c.await(ctx, key, owner)
+	switch {
+	case got.Existing != "":
+		// Another attempt holds the message, or finished it.
+		reply, took, running := c.await(ctx, key, owner, got.Existing)
 		if !took {
 			c.deps.Metrics.dedupHit()
 			outcome := "dedup"
@@ -318,40 +327,47 @@ func (c *Callback) finish(ctx context.Context, key string, m *Message, reply Rep
 }
 
 // renew keeps owner's lease on the message alive until the returned
-// function is called. A renewal that finds the entry gone or taken over
-// stops: another replica runs the message too, which the log says.
+// function is called, with a timer (no goroutine waits for it: most
+// messages are done before the first renewal). A renewal that finds the
+// entry gone or taken over stops: another replica runs the message too,
+// which the log says.
 func (c *Callback) renew(key, owner string) (stop func()) {
 	every := c.cfg.DedupLease / 3
-	quit := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(every)
-		defer t.Stop()
-		warned := false
-		for {
-			select {
-			case <-quit:
-				return
-			case <-t.C:
+	var (
+		mu      sync.Mutex
+		t       *time.Timer
+		stopped bool
+		warned  bool
+	)
+	tick := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), every)
+		held, err := c.deps.Cache.ExpireIfEquals(ctx, dedupCacheKey(key), dedupPending+owner, c.cfg.DedupLease)
+		cancel()
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case stopped:
+			return
+		case err != nil:
+			if !warned {
+				c.log.Warn("dedup lease not renewed", slog.String("owner", owner), slog.Any("error", err))
+				warned = true
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), every)
-			held, err := c.deps.Cache.ExpireIfEquals(ctx, dedupCacheKey(key), dedupPending+owner, c.cfg.DedupLease)
-			cancel()
-			switch {
-			case err != nil:
-				if !warned {
-					c.log.Warn("dedup lease not renewed", slog.String("owner", owner), slog.Any("error", err))
-					warned = true
-				}
-			case !held:
-				c.log.Warn("dedup lease lost: another attempt may run the message", slog.String("owner", owner))
-				return
-			}
+		case !held:
+			c.log.Warn("dedup lease lost: another attempt may run the message", slog.String("owner", owner))
+			return
 		}
-	}()
-	return func() { close(quit); wg.Wait() }
+		t.Reset(every)
+	}
+	mu.Lock()
+	t = time.AfterFunc(every, tick)
+	mu.Unlock()
+	return func() {
+		mu.Lock()
+		stopped = true
+		t.Stop()
+		mu.Unlock()
+	}
 }
 
 // handle runs the handler, turning an error or a panic into the busy reply
@@ -400,11 +416,11 @@ func (c *Callback) sendLate(m *Message, reply Reply) {
 // reply expired — it claims the message for owner and reports took; run
 // then consults the durable record before handling it. running reports
 // that ctx ended with the holder still at work.
-func (c *Callback) await(ctx context.Context, key, owner string) (reply Reply, took, running bool) {
+func (c *Callback) await(ctx context.Context, key, owner, first string) (reply Reply, took, running bool) {
 	t := time.NewTicker(pollInterval)
 	defer t.Stop()
+	v, ok, err := first, true, error(nil)
 	for {
-		v, ok, err := c.deps.Cache.Get(ctx, dedupCacheKey(key))
 		switch {
 		case err == nil && ok && strings.HasPrefix(v, dedupDone):
 			return Reply{Text: strings.TrimPrefix(v, dedupDone)}, false, false
@@ -423,6 +439,7 @@ func (c *Callback) await(ctx context.Context, key, owner string) (reply Reply, t
 			// as a customer-service message, once the message is kept.
 			return Reply{}, false, true
 		}
+		v, ok, err = c.deps.Cache.Get(ctx, dedupCacheKey(key))
 	}
 }
 

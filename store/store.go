@@ -261,6 +261,9 @@ type Cache interface {
 	// Incr adds one to the counter at key, creating it at 1 with ttl when
 	// absent, and returns the new value (rate limits shared by replicas).
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+	// Admit runs a chat message's admission (Admission) at once: on
+	// Redis, one round trip.
+	Admit(ctx context.Context, a Admission) (Admitted, error)
 	// Ping reports whether the cache is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the cache's resources.

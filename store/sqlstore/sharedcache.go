@@ -173,3 +173,9 @@ func (c *SharedCache) sweep(ctx context.Context, now time.Time) {
 	}
 	_, _ = c.db.bookkeeper().exec(ctx, `DELETE FROM shared_values WHERE expires_at <> 0 AND expires_at <= $1`, now.UnixMilli())
 }
+
+// Admit runs the admission's steps one after another (not at once: the
+// callback keeps the in-process cache; this one shares the send rate).
+func (c *SharedCache) Admit(ctx context.Context, a store.Admission) (store.Admitted, error) {
+	return store.AdmitSteps(ctx, c, a)
+}
