@@ -78,6 +78,9 @@ type Callback struct {
 	log     *slog.Logger
 
 	inflight sync.Map // dedup key → *attempt, for retries reaching this replica
+	memoMu   sync.Mutex
+	memo     []memoEntry // finished attempts still in inflight, oldest first,
+	memoHead int         // from memo[memoHead]
 	wg       sync.WaitGroup
 	id       string        // this callback among replicas and restarts, for dedup owners
 	attempts atomic.Uint64 // attempts started, for dedup owners

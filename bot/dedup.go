@@ -254,23 +254,45 @@ func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 // finds it, for memoFor: WeChat's retries (three tries in about 15 s) get
 // the first reply without a call to the cache or the database, whether or
 // not the message was recorded. A failed attempt is forgotten at once, so
-// that a retry runs it again.
+// that a retry runs it again. The kept attempts are dropped in the order
+// they finished, as later ones finish (no timer per message).
 func (c *Callback) forgetLater(key string, a *attempt, ok bool) {
 	if !ok || c.cfg.DedupTTL <= 0 {
 		c.inflight.CompareAndDelete(key, a)
 		return
 	}
+	now := time.Now()
 	ttl := min(c.cfg.DedupTTL, memoFor)
-	time.AfterFunc(ttl, func() { c.inflight.CompareAndDelete(key, a) })
+	c.memoMu.Lock()
+	c.memo = append(c.memo, memoEntry{key: key, a: a, until: now.Add(ttl)})
+	for c.memoHead < len(c.memo) && now.After(c.memo[c.memoHead].until) {
+		e := &c.memo[c.memoHead]
+		c.inflight.CompareAndDelete(e.key, e.a)
+		*e = memoEntry{}
+		c.memoHead++
+	}
+	if c.memoHead > len(c.memo)/2 {
+		// Compacted once half is gone: amortised, a copy per entry.
+		c.memo = append(c.memo[:0], c.memo[c.memoHead:]...)
+		c.memoHead = 0
+	}
+	c.memoMu.Unlock()
 }
+
+// memoEntry is a finished attempt kept until until.
+type memoEntry struct {
+	key   string
+	a     *attempt
+	until time.Time
+}
+
+// memoFor bounds how long a replica remembers a finished message's reply
+// in process.
+const memoFor = 16 * time.Second
 
 // Forget drops what this replica remembers in process of the message with
 // dedup key key, as a restart would (a crash drill's hook).
 func (c *Callback) Forget(key string) { c.inflight.Delete(key) }
-
-// memoFor bounds how long a replica remembers a finished message's reply
-// in process.
-const memoFor = 30 * time.Second
 
 // found is the record of another attempt that unit's first write found.
 func found(unit store.MessageUnit) *store.ProcessedMessage {

@@ -60,10 +60,11 @@ type DB struct {
 	d          *dialect
 	migrations *goose.Provider
 	pool       *pgxpool.Pool // PostgreSQL only
-	// users keeps chat senders in process on SQLite (usercache.go); nil
-	// on PostgreSQL. userNeutral are the writes to users that keep it
-	// right themselves.
+	// users and activities keep what chat messages read in process on
+	// SQLite (usercache.go); nil on PostgreSQL. userNeutral are the writes
+	// to users that keep the caches right themselves.
 	users       *userCache
+	activities  *activityCache
 	userNeutral map[string]struct{}
 	// recent are the messages recorded lately, on SQLite (recentkeys.go).
 	recent *recentKeys
@@ -99,7 +100,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	// connections a busy server uses instead of database/sql's 2 idle.
 	read.SetMaxIdleConns(sqliteReadIdle)
 	db := &DB{write: write, read: read, d: sqliteDialect, writeStmts: newStmtCache(write), readStmts: newStmtCache(read),
-		users: newUserCache()}
+		users: newUserCache(), activities: newActivityCache()}
 	db.userNeutral = map[string]struct{}{db.touchSQL(): {}}
 	if err := db.migrate(ctx, goose.DialectSQLite3, nil); err != nil {
 		db.Close()

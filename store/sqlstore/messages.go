@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -46,10 +47,14 @@ func (db *DB) RecordProcessed(ctx context.Context, m store.ProcessedMessage) err
 	return db.wrapError("record processed", err)
 }
 
+// errNotProcessed is FindProcessed's answer for a key surely never
+// recorded: the usual one, made once.
+var errNotProcessed = fmt.Errorf("find processed: %w", store.Errorf(store.ENOTFOUND, "find processed: not found"))
+
 // FindProcessed returns ENOTFOUND when the key was never recorded.
 func (db *DB) FindProcessed(ctx context.Context, dedupKey string) (*store.ProcessedMessage, error) {
 	if db.recent.absent(dedupKey) {
-		return nil, db.wrapError("find processed", sql.ErrNoRows)
+		return nil, errNotProcessed
 	}
 	var m store.ProcessedMessage
 	err := db.reader().row(ctx, `

@@ -56,6 +56,13 @@ func (db *DB) unitIn(ctx context.Context) *unit {
 	return u
 }
 
+// writing reports whether ctx carries a message's unit of work that has
+// written: its reads must read in its transaction, not from a cache.
+func (db *DB) writing(ctx context.Context) bool {
+	u := db.unitIn(ctx)
+	return u != nil && u.tx != nil
+}
+
 // errProcessed is the error of a write in a message found processed.
 func errProcessed(key string) error {
 	return store.Errorf(store.EPROCESSED, "message %q already processed", key)

@@ -35,7 +35,7 @@ func (db *DB) TouchUser(ctx context.Context, openID string, at time.Time) (*stor
 	}
 	gen := db.users.generation()
 	if u, err := findUserByOpenID(ctx, db.reader(), openID); err == nil && store.RecentlyTouched(u, at) {
-		db.users.put(u, gen)
+		db.users.put(u.OpenID, u, gen)
 		return u, nil // a read, not a write, for a user who wrote a moment ago
 	}
 	var u *store.User
@@ -52,7 +52,7 @@ func (db *DB) TouchUser(ctx context.Context, openID string, at time.Time) (*stor
 	} else {
 		gen = db.users.generation()
 		if err = db.ownTx(ctx, touch); err == nil {
-			db.users.put(u, gen)
+			db.users.put(u.OpenID, u, gen)
 		}
 	}
 	if err != nil {
@@ -73,7 +73,7 @@ func (db *DB) touchSQL() string {
 
 // FindUserByOpenID returns ENOTFOUND when the user is unknown.
 func (db *DB) FindUserByOpenID(ctx context.Context, openID string) (*store.User, error) {
-	if u, ok := db.users.get(openID); ok && db.unitIn(ctx) == nil {
+	if u, ok := db.users.get(openID); ok && !db.writing(ctx) {
 		return u, nil
 	}
 	gen := db.users.generation()
@@ -81,8 +81,8 @@ func (db *DB) FindUserByOpenID(ctx context.Context, openID string) (*store.User,
 	if err != nil {
 		return nil, db.wrapError("find user by openid", err)
 	}
-	if db.unitIn(ctx) == nil {
-		db.users.put(u, gen)
+	if !db.writing(ctx) {
+		db.users.put(u.OpenID, u, gen)
 	}
 	return u, nil
 }
