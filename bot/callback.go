@@ -77,7 +77,10 @@ type Callback struct {
 	deps    Deps
 	log     *slog.Logger
 
-	inflight sync.Map // dedup key → *attempt, for retries reaching this replica
+	inflight sync.Map      // dedup key → *attempt, for retries reaching this replica
+	work     chan job      // to idle workers (dedup.go)
+	quit     chan struct{} // closed by Wait: idle workers end
+	quitOnce sync.Once
 	memoMu   sync.Mutex
 	memo     []memoEntry // finished attempts still in inflight, oldest first,
 	memoHead int         // from memo[memoHead]
@@ -103,7 +106,7 @@ func NewCallback(cfg Config, h Handler, deps Deps) *Callback {
 	if cfg.DedupLease < minDedupLease {
 		cfg.DedupLease = minDedupLease
 	}
-	return &Callback{cfg: cfg, handler: h, deps: deps, id: instanceID(),
+	return &Callback{cfg: cfg, handler: h, deps: deps, id: instanceID(), work: make(chan job), quit: make(chan struct{}),
 		log: deps.Logger.With(slog.String("component", "wechat"))}
 }
 
@@ -121,12 +124,13 @@ func instanceID() string {
 }
 
 // Wait blocks until handlers that outlived their request are done (their
-// late replies sent) or ctx ends.
+// late replies sent) or ctx ends; then the idle workers end.
 func (c *Callback) Wait(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() { c.wg.Wait(); close(done) }()
 	select {
 	case <-done:
+		c.quitOnce.Do(func() { close(c.quit) })
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

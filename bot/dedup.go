@@ -104,7 +104,7 @@ func (c *Callback) process(key string, m *Message, nonce, ts string, start time.
 	}
 
 	c.wg.Add(1)
-	go c.run(key, owner, m, a)
+	c.start(job{key: key, owner: owner, m: m, a: a})
 
 	select {
 	case <-a.done:
@@ -293,6 +293,45 @@ const memoFor = 16 * time.Second
 // Forget drops what this replica remembers in process of the message with
 // dedup key key, as a restart would (a crash drill's hook).
 func (c *Callback) Forget(key string) { c.inflight.Delete(key) }
+
+// job is one attempt for a worker to run.
+type job struct {
+	key, owner string
+	m          *Message
+	a          *attempt
+}
+
+// workerIdle is how long a worker waits for its next job before it ends.
+const workerIdle = 10 * time.Second
+
+// start hands j to an idle worker, or starts a worker for it: handlers run
+// on long-lived goroutines, whose stacks have grown to what the driver
+// calls need, and never wait for one.
+func (c *Callback) start(j job) {
+	select {
+	case c.work <- j:
+	default:
+		go c.worker(j)
+	}
+}
+
+// worker runs j, then the jobs handed to it, until it has been idle for
+// workerIdle.
+func (c *Callback) worker(j job) {
+	idle := time.NewTimer(workerIdle)
+	defer idle.Stop()
+	for {
+		c.run(j.key, j.owner, j.m, j.a)
+		idle.Reset(workerIdle)
+		select {
+		case j = <-c.work:
+		case <-idle.C:
+			return
+		case <-c.quit:
+			return
+		}
+	}
+}
 
 // found is the record of another attempt that unit's first write found.
 func found(unit store.MessageUnit) *store.ProcessedMessage {

@@ -207,7 +207,7 @@ func (c *Callback) takeOver(ctx context.Context, im store.InboxMessage) bool {
 	}
 	c.log.Warn("inbox: taking over a message its replica did not finish", log...)
 	c.wg.Add(1)
-	go c.run(im.DedupKey, owner, &m, a)
+	c.start(job{key: im.DedupKey, owner: owner, m: &m, a: a})
 	return true
 }
 

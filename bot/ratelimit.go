@@ -38,8 +38,8 @@ func (c *Callback) limitFor(m *Message, now time.Time) *store.AdmissionLimit {
 		MinuteKey: prefix + "m:" + strconv.FormatInt(now.Unix()/60, 10), MinuteTTL: time.Minute + window,
 		PerMinute: int64(l.PerMinute),
 		BurstKey:  prefix + "b:" + strconv.FormatInt(now.UnixNano()/int64(window), 10), BurstTTL: 2 * window,
-		Burst:     int64(l.Burst),
-		ToldKey:   prefix + "told", ToldTTL: time.Minute,
+		Burst:   int64(l.Burst),
+		ToldKey: prefix + "told", ToldTTL: time.Minute,
 	}
 }
 
