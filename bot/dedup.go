@@ -206,16 +206,20 @@ func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 		}
 	}
 	stopRenewing()
-	unkept := a.keep.cancel()
 
 	// Bookkeeping gets its own time: the handler may have used all of its.
 	bctx, cancelBook := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
 	defer cancelBook()
 	wrote := false
 	if unit != nil && !recorded {
-		// What the handler wrote commits now, before anyone is answered.
-		wrote, reply, ok = c.commit(bctx, unit, m, a, reply, ok, !unkept)
+		// What the handler wrote commits now, before anyone is answered,
+		// and before waiting for an inbox write in flight: that write may
+		// need the connection the transaction holds (SQLite's one writer,
+		// the last free one of PostgreSQL's pool). Once the record is
+		// committed, the inbox does not keep the message.
+		wrote, reply, ok = c.commit(bctx, unit, m, a, reply, ok, !a.keep.stop())
 	}
+	unkept := a.keep.cancel()
 
 	a.mu.Lock()
 	a.finished, a.reply, a.fromRecord = true, reply, recorded
