@@ -58,7 +58,7 @@ const (
 	Makeup           = "makeup"            // 补录 A12 14:00-16:00 忘记签到
 	ApproveMakeup    = "approve_makeup"    // 同意补录 B3
 	RejectMakeup     = "reject_makeup"     // 驳回补录 B3 原因
-	Unknown         = "unknown"
+	Unknown          = "unknown"
 )
 
 // All lists every intent name, so that callers (router, tests, fuzzing) can
@@ -153,10 +153,10 @@ type Result struct {
 	To   string `json:"to,omitempty"`
 	// Minutes is a training's length; Clock the time of day a make-up
 	// request says it served, 14:00-16:00.
-	Minutes int    `json:"minutes,omitempty"`
-	Clock   string `json:"clock,omitempty"`
-	Missing    []string          `json:"missing,omitempty"` // field names a half-understood command lacks, e.g. ["phone"]
-	Problem    string            `json:"problem,omitempty"` // machine-readable reason when a field is present but wrong, e.g. "bad_phone"
+	Minutes int      `json:"minutes,omitempty"`
+	Clock   string   `json:"clock,omitempty"`
+	Missing []string `json:"missing,omitempty"` // field names a half-understood command lacks, e.g. ["phone"]
+	Problem string   `json:"problem,omitempty"` // machine-readable reason when a field is present but wrong, e.g. "bad_phone"
 }
 
 // command is one row of the keyword table: the words that start the command
