@@ -304,3 +304,10 @@ type CertificateService interface {
 	// userID is set).
 	ListCertificates(ctx context.Context, userID int64, limit int) ([]*Certificate, error)
 }
+
+// VerifyPath is the public page that confirms a certificate.
+func VerifyPath(number string) string { return "/verify/" + number }
+
+// CertificatePDFPath is the PDF of a certificate behind the link sent in
+// chat (?t=TOKEN).
+func CertificatePDFPath(number string) string { return "/certificates/" + number + ".pdf" }
