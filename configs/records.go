@@ -3,6 +3,7 @@ package configs
 import (
 	"encoding/base64"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 )
@@ -96,6 +97,11 @@ func (c *Config) validateRecords() error {
 		seen[k.Name] = true
 		if _, err := DecodeIDKey(k.Key); err != nil {
 			return c.keyErr("records.id_keys", "%s (%s): the key %s", path, k.Name, err)
+		}
+	}
+	if c.Records.FontFile != "" {
+		if _, err := os.Stat(c.Records.FontFile); err != nil {
+			return c.keyErr("records.font_file", "%s", err)
 		}
 	}
 	if len(c.Records.VolunteerNumberPrefix) > 10 {

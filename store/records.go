@@ -45,9 +45,11 @@ type VolunteerRecord struct {
 	// Minutes is a training's length; 0 when not given.
 	Minutes    int
 	RecordedBy int64
-	// RecorderName is the recorder's name, read with the record.
-	RecorderName string
-	CreatedAt    time.Time
+	// RecorderName is the recorder's name, VolunteerName the volunteer's
+	// ("" once anonymised), read with the record.
+	RecorderName  string
+	VolunteerName string
+	CreatedAt     time.Time
 }
 
 // Validate trims the record and checks kind, title, grade and lengths.

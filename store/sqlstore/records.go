@@ -42,9 +42,9 @@ func (db *DB) AddVolunteerRecord(ctx context.Context, r store.VolunteerRecord, a
 }
 
 const volunteerRecordColumns = `v.id, v.user_id, v.kind, v.title, v.detail, v.on_day, v.minutes,
-	COALESCE(v.recorded_by, 0), COALESCE(r.real_name, ''), v.created_at`
+	COALESCE(v.recorded_by, 0), COALESCE(r.real_name, ''), u.real_name, v.created_at`
 
-const volunteerRecordFrom = ` FROM volunteer_records v LEFT JOIN users r ON r.id = v.recorded_by`
+const volunteerRecordFrom = ` FROM volunteer_records v JOIN users u ON u.id = v.user_id LEFT JOIN users r ON r.id = v.recorded_by`
 
 // ListVolunteerRecords returns records of a user (or all) by day.
 func (db *DB) ListVolunteerRecords(ctx context.Context, userID int64, from, to time.Time) ([]*store.VolunteerRecord, error) {
@@ -60,7 +60,7 @@ func (db *DB) ListVolunteerRecords(ctx context.Context, userID int64, from, to t
 func scanVolunteerRecord(row rowScanner) (*store.VolunteerRecord, error) {
 	var r store.VolunteerRecord
 	err := row.Scan(&r.ID, &r.UserID, &r.Kind, &r.Title, &r.Detail, timeColumn{&r.On}, &r.Minutes,
-		&r.RecordedBy, &r.RecorderName, timeColumn{&r.CreatedAt})
+		&r.RecordedBy, &r.RecorderName, &r.VolunteerName, timeColumn{&r.CreatedAt})
 	if err != nil {
 		return nil, err
 	}

@@ -52,12 +52,9 @@ type Renderer struct {
 	Loc       *time.Location
 }
 
-// VerifyPath is the verification page of a certificate number.
-func VerifyPath(number string) string { return "/verify/" + number }
-
 // VerifyURL is the verification link printed and encoded in the QR code.
 func (r *Renderer) VerifyURL(number string) string {
-	return strings.TrimRight(r.PublicURL, "/") + VerifyPath(number)
+	return strings.TrimRight(r.PublicURL, "/") + store.VerifyPath(number)
 }
 
 // Period is the service period a certificate covers, as dates: From (or
