@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -259,4 +260,17 @@ type IdentityService interface {
 // the configured prefix and the user's id, at least six digits.
 func VolunteerNumber(prefix string, userID int64) string {
 	return fmt.Sprintf("%s%06d", prefix, userID)
+}
+
+// idRun is an ID card number inside a text: 17 digits and a digit or X,
+// or 15 digits, standing apart from other digits.
+var idRun = regexp.MustCompile(`(^|[^0-9])([0-9]{17}[0-9Xx]|[0-9]{15})($|[^0-9])`)
+
+// MaskIDNumbers masks every ID card number in s (MaskIDNumber), for logs:
+// whatever reaches a log line, an ID number never does whole.
+func MaskIDNumbers(s string) string {
+	return idRun.ReplaceAllStringFunc(s, func(m string) string {
+		sub := idRun.FindStringSubmatch(m)
+		return sub[1] + MaskIDNumber(sub[2]) + sub[3]
+	})
 }
