@@ -34,7 +34,6 @@ const forgetID = "37080219900101123X"
 // forgetIDKey is the deployment's ID key in the story.
 const forgetIDKey = "story=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 
-
 // TestForgetStory is issue 11's acceptance of 注销 through /wechat: a
 // volunteer registers, is named in an envoy's import reply, holds the last
 // seat of a full activity with someone wait-listed, sends a location, then
