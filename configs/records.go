@@ -26,8 +26,8 @@ type Records struct {
 	// (志愿者编号): the prefix and the volunteer's id, six digits at least.
 	VolunteerNumberPrefix string `yaml:"volunteer_number_prefix"`
 	// FontFile is a TrueType font (.ttf) with the Chinese characters
-	// certificates need; empty: the font embedded in the binary (a subset
-	// of Droid Sans Fallback: the 8105 characters of the 通用规范汉字表).
+	// certificates need; empty: the font embedded in the binary (Droid Sans
+	// Fallback cut to the characters of GBK).
 	FontFile string `yaml:"font_file"`
 }
 
