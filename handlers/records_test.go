@@ -206,3 +206,21 @@ func TestRealNameOff(t *testing.T) {
 	}
 	_ = bot.KindText
 }
+
+// TestIDNeverEchoed: a voice message read as 实名 and a near-miss of a
+// command do not say the number back whole.
+func TestIDNeverEchoed(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	r := newRecordsRouter(t, s, testKeyring(t))
+	say(t, r.Router, text("o-v", "注册 张三 13800000001 古槐社区"))
+	say(t, r.Router, text("o-v", "同意实名"))
+	voice := &bot.Message{OpenID: "o-v", Kind: bot.KindVoice, Text: "实名 身份证 " + validID}
+	if got := say(t, r.Router, voice); strings.Contains(got, validID) || !strings.Contains(got, "3708**********123X") {
+		t.Errorf("voice reply = %q", got)
+	}
+	for _, msg := range []string{"实明身份证" + validID, "身份证号" + validID} {
+		if got := say(t, r.Router, text("o-v", msg)); strings.Contains(got, validID) {
+			t.Errorf("%s: reply = %q", msg, got)
+		}
+	}
+}

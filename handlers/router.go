@@ -258,8 +258,8 @@ func (r *Router) HandleMessage(ctx context.Context, m *bot.Message) (bot.Reply, 
 	reply.ReadOnly = rt.readOnly
 	if heard && reply.Text != "" {
 		// Recognition makes mistakes: say what was understood first (a
-		// mobile masked, as every reply shows it).
-		reply.Text = fmt.Sprintf(Text.VoiceHeard, store.MaskPhone(strings.TrimSpace(m.Text))) + "\n" + reply.Text
+		// mobile and an ID number masked, as every reply shows them).
+		reply.Text = fmt.Sprintf(Text.VoiceHeard, store.MaskIDNumbers(store.MaskPhone(strings.TrimSpace(m.Text)))) + "\n" + reply.Text
 	}
 	return reply, nil
 }
