@@ -70,21 +70,6 @@ func New(keys []Key) (*Keyring, error) {
 	return k, nil
 }
 
-// ParseKey reads a key written as base64 (standard or URL alphabet, with or
-// without padding) of 32 bytes.
-func ParseKey(s string) ([]byte, error) {
-	s = strings.TrimSpace(s)
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		if b, err := enc.DecodeString(s); err == nil {
-			if len(b) != 32 {
-				return nil, fmt.Errorf("the key has %d bytes, needs 32 (make one with: head -c 32 /dev/urandom | base64)", len(b))
-			}
-			return b, nil
-		}
-	}
-	return nil, errors.New("the key is not base64 (make one with: head -c 32 /dev/urandom | base64)")
-}
-
 // Current names the sealing key.
 func (k *Keyring) Current() string { return k.current }
 
