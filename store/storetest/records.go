@@ -90,7 +90,7 @@ func runRecordsConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			t.Fatalf("after reseal: %+v", sealed)
 		}
 	})
-	t.Run("volunteer records", func(t *testing.T) {
+	t.Run("volunteer records; make-up requests: one pending, approved once, audited", func(t *testing.T) {
 		s := open(t)
 		h := RecordsFixture(t, s, "v1:k:x", "3708**********123X", at)
 		day := time.Date(2026, 12, 3, 0, 0, 0, 0, shanghai)
@@ -110,14 +110,10 @@ func runRecordsConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		if err != nil || len(list) != 1 || list[0].Title != "急救知识培训" || list[0].RecorderName != "李使者" || list[0].VolunteerName != "张三" || !list[0].On.Equal(day) {
 			t.Fatalf("records of the 3rd = %+v, %v", list, err)
 		}
-	})
-	t.Run("make-up requests: one pending, approved once, audited", func(t *testing.T) {
-		s := open(t)
-		h := RecordsFixture(t, s, "v1:k:x", "3708**********123X", at)
 		v := mustEnvoy(t, s, "o-late")
 		in, out := h.Activity.StartsAt, h.Activity.EndsAt
 		req := store.NewMakeup{ActivityCode: h.Activity.Code, UserID: v.ID, CheckInAt: in, CheckOutAt: out, Minutes: 120, Reason: "忘记签到"}
-		_, _, err := s.RequestMakeup(t.Context(), req, h.Activity.EndsAt.Add(-time.Minute))
+		_, _, err = s.RequestMakeup(t.Context(), req, h.Activity.EndsAt.Add(-time.Minute))
 		assertCode(t, "a request before the end", err, store.EINVALID, store.MsgMakeupNotEnded)
 		m, created, err := s.RequestMakeup(t.Context(), req, at)
 		if err != nil || !created || !strings.HasPrefix(m.Code, "B") || m.Status != store.MakeupPending || m.EnvoyID != h.Envoy.ID {
@@ -151,7 +147,7 @@ func runRecordsConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			t.Fatalf("pending = %+v, %v", pending, err)
 		}
 	})
-	t.Run("certificates: issued with the service, found, revoked once", func(t *testing.T) {
+	t.Run("certificates: issued with the service, found, revoked once; 注销 revokes them", func(t *testing.T) {
 		s := open(t)
 		h := RecordsFixture(t, s, "v1:k:x", "3708**********123X", at)
 		n := store.NewCertificate{Number: "ZM2026-TEST0001", UserID: h.User.ID, Issuer: "古槐社区志愿服务站", VolunteerNumber: "HX000001",
@@ -191,10 +187,7 @@ func runRecordsConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 		_, err = s.FindCertificate(t.Context(), "ZM2026-NOPE")
 		assertCode(t, "an unknown number", err, store.ENOTFOUND, "")
-	})
-	t.Run("注销 removes the real name and revokes the certificates", func(t *testing.T) {
-		s := open(t)
-		h := RecordsFixture(t, s, "v1:k:x", "3708**********123X", at)
+
 		if _, err := s.IssueCertificate(t.Context(), store.NewCertificate{Number: "ZM2026-FORGET01", UserID: h.User.ID, Issuer: "站",
 			VolunteerNumber: "HX000001", IssuedVia: store.IssuedViaChat}, at); err != nil {
 			t.Fatal(err)
@@ -209,7 +202,7 @@ func runRecordsConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		if sealed, _ := s.SealedIDs(t.Context(), nil); len(sealed) != 0 {
 			t.Fatalf("sealed IDs after 注销 = %+v", sealed)
 		}
-		c, err := s.FindCertificate(t.Context(), "ZM2026-FORGET01")
+		c, err = s.FindCertificate(t.Context(), "ZM2026-FORGET01")
 		if err != nil || !c.Revoked() || c.HolderName != "" || c.IDMasked != "" || c.VolunteerNumber != "" || c.Minutes != 120 {
 			t.Fatalf("certificate after 注销 = %+v, %v", c, err)
 		}

@@ -7,13 +7,14 @@
 -- 00013 is another branch's. Same columns and meaning as the SQLite schema.
 
 -- +goose Up
-ALTER TABLE users ADD COLUMN id_type text NOT NULL DEFAULT '';
-ALTER TABLE users ADD COLUMN id_sealed text NOT NULL DEFAULT '';
-ALTER TABLE users ADD COLUMN id_masked text NOT NULL DEFAULT '';
-ALTER TABLE users ADD COLUMN gender text NOT NULL DEFAULT '' CHECK (gender IN ('', '男', '女'));
-ALTER TABLE users ADD COLUMN birth_year integer CHECK (birth_year BETWEEN 1900 AND 2200);
-ALTER TABLE users ADD COLUMN id_consent_at timestamptz; -- agreed to give the ID (实名 → 同意实名)
-ALTER TABLE users ADD COLUMN real_name_at timestamptz;  -- gave it
+ALTER TABLE users
+    ADD COLUMN id_type text NOT NULL DEFAULT '',
+    ADD COLUMN id_sealed text NOT NULL DEFAULT '',
+    ADD COLUMN id_masked text NOT NULL DEFAULT '',
+    ADD COLUMN gender text NOT NULL DEFAULT '' CHECK (gender IN ('', '男', '女')),
+    ADD COLUMN birth_year integer CHECK (birth_year BETWEEN 1900 AND 2200),
+    ADD COLUMN id_consent_at timestamptz, -- agreed to give the ID (实名 → 同意实名)
+    ADD COLUMN real_name_at timestamptz;  -- gave it
 
 CREATE TABLE certificates (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -43,10 +44,11 @@ CREATE INDEX certificates_user_id_idx ON certificates (user_id);
 
 -- +goose Down
 DROP TABLE certificates;
-ALTER TABLE users DROP COLUMN real_name_at;
-ALTER TABLE users DROP COLUMN id_consent_at;
-ALTER TABLE users DROP COLUMN birth_year;
-ALTER TABLE users DROP COLUMN gender;
-ALTER TABLE users DROP COLUMN id_masked;
-ALTER TABLE users DROP COLUMN id_sealed;
-ALTER TABLE users DROP COLUMN id_type;
+ALTER TABLE users
+    DROP COLUMN real_name_at,
+    DROP COLUMN id_consent_at,
+    DROP COLUMN birth_year,
+    DROP COLUMN gender,
+    DROP COLUMN id_masked,
+    DROP COLUMN id_sealed,
+    DROP COLUMN id_type;
