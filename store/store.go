@@ -58,7 +58,20 @@ type User struct {
 	AnonymisedAt time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// The real-name profile (实名, issue 14): the ID type and the number
+	// masked (never whole), gender and birth year, when the user agreed
+	// to give them (IDConsentAt) and gave them (RealNameAt); zero values
+	// until then, and again after 注销.
+	IDType      string
+	IDMasked    string
+	Gender      string
+	BirthYear   int
+	IDConsentAt time.Time
+	RealNameAt  time.Time
 }
+
+// HasRealName reports whether the user gave an ID number.
+func (u *User) HasRealName() bool { return u.IDMasked != "" }
 
 // Registration is what `注册 姓名 手机号 社区` supplies.
 type Registration struct {
@@ -232,6 +245,9 @@ type Store interface {
 	ScheduleQueries
 	DashboardQueries
 	UnrecognisedService
+	IdentityService
+	RecordService
+	CertificateService
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.

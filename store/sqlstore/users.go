@@ -12,7 +12,8 @@ import (
 // JOIN communities c must follow.
 const userColumns = `u.id, u.openid, u.role, u.real_name, u.mobile, COALESCE(c.name, ''),
 	u.envoy_level, u.envoy_kind, u.following, u.last_interaction_at,
-	u.last_lat, u.last_lng, u.last_location_at, u.anonymised_at, u.created_at, u.updated_at`
+	u.last_lat, u.last_lng, u.last_location_at, u.anonymised_at, u.created_at, u.updated_at,
+	u.id_type, u.id_masked, u.gender, COALESCE(u.birth_year, 0), u.id_consent_at, u.real_name_at`
 
 // laterInteraction keeps the later of the stored and the new interaction
 // time of an upsert into users: it never moves backwards.
@@ -227,6 +228,7 @@ func scanUser(row rowScanner) (*store.User, error) {
 		&u.EnvoyLevel, &u.EnvoyKind, &u.Following, timeColumn{&u.LastInteractionAt},
 		&lat, &lng, timeColumn{&u.LastLocationAt}, timeColumn{&u.AnonymisedAt},
 		timeColumn{&u.CreatedAt}, timeColumn{&u.UpdatedAt},
+		&u.IDType, &u.IDMasked, &u.Gender, &u.BirthYear, timeColumn{&u.IDConsentAt}, timeColumn{&u.RealNameAt},
 	)
 	if err != nil {
 		return nil, err

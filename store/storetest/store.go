@@ -67,6 +67,7 @@ func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("unrecognised messages", func(t *testing.T) { runUnrecognisedConformance(t, open) })
 	t.Run("rules", func(t *testing.T) { runRulesConformance(t, open) })
 	t.Run("publish once", func(t *testing.T) { runPublishOnceConformance(t, open) })
+	t.Run("records (issue 14)", func(t *testing.T) { runRecordsConformance(t, open) })
 	t.Run("ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {
 			t.Fatalf("Ping: %v", err)
