@@ -39,6 +39,7 @@ type attempt struct {
 	late       bool // the HTTP answer went out without the reply
 	fromRecord bool // answered from the durable record, not run
 	takenOver  bool // taken from the inbox after its replica died
+	sealed     bool // its reply is being committed as the record's
 	reply      Reply
 	// keep is the message's inbox write (inbox.go), nil for a takeover.
 	keep *keeping
@@ -112,6 +113,20 @@ func (c *Callback) process(key string, m *Message, nonce, ts string, start time.
 	case <-ctx.Done():
 		kept := a.keep.safe(keepGrace)
 		a.mu.Lock()
+		if a.sealed && !a.finished {
+			// Its reply is being committed as the record's: it is the
+			// answer, now or (should the commit outlast WeChat's patience)
+			// to the retry, never "success" and a late copy besides.
+			a.mu.Unlock()
+			t := time.NewTimer(bookkeepingTimeout)
+			defer t.Stop()
+			select {
+			case <-a.done:
+				return a.result()
+			case <-t.C:
+				return Reply{}, "held"
+			}
+		}
 		if !a.finished && !kept {
 			a.mu.Unlock()
 			c.log.Warn("reply deadline passed and the message is not kept: no answer, for WeChat to deliver it again", describe(m)...)
@@ -356,6 +371,7 @@ func (c *Callback) commit(ctx context.Context, unit store.MessageUnit, m *Messag
 	}
 	a.mu.Lock()
 	late := a.late
+	a.sealed = !late // from now on the reply is the answer, not "success"
 	a.mu.Unlock()
 	value := dedupDone + reply.stored() // a secret (the login link) is never stored
 	if late {
