@@ -77,7 +77,13 @@ type Callback struct {
 	deps    Deps
 	log     *slog.Logger
 
-	inflight sync.Map // dedup key → *attempt, for retries reaching this replica
+	inflight sync.Map      // dedup key → *attempt, for retries reaching this replica
+	work     chan job      // to idle workers (dedup.go)
+	quit     chan struct{} // closed by Wait: idle workers end
+	quitOnce sync.Once
+	memoMu   sync.Mutex
+	memo     []memoEntry // finished attempts still in inflight, oldest first,
+	memoHead int         // from memo[memoHead]
 	wg       sync.WaitGroup
 	id       string        // this callback among replicas and restarts, for dedup owners
 	attempts atomic.Uint64 // attempts started, for dedup owners
@@ -100,7 +106,7 @@ func NewCallback(cfg Config, h Handler, deps Deps) *Callback {
 	if cfg.DedupLease < minDedupLease {
 		cfg.DedupLease = minDedupLease
 	}
-	return &Callback{cfg: cfg, handler: h, deps: deps, id: instanceID(),
+	return &Callback{cfg: cfg, handler: h, deps: deps, id: instanceID(), work: make(chan job), quit: make(chan struct{}),
 		log: deps.Logger.With(slog.String("component", "wechat"))}
 }
 
@@ -118,12 +124,13 @@ func instanceID() string {
 }
 
 // Wait blocks until handlers that outlived their request are done (their
-// late replies sent) or ctx ends.
+// late replies sent) or ctx ends; then the idle workers end.
 func (c *Callback) Wait(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() { c.wg.Wait(); close(done) }()
 	select {
 	case <-done:
+		c.quitOnce.Do(func() { close(c.quit) })
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -225,19 +232,12 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		c.reject(w, r, http.StatusBadRequest, "incomplete_message")
 		return
 	}
-	if c.replayed(q.Get("nonce"), q.Get("timestamp"), start) {
-		c.reject(w, r, http.StatusForbidden, "replayed_nonce")
-		return
-	}
-
 	key, m := dedupKey(&mix), toMessage(&mix, c.cfg.MenuKeys)
-	if reply, over := c.overLimit(key, m, start); over {
-		c.write(w, r, &mix, reply, safe)
-		c.deps.Metrics.outcome("limited")
-		c.deps.Metrics.observe(time.Since(start).Seconds())
+	reply, outcome := c.process(key, m, q.Get("nonce"), q.Get("timestamp"), start)
+	if outcome == "replayed_nonce" {
+		c.reject(w, r, http.StatusForbidden, outcome)
 		return
 	}
-	reply, outcome := c.process(key, m, start)
 	if outcome == "held" {
 		c.deps.Metrics.outcome(outcome)
 		c.deps.Metrics.observe(time.Since(start).Seconds())
@@ -267,20 +267,45 @@ func (c *Callback) open(body []byte, ts, nonce, msgSignature string) ([]byte, in
 	return raw, 0, ""
 }
 
-// nonceBudget bounds the replay check, so a slow cache cannot eat the
-// reply deadline.
-const nonceBudget = 500 * time.Millisecond
+// admitBudget bounds the admission (nonce, limit, claim), so a slow cache
+// cannot eat the reply deadline.
+const admitBudget = 500 * time.Millisecond
 
-// replayed remembers the nonce for the timestamp window and reports whether
-// it was already seen. Should the cache fail or be slow, the request goes
-// on: its signature and timestamp were checked, and dedup still guards
-// effects.
-func (c *Callback) replayed(nonce, ts string, start time.Time) bool {
-	deadline := start.Add(nonceBudget)
+// admitDeadline is when a request's admission gives up on the cache.
+func (c *Callback) admitDeadline(start time.Time) time.Time {
+	deadline := start.Add(admitBudget)
 	if d := start.Add(c.cfg.ReplyDeadline / 2); d.Before(deadline) {
 		deadline = d
 	}
-	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	return deadline
+}
+
+// admit asks the cache, in one call, to remember the nonce, count the
+// message against its sender's limit and claim it for owner (Admission).
+// Should the cache fail or be slow, the message goes on as claimed: its
+// signature and timestamp were checked, and the durable record and the
+// attempt in flight here still guard its effects.
+func (c *Callback) admit(key, owner string, m *Message, nonce, ts string, start time.Time) store.Admitted {
+	ctx, cancel := context.WithDeadline(context.Background(), c.admitDeadline(start))
+	defer cancel()
+	got, err := c.deps.Cache.Admit(ctx, store.Admission{
+		NonceKey: "nonce:" + nonce, NonceValue: ts, NonceTTL: 2 * c.cfg.TimestampWindow,
+		ClaimKey: dedupCacheKey(key), ClaimValue: dedupPending + owner, ClaimTTL: c.cfg.DedupLease,
+		Limit: c.limitFor(m, c.deps.Now()),
+	})
+	if err != nil {
+		c.log.Error("cache unavailable: message admitted without nonce, limit or claim", slog.Any("error", err))
+		return store.Admitted{}
+	}
+	return got
+}
+
+// replayed remembers the nonce for the timestamp window and reports whether
+// it was already seen (a retry reaching the replica that runs its first
+// attempt: nothing else is asked of the cache). Should the cache fail or be
+// slow, the request goes on.
+func (c *Callback) replayed(nonce, ts string, start time.Time) bool {
+	ctx, cancel := context.WithDeadline(context.Background(), c.admitDeadline(start))
 	defer cancel()
 	fresh, err := c.deps.Cache.SetNX(ctx, "nonce:"+nonce, ts, 2*c.cfg.TimestampWindow)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"envoybot/bot"
 	"envoybot/bot/wxsign"
+	"envoybot/store"
 )
 
 // brokenCache fails every call, as a Redis that is down does.
@@ -37,6 +38,9 @@ func (brokenCache) IncrBy(context.Context, string, int64, time.Duration) (int64,
 	return 0, errDown
 }
 func (brokenCache) Close() error { return nil }
+func (brokenCache) Admit(context.Context, store.Admission) (store.Admitted, error) {
+	return store.Admitted{}, errDown
+}
 
 // hungCache never answers before the caller's deadline, as a Redis that
 // hangs does (with context deadlines honoured).
@@ -56,6 +60,9 @@ func (hungCache) SetNX(ctx context.Context, _ string, _ string, _ time.Duration)
 }
 func (hungCache) Get(ctx context.Context, _ string) (string, bool, error) {
 	return "", false, hang(ctx)
+}
+func (hungCache) Admit(ctx context.Context, _ store.Admission) (store.Admitted, error) {
+	return store.Admitted{}, hang(ctx)
 }
 func (hungCache) Set(ctx context.Context, _ string, _ string, _ time.Duration) error {
 	return hang(ctx)

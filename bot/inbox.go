@@ -49,9 +49,10 @@ type keeping struct {
 	timer *time.Timer
 }
 
-// cancel stops a write that has not begun (the message finished first)
-// and reports whether the message was never written to the inbox.
-func (k *keeping) cancel() (unwritten bool) {
+// stop stops a write that has not begun (the message finished first),
+// without waiting for one in flight, and reports whether the message is
+// surely not in the inbox.
+func (k *keeping) stop() (unwritten bool) {
 	if k == nil {
 		return false // a takeover: the message is in the inbox
 	}
@@ -61,6 +62,18 @@ func (k *keeping) cancel() (unwritten bool) {
 	if k.timer.Stop() {
 		close(k.done)
 		return true
+	}
+	return false
+}
+
+// cancel is stop, then waits for a write in flight, and reports whether
+// the message was never written to the inbox.
+func (k *keeping) cancel() (unwritten bool) {
+	if k.stop() {
+		return true
+	}
+	if k == nil {
+		return false
 	}
 	<-k.done
 	return !k.ok
@@ -207,7 +220,7 @@ func (c *Callback) takeOver(ctx context.Context, im store.InboxMessage) bool {
 	}
 	c.log.Warn("inbox: taking over a message its replica did not finish", log...)
 	c.wg.Add(1)
-	go c.run(im.DedupKey, owner, &m, a)
+	c.start(job{key: im.DedupKey, owner: owner, m: &m, a: a})
 	return true
 }
 

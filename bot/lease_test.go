@@ -136,3 +136,39 @@ func TestFailedHandlerRunsAgainOnRetry(t *testing.T) {
 		t.Errorf("retry after the success: %q, handler ran %d times; want 报名成功 and 2", got, tries.Load())
 	}
 }
+
+// BeginMessage gives the message a unit that stands for a handler with
+// effects: it records the message at Commit (wrote), and finds another
+// attempt's record as a real store's first write would.
+func (l *memoryLog) BeginMessage(ctx context.Context, m store.ProcessedMessage) (context.Context, store.MessageUnit) {
+	return ctx, &memoryUnit{log: l, msg: m}
+}
+
+type memoryUnit struct {
+	log   *memoryLog
+	msg   store.ProcessedMessage
+	found *store.ProcessedMessage
+	ended bool
+}
+
+func (u *memoryUnit) Commit(_ context.Context, reply string, _ bool) (bool, error) {
+	if u.ended {
+		return false, nil
+	}
+	u.ended = true
+	m := u.msg
+	m.Reply = reply
+	if err := u.log.RecordProcessed(context.Background(), m); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+func (u *memoryUnit) Rollback() { u.ended = true }
+
+func (u *memoryUnit) Found() *store.ProcessedMessage {
+	if u.found == nil {
+		u.found, _ = u.log.FindProcessed(context.Background(), u.msg.DedupKey)
+	}
+	return u.found
+}

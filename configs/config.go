@@ -54,6 +54,7 @@ type Config struct {
 	Notices      Notices   `yaml:"notices"`
 	Schedules    Schedules `yaml:"schedules"`
 	Admin        Admin     `yaml:"admin"`
+	Records      Records   `yaml:"records"`
 	Campaign     Campaign  `yaml:"-"` // from CampaignFile or the built-in campaign.yaml
 
 	// sources maps a YAML key path to the environment variable that set it,
@@ -109,6 +110,10 @@ var envVars = []struct {
 	{"ENVOYBOT_WECHAT_TOKEN", "wechat.token", func(c *Config, v string) error { c.WeChat.Token = v; return nil }},
 	{"ENVOYBOT_WECHAT_AES_KEY", "wechat.aes_key", func(c *Config, v string) error { c.WeChat.AESKey = v; return nil }},
 	{"ENVOYBOT_WECHAT_API_BASE", "wechat.api_base", func(c *Config, v string) error { c.WeChat.APIBase = v; return nil }},
+	{"ENVOYBOT_ID_KEYS", "records.id_keys", func(c *Config, v string) (err error) {
+		c.Records.IDKeys, err = parseIDKeys(v)
+		return err
+	}},
 	{"ENVOYBOT_WECHAT_REPLY_DEADLINE", "wechat.reply_deadline", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		if err != nil {

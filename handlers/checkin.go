@@ -177,16 +177,17 @@ func (h *Handlers) currentActivity(ctx context.Context, req *Request, checkout b
 // isSeated reports whether the user holds a seat on a, reading the user's
 // few sign-ups rather than the activity's many.
 func (h *Handlers) isSeated(ctx context.Context, a *store.Activity, userID int64) (bool, error) {
-	ss, err := h.signups.ListUserSignups(ctx, userID, a.StartsAt)
-	if err != nil {
-		return false, fmt.Errorf("list sign-ups: %w", err)
+	if a.Status == store.ActivityCancelled {
+		return false, nil
 	}
-	for _, s := range ss {
-		if s.Activity != nil && s.Activity.Code == a.Code && s.Status == store.SignupSeated {
-			return true, nil
-		}
+	s, err := h.signups.FindUserSignup(ctx, a.Code, userID)
+	switch {
+	case store.ErrorCode(err) == store.ENOTFOUND:
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("find sign-up: %w", err)
 	}
-	return false, nil
+	return s.Status == store.SignupSeated, nil
 }
 
 func (h *Handlers) findAttendance(ctx context.Context, code string, userID int64) (*store.Attendance, error) {

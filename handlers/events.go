@@ -6,6 +6,7 @@ import (
 
 	"envoybot/bot"
 	"envoybot/bot/intent"
+	"envoybot/store"
 )
 
 // Followed answers a new or returning follower: the welcome, or the
@@ -62,7 +63,7 @@ func (h *Handlers) Unknown(ctx context.Context, req *Request) (bot.Reply, error)
 	}
 	h.recordUnrecognised(ctx, req)
 	if s := intent.Suggest(req.Msg.Text, req.Now.In(h.loc)); s != "" {
-		return bot.Reply{Text: fmt.Sprintf(Text.DidYouMean, s)}, nil
+		return bot.Reply{Text: fmt.Sprintf(Text.DidYouMean, store.MaskIDNumbers(s))}, nil
 	}
 	return bot.Reply{Text: Text.Unknown}, nil
 }

@@ -95,7 +95,8 @@ var Text = Catalogue{
 		"· 看活动：活动（或 活动 心理疏导）\n" +
 		"· 报名 A12 / 取消报名 A12 / 我的报名\n" +
 		"· 签到 A12 / 签退 A12（也可扫活动二维码或发送位置）\n" +
-		"· 我的时长\n" +
+		"· 我的时长 / 漏签补录：补录 A12 14:00-16:00 忘记签到\n" +
+		"· 实名登记（开证明需要）：实名 / 开证明：我的证明\n" +
 		"· 加入队伍：入队 T3\n" +
 		"· 讲座 / 订阅讲座 古槐社区 / 退订讲座\n" +
 		"· 修改资料：注册 张三 13812345678 古槐社区\n" +
@@ -106,7 +107,8 @@ var Text = Catalogue{
 		"· 发布活动 敬老院包饺子 12月5日 14:00-16:00 古槐社区敬老院 关爱困难群体 名额20\n" +
 		"· 发布讲座 法律知识讲座 每月第一个周六 9:30 古槐社区活动室\n" +
 		"· 活动签到 A12（10分钟内可发现场照片）\n" +
-		"· 确认时长 A12\n" +
+		"· 确认时长 A12 / 补录审核：补录、同意补录 B3、驳回补录 B3 原因\n" +
+		"· 培训 张三 急救知识培训 11月5日 3小时 / 表彰 张三 优秀志愿者 / 评价 张三 优秀 服务认真\n" +
 		"· 导入 A12（下一行起粘贴群接龙）\n" +
 		"· 品牌 银发守护 为空巢老人提供上门陪伴\n" +
 		"· 修改活动 A12 12月7日 14:00-16:00（或 地点、名额）\n" +
@@ -114,7 +116,8 @@ var Text = Catalogue{
 		"· 进度\n" +
 		"· 志愿者功能：活动、报名 A12、签到 A12、我的时长",
 	HelpAdmin: "【管理员帮助】\n" +
-		"· 确认时长 A12（任何活动）\n" +
+		"· 确认时长 A12（任何活动）/ 补录、同意补录 B3\n" +
+		"· 培训 / 表彰 / 评价 张三 …\n" +
 		"· 修改活动 A12 … / 取消活动 A12 原因 / 取消讲座 L3（任何活动和讲座）\n" +
 		"· 导入 A12（下一行起粘贴群接龙）\n" +
 		"· 看活动：活动 / 讲座\n" +
@@ -400,3 +403,79 @@ var (
 	TextQRNotFound    = "没有找到活动 %s。"
 	TextQRUnavailable = "活动 %s 的签到二维码暂时无法生成，请稍后刷新；志愿者也可以回复“签到 %s”签到。"
 )
+
+// RecordsCatalogue is issue 14's chat: real-name profiles, certificates,
+// trainings, awards, evaluations and make-up hours.
+type RecordsCatalogue struct {
+	RealNameOff, ConsentAsk, ConsentNotKept, ConsentDone, ConsentAgain        string
+	RealNameForm, RealNameSaved, RealNameCurrent, RealNameBirth               string
+	IDChecksum, IDBirthDate, IDFormat, IDType, IDOld15                        string
+	CertNeedsID, CertNoHours, CertBadPeriod, CertIssued, CertIssuedPath       string
+	CertPeriodAll, CertPeriod                                                 string
+	RecordWho, RecordNotFound, RecordAmbiguous, RecordGrade, RecordTitle      string
+	RecordSaved, RecordTooLong, RecordKinds                                   map[string]string
+	MakeupForm, MakeupNotEnded, MakeupCancelled, MakeupConfirmed, MakeupNoLap string
+	MakeupSent, MakeupAlready, MakeupNotice, MakeupNotFound                   string
+	MakeupDecided, MakeupApproved, MakeupRejected, MakeupNoticeOK             string
+	MakeupNoticeNo, MakeupPending, MakeupNonePending, MakeupDecideForm        string
+	MakeupStatus                                                              map[string]string
+}
+
+// RecordsText is the catalogue of issue 14.
+var RecordsText = RecordsCatalogue{
+	RealNameOff: "实名登记暂未开放，请联系管理员。",
+	ConsentAsk: "【实名登记说明】\n" +
+		"开具《志愿服务记录证明》、把服务时长导入全国志愿服务信息系统，需要您的身份证件类型和号码（民政部《志愿服务记录与证明出具办法》的要求）。\n" +
+		"· 只用于志愿服务记录、证明和导入全国系统；\n" +
+		"· 号码加密保存，任何页面和证明上只显示为 3708**********1234 这样的形式；\n" +
+		"· 随时回复“注销”即可删除。\n" +
+		"同意请回复“同意实名”，然后按提示发送证件号码。",
+	ConsentNotKept:  "\n（您刚才发来的号码没有保存。）",
+	ConsentDone:     "已记录您的同意。请发送证件号码，例如：\n实名 身份证 370802199001011234\n其他证件：实名 护照 E12345678 男 1990",
+	ConsentAgain:    "您已同意过实名登记。请发送证件号码，例如：\n实名 身份证 370802199001011234",
+	RealNameForm:    "请按这个格式发送：\n实名 身份证 370802199001011234\n其他证件：实名 护照 E12345678 男 1990",
+	RealNameSaved:   "实名信息已保存：%s %s%s。\n号码已加密保存，只显示为上面的样子；回复“我的证明”可开具志愿服务记录证明，回复“注销”可删除。",
+	RealNameCurrent: "您已实名登记：%s %s%s。\n如需更正，请重新发送“实名 证件类型 号码”。",
+	RealNameBirth:   "，%s，%d年出生",
+	IDChecksum:      "这个身份证号码的校验位不对，可能有一位输错了，请核对后重新发送（号码没有保存）。",
+	IDBirthDate:     "这个身份证号码里的出生日期不存在，请核对后重新发送（号码没有保存）。",
+	IDFormat:        "证件号码格式不对：身份证是18位（最后一位可能是X），其他证件是5到20位字母和数字。请核对后重新发送（号码没有保存）。",
+	IDType:          "请写明证件类型：身份证、港澳通行证（回乡证）、台胞证、护照、外国人永久居留身份证或居住证。",
+	IDOld15:         "15位的老身份证已停止使用，请发送18位的身份证号码。",
+
+	CertNeedsID:    "开具志愿服务记录证明需要证件信息（民政部要求证明载明身份证件类型和号码）。请先回复“实名”了解并登记。",
+	CertNoHours:    "%s没有已确认的志愿服务时长，暂时无法开具证明。签退后由使者确认时长即可计入；漏签可回复“补录 活动编号”。",
+	CertBadPeriod:  "日期好像不对，请按这个格式发送：\n我的证明 2026年1月1日-2026年6月30日\n（不写日期则证明全部服务）",
+	CertIssued:     "已为您开具《志愿服务记录证明》：\n编号：%s\n%s：%s小时（%d次活动）\n出具组织：%s\n下载PDF（请保存到手机）：%s\n任何人都可以打开这个网址核验：%s",
+	CertIssuedPath: "已为您开具《志愿服务记录证明》：\n编号：%s\n%s：%s小时（%d次活动）\n出具组织：%s\n下载PDF：在服务器地址后打开 %s\n核验：在服务器地址后打开 %s",
+	CertPeriodAll:  "全部服务",
+	CertPeriod:     "%s至%s",
+
+	RecordWho:       "请写上志愿者的姓名或手机号，例如：\n%s",
+	RecordNotFound:  "没有找到志愿者“%s”，请核对姓名，或改用手机号。",
+	RecordAmbiguous: "有%d位志愿者叫“%s”，请改用手机号，例如：\n%s",
+	RecordGrade:     "评价等级请写：优秀、良好、合格或不合格，例如：\n评价 张三 优秀 服务认真负责",
+	RecordTitle:     "还缺少内容，例如：\n%s",
+	RecordSaved:     map[string]string{"training": "已记录%s的培训：%s（%s%s）。", "award": "已记录%s的表彰：%s（%s%s）。", "evaluation": "已记录对%s的评价：%s（%s%s）。"},
+	RecordTooLong:   map[string]string{"record title": "名称最多%d个字，请改短后重新发送。", "record detail": "说明最多%d个字，请改短后重新发送。"},
+	RecordKinds:     map[string]string{"training": "培训 张三 急救知识培训 11月5日 3小时", "award": "表彰 张三 优秀志愿者 11月5日 市文明办", "evaluation": "评价 张三 优秀 服务认真负责"},
+
+	MakeupForm:        "请写上活动编号和服务时间，例如：\n补录 A12 14:00-16:00 忘记签到\n（不写时间则按活动时间）",
+	MakeupNotEnded:    "活动 %s 还没有结束（%s结束），结束后才能申请补录；活动进行中请直接回复“签到 %s”。",
+	MakeupCancelled:   "活动 %s 已取消，不能申请补录。",
+	MakeupConfirmed:   "您在活动 %s 的服务时长已经确认，无需补录。如有出入请联系活动使者。",
+	MakeupNoLap:       "%s 不在活动 %s 的时间（%s）内，请核对后重新发送。",
+	MakeupSent:        "补录申请 %s 已提交：活动 %s %s，%s（%s小时）。\n活动使者审核后会通知您。",
+	MakeupAlready:     "您已提交过活动 %s 的补录申请 %s，正在等待使者审核。",
+	MakeupNotice:      "【补录申请 %s】%s 申请补录活动 %s %s 的服务时长：%s（%s小时）。原因：%s\n同意请回复“同意补录 %s”，驳回请回复“驳回补录 %s 原因”。",
+	MakeupNotFound:    "没有找到补录申请 %s。",
+	MakeupDecided:     "补录申请 %s 已于%s%s，无需再处理。",
+	MakeupApproved:    "已同意补录申请 %s：%s 在活动 %s 的服务时长 %s小时已计入（已写入审计记录）。",
+	MakeupRejected:    "已驳回补录申请 %s（%s，活动 %s），已通知本人。",
+	MakeupNoticeOK:    "【补录通过】您在活动 %s %s 的补录申请 %s 已通过，服务时长 %s小时已计入。回复“我的时长”查看。",
+	MakeupNoticeNo:    "【补录未通过】您在活动 %s %s 的补录申请 %s 未通过。%s如有疑问请联系活动使者。",
+	MakeupPending:     "待审核的补录申请：",
+	MakeupNonePending: "目前没有待审核的补录申请。",
+	MakeupDecideForm:  "请写上补录申请编号，例如：同意补录 B3 / 驳回补录 B3 原因",
+	MakeupStatus:      map[string]string{"approved": "同意", "rejected": "驳回"},
+}

@@ -42,6 +42,11 @@ type Deps struct {
 	Campaign configs.Campaign
 	Rules    configs.Rules
 	Location *time.Location
+	// IDs seals the ID numbers of 实名 (issue 14); nil turns 实名 off.
+	IDs store.IDSealer
+	// Issuer is the organisation certificates name (records.issuer), and
+	// VolunteerPrefix starts volunteer numbers.
+	Issuer, VolunteerPrefix string
 	// AdminURL is where admins reach the dashboard (configs admin.public_url),
 	// for login links sent in chat; "" gives a path only.
 	AdminURL string
@@ -74,6 +79,14 @@ type Handlers struct {
 
 	// unrecognised keeps what the parser did not understand (Unknown).
 	unrecognised store.UnrecognisedService
+
+	// Issue 14: records people can use.
+	ids             store.IDSealer
+	identity        store.IdentityService
+	records         store.RecordService
+	certs           store.CertificateService
+	issuer          string
+	volunteerPrefix string
 }
 
 // Middleware wraps a handler, as a role check does.
@@ -131,7 +144,8 @@ func NewRouter(d Deps) *Router {
 		users: d.Store, community: d.Store, profiles: d.Store, invites: d.Store, envoys: d.Store, activities: d.Store,
 		signups: d.Store, attendance: d.Store, lectures: d.Store, published: d.Store, changes: d.Store, outbox: d.Store, schedule: d.Store,
 		unrecognised: d.Store,
-		cache:        d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
+		ids:          d.IDs, identity: d.Store, records: d.Store, certs: d.Store, issuer: d.Issuer, volunteerPrefix: d.VolunteerPrefix,
+		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
 	r.HandleReadOnly(intent.Help, h.Help)
@@ -167,6 +181,15 @@ func NewRouter(d Deps) *Router {
 	// answers it as 取消报名 A12.
 	r.Handle(intent.CancelActivity, h.CancelActivity)
 	r.Handle(intent.ModifyActivity, envoysOrAdmins(h.ModifyActivity))
+	r.Handle(intent.RealName, registeredUsers(h.RealName))
+	r.Handle(intent.ConsentRealName, registeredUsers(h.ConsentRealName))
+	r.Handle(intent.MyCertificate, registeredUsers(h.MyCertificate))
+	r.Handle(intent.RecordTraining, envoysOrAdmins(h.RecordTraining))
+	r.Handle(intent.RecordAward, envoysOrAdmins(h.RecordAward))
+	r.Handle(intent.RecordEvaluation, envoysOrAdmins(h.RecordEvaluation))
+	r.Handle(intent.Makeup, registeredUsers(h.Makeup))
+	r.Handle(intent.ApproveMakeup, envoysOrAdmins(h.ApproveMakeup))
+	r.Handle(intent.RejectMakeup, envoysOrAdmins(h.RejectMakeup))
 
 	r.Handle(eventKey(bot.EventSubscribe), h.Followed)
 	r.HandlePassive(eventKey(bot.EventUnsubscribe), h.Unfollowed)
@@ -235,8 +258,8 @@ func (r *Router) HandleMessage(ctx context.Context, m *bot.Message) (bot.Reply, 
 	reply.ReadOnly = rt.readOnly
 	if heard && reply.Text != "" {
 		// Recognition makes mistakes: say what was understood first (a
-		// mobile masked, as every reply shows it).
-		reply.Text = fmt.Sprintf(Text.VoiceHeard, store.MaskPhone(strings.TrimSpace(m.Text))) + "\n" + reply.Text
+		// mobile and an ID number masked, as every reply shows them).
+		reply.Text = fmt.Sprintf(Text.VoiceHeard, store.MaskIDNumbers(store.MaskPhone(strings.TrimSpace(m.Text)))) + "\n" + reply.Text
 	}
 	return reply, nil
 }
@@ -300,6 +323,16 @@ func commandWord(name string) string {
 		return "取消活动"
 	case intent.ModifyActivity:
 		return "修改活动"
+	case intent.RecordTraining:
+		return "培训"
+	case intent.RecordAward:
+		return "表彰"
+	case intent.RecordEvaluation:
+		return "评价"
+	case intent.ApproveMakeup:
+		return "同意补录"
+	case intent.RejectMakeup:
+		return "驳回补录"
 	}
 	return name
 }

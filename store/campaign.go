@@ -274,6 +274,10 @@ type SignupService interface {
 	// ListActivitySignups returns the activity's seated then wait-listed
 	// sign-ups in order.
 	ListActivitySignups(ctx context.Context, activityCode string) ([]*Signup, error)
+	// FindUserSignup returns the user's seated or wait-listed sign-up for
+	// the activity, whatever the activity's status; ENOTFOUND when there is
+	// none.
+	FindUserSignup(ctx context.Context, activityCode string, userID int64) (*Signup, error)
 }
 
 // Position is a reported location.

@@ -67,10 +67,15 @@ type VolunteerRow struct {
 // 《志愿服务记录与证明出具办法》 asks for: volunteer, activity, time, place,
 // content, hours, organiser and recorder.
 type ServiceRecord struct {
-	VolunteerName    string
-	VolunteerPhone   string // full: only the admin's Excel shows it
-	VolunteerID      int64  // anonymous id when the profile was deleted
-	Anonymised       bool
+	VolunteerName  string
+	VolunteerPhone string // full: only the admin's Excel shows it
+	VolunteerID    int64  // anonymous id when the profile was deleted
+	Anonymised     bool
+	// The real-name profile (issue 14): "" and 0 when none was given.
+	Gender           string
+	BirthYear        int
+	IDType           string
+	IDMasked         string
 	ActivityCode     string
 	ActivityTitle    string
 	Category         string

@@ -14,6 +14,9 @@ const (
 	EFORBIDDEN   = "forbidden"
 	EUNAVAILABLE = "unavailable"
 	EINTERNAL    = "internal"
+	// EPROCESSED: a write for a chat message that another attempt at the
+	// same message already processed (MessageUnit); nothing was written.
+	EPROCESSED = "processed"
 )
 
 // Error is a domain error: a machine-readable code and a message that is safe

@@ -58,7 +58,20 @@ type User struct {
 	AnonymisedAt time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// The real-name profile (实名, issue 14): the ID type and the number
+	// masked (never whole), gender and birth year, when the user agreed
+	// to give them (IDConsentAt) and gave them (RealNameAt); zero values
+	// until then, and again after 注销.
+	IDType      string
+	IDMasked    string
+	Gender      string
+	BirthYear   int
+	IDConsentAt time.Time
+	RealNameAt  time.Time
 }
+
+// HasRealName reports whether the user gave an ID number.
+func (u *User) HasRealName() bool { return u.IDMasked != "" }
 
 // Registration is what `注册 姓名 手机号 社区` supplies.
 type Registration struct {
@@ -174,6 +187,29 @@ type MessageLog interface {
 	RecordProcessed(ctx context.Context, m ProcessedMessage) error
 	// FindProcessed returns ENOTFOUND when the key was never recorded.
 	FindProcessed(ctx context.Context, dedupKey string) (*ProcessedMessage, error)
+	// BeginMessage returns ctx carrying m's unit of work (MessageUnit): the
+	// store's writes in that context are the message's.
+	BeginMessage(ctx context.Context, m ProcessedMessage) (context.Context, MessageUnit)
+}
+
+// MessageUnit is the one transaction in which a handler's writes for one
+// chat message commit, together with the message's processed record: the
+// first write opens it with the record as its first statement (so that of
+// two attempts at one message only one writes), later writes and reads in
+// the message's context run in it, and Commit stores the reply and
+// commits. A message that writes nothing opens nothing and commits
+// nothing.
+type MessageUnit interface {
+	// Commit stores reply as the message's, drops its inbox copy and
+	// commits; wrote is false when the message wrote nothing (there was
+	// nothing to commit, and no record). kept says the message is in the
+	// inbox. After Commit, the context's writes are on their own again.
+	Commit(ctx context.Context, reply string, kept bool) (wrote bool, err error)
+	// Rollback undoes what the message wrote; after Commit it does nothing.
+	Rollback()
+	// Found is the record of another attempt at the message, found by the
+	// first write (which then failed with EPROCESSED), or nil.
+	Found() *ProcessedMessage
 }
 
 // Retention of the durable record of processed messages: a stored reply
@@ -210,6 +246,9 @@ type Store interface {
 	ScheduleQueries
 	DashboardQueries
 	UnrecognisedService
+	IdentityService
+	RecordService
+	CertificateService
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.
@@ -243,6 +282,10 @@ type Cache interface {
 	// and returns the new value: many units of a shared limit taken in one
 	// round trip.
 	IncrBy(ctx context.Context, key string, n int64, ttl time.Duration) (int64, error)
+
+	// Admit runs a chat message's admission (Admission) at once: on
+	// Redis, one round trip.
+	Admit(ctx context.Context, a Admission) (Admitted, error)
 	// Ping reports whether the cache is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the cache's resources.

@@ -12,6 +12,7 @@ const (
 	activityLetter = 'A'
 	lectureLetter  = 'L'
 	teamLetter     = 'T'
+	makeupLetter   = 'B' // a make-up hours request (补录, issue 14)
 )
 
 // findCode finds the first code made of letter (either case), an optional

@@ -48,7 +48,17 @@ const (
 	ModifyActivity  = "modify_activity" // an envoy moves an activity or changes its place or quota
 	More            = "more"            // the rest of a long list
 	AdminLogin      = "admin_login"     // a one-time dashboard login link
-	Unknown         = "unknown"
+	// Issue 14: records people can use.
+	RealName         = "real_name"         // 实名 身份证 …: the ID for records and certificates
+	ConsentRealName  = "consent_real_name" // 同意实名: agreeing to give it
+	MyCertificate    = "my_certificate"    // 我的证明 [period]: a 志愿服务记录证明 PDF
+	RecordTraining   = "record_training"   // 培训 张三 急救培训 12月5日 3小时
+	RecordAward      = "record_award"      // 表彰 张三 优秀志愿者
+	RecordEvaluation = "record_evaluation" // 评价 张三 优秀 服务认真
+	Makeup           = "makeup"            // 补录 A12 14:00-16:00 忘记签到
+	ApproveMakeup    = "approve_makeup"    // 同意补录 B3
+	RejectMakeup     = "reject_makeup"     // 驳回补录 B3 原因
+	Unknown          = "unknown"
 )
 
 // All lists every intent name, so that callers (router, tests, fuzzing) can
@@ -58,7 +68,9 @@ var All = []string{
 	Lectures, Subscribe, Unsubscribe, Activities, Bind, ContactPoint,
 	TeamCreate, TeamJoin, PublishActivity, PublishLecture, ActivityCheckin,
 	ConfirmHours, Brand, Import, Progress, CancelLecture, DeleteAccount,
-	CancelActivity, ModifyActivity, More, AdminLogin, Unknown,
+	CancelActivity, ModifyActivity, More, AdminLogin, RealName, ConsentRealName,
+	MyCertificate, RecordTraining, RecordAward, RecordEvaluation, Makeup,
+	ApproveMakeup, RejectMakeup, Unknown,
 }
 
 // wholeMessages are intents that only a whole message (less politeness
@@ -66,6 +78,7 @@ var All = []string{
 // next page.
 var wholeMessages = map[string]string{
 	"更多": More, "下一页": More, "还有": More, "还有吗": More, "还有没有": More, "后面呢": More, "继续": More, "查看更多": More, "more": More, "More": More, "MORE": More,
+	"同意实名": ConsentRealName, "我同意实名": ConsentRealName, "同意实名登记": ConsentRealName,
 	"登录后台": AdminLogin, "管理后台": AdminLogin, "后台": AdminLogin, "后台登录": AdminLogin, "登录管理后台": AdminLogin,
 }
 
@@ -81,6 +94,7 @@ const (
 	FieldStart     = "start"
 	FieldPlace     = "place"
 	FieldNames     = "names"
+	FieldIDNumber  = "id_number"
 )
 
 // Problems: machine-readable reasons for a field that is present but wrong,
@@ -127,8 +141,22 @@ type Result struct {
 	// description says it in words).
 	Recurrence *store.Recurrence `json:"recurrence,omitempty"`
 	Names      []string          `json:"names,omitempty"`
-	Missing    []string          `json:"missing,omitempty"` // field names a half-understood command lacks, e.g. ["phone"]
-	Problem    string            `json:"problem,omitempty"` // machine-readable reason when a field is present but wrong, e.g. "bad_phone"
+	// Issue 14. IDType is a name of store.IDTypes and IDNumber the number
+	// as typed, upper case, without spaces (实名); Gender and BirthYear
+	// only when typed for a document that does not say them.
+	IDType    string `json:"id_type,omitempty"`
+	IDNumber  string `json:"id_number,omitempty"`
+	Gender    string `json:"gender,omitempty"`
+	BirthYear int    `json:"birth_year,omitempty"`
+	// From and To bound a certificate's period, YYYY-MM-DD, both included.
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
+	// Minutes is a training's length; Clock the time of day a make-up
+	// request says it served, 14:00-16:00.
+	Minutes int      `json:"minutes,omitempty"`
+	Clock   string   `json:"clock,omitempty"`
+	Missing []string `json:"missing,omitempty"` // field names a half-understood command lacks, e.g. ["phone"]
+	Problem string   `json:"problem,omitempty"` // machine-readable reason when a field is present but wrong, e.g. "bad_phone"
 }
 
 // command is one row of the keyword table: the words that start the command
@@ -189,6 +217,15 @@ var commands = []command{
 	{keywords: []string{"名额改成", "名额改为", "名额改到", "名额加到", "名额增加到", "名额减到", "名额调到"}, parse: relabel("名额", parseLooseModify)},
 	{keywords: []string{"改一下", "改时间", "改期", "改地点", "改名额", "推迟", "延期", "改到", "改成", "改为"}, parse: parseLooseModify},
 	{keywords: deleteAccountKeywords, parse: bare(DeleteAccount)},
+	{keywords: realNameKeywords, parse: parseRealName},
+	{keywords: consentKeywords, parse: parseConsent},
+	{keywords: certificateKeys, suffixes: []string{"证明", "的证明"}, parse: parseCertificate},
+	{keywords: trainingKeywords, parse: parsePersonRecord(RecordTraining)},
+	{keywords: awardKeywords, parse: parsePersonRecord(RecordAward)},
+	{keywords: evalKeywords, parse: parsePersonRecord(RecordEvaluation)},
+	{anywhere: true, keywords: makeupKeywords, suffixes: []string{"补录", "补签", "补录时长"}, parse: parseMakeup},
+	{keywords: approveKeywords, parse: parseDecideMakeup(ApproveMakeup)},
+	{keywords: rejectKeywords, parse: parseDecideMakeup(RejectMakeup)},
 }
 
 // keywordEntry pairs one keyword with its command; entries are kept longest

@@ -135,6 +135,8 @@ var frames = []frame{
 	{intent: Activities, all: [][]string{wActivity, wWhatIsOn}},
 	{intent: Activities, all: [][]string{wCanJoin, wWhatAny}},
 	{intent: More, all: [][]string{wMore}, maxRunes: 8},
+	// Issue 14: "我要开个志愿服务证明", "能不能给我出个时长证明".
+	{intent: MyCertificate, all: [][]string{{"证明"}, {"开", "出具", "出个", "打印", "下载", "申请", "要个", "要一份", "给我"}}, veto: []string{"身份证", "证明人", "证明材料"}},
 }
 
 // compactWords are the bare commands someone may type with spaces between

@@ -20,10 +20,12 @@ import (
 	"envoybot/handlers"
 	"envoybot/scheduler"
 	"envoybot/store"
+	"envoybot/store/idseal"
 	"envoybot/store/memory"
 	rediscache "envoybot/store/redis"
 	"envoybot/store/sqlstore"
 	"envoybot/web/admin"
+	"envoybot/web/certificate"
 	"envoybot/web/devchat"
 )
 
@@ -108,11 +110,15 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 	a.api = wxapi.New(wxapi.Config{AppID: wc.AppID, Secret: wc.Secret, APIBase: wc.APIBase, Timeout: wc.APITimeout}, cache, log)
 	a.dispatcher = scheduler.NewDispatcher(st, sendingCache(cfg, st, cache), a.api, cfg.Notices, cfg.Location(), a.replica, log, now)
 
+	ids := idKeyring(cfg, log)
+	rd := certificateRenderer(cfg, log)
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	router := handlers.NewRouter(handlers.Deps{
 		Store: st, Cache: cache, QR: a.api,
 		Campaign: cfg.Campaign, Rules: cfg.Rules, Location: cfg.Location(), AdminURL: cfg.Admin.PublicURL,
+		IDs: ids, Issuer: cfg.CertificateIssuer(), VolunteerPrefix: cfg.Records.VolunteerNumberPrefix,
 		Logger: log, Now: now,
 	})
 	a.callback = bot.NewCallback(bot.Config{
@@ -140,7 +146,10 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET "+handlers.QRPath, handlers.NewCheckinQRs(st, a.api, cfg.Rules.QRExpiry, log))
-	mux.Handle("/admin/", admin.New(admin.Deps{Store: st, Cache: cache, Config: cfg, Log: log, Now: now}))
+	mux.Handle("/admin/", admin.New(admin.Deps{Store: st, Cache: cache, Config: cfg, IDs: ids, Certificates: rd, Log: log, Now: now}))
+	certs := certificate.Handler(certificate.Deps{Store: st, Renderer: rd, Log: log})
+	mux.Handle("GET /verify/", certs)
+	mux.Handle("GET /certificates/", certs)
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusSeeOther))
 	if cfg.UsingDevToken() {
 		// The simulator signs with the development credentials: it exists
@@ -157,6 +166,41 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 	}
 	a.handler = mux
 	return a
+}
+
+// idKeyring is the keyring of the configured ID keys (records.id_keys), or
+// nil, which turns 实名 off, when there are none.
+func idKeyring(cfg *configs.Config, log *slog.Logger) *idseal.Keyring {
+	var keys []idseal.Key
+	for _, k := range cfg.EffectiveIDKeys() {
+		b, err := configs.DecodeIDKey(k.Key) // Load has checked it
+		if err != nil {
+			log.Error("ID key unusable: 实名 is off", slog.String("key", k.Name), slog.Any("error", err))
+			return nil
+		}
+		keys = append(keys, idseal.Key{Name: k.Name, Key: b})
+	}
+	if len(keys) == 0 {
+		log.Warn("no ID key configured (records.id_keys): 实名 is off, certificates need it")
+		return nil
+	}
+	ring, err := idseal.New(keys)
+	if err != nil {
+		log.Error("ID keys unusable: 实名 is off", slog.Any("error", err))
+		return nil
+	}
+	return ring
+}
+
+// certificateRenderer writes certificates in the configured font, or the
+// embedded one when it cannot be read.
+func certificateRenderer(cfg *configs.Config, log *slog.Logger) *certificate.Renderer {
+	fonts, err := certificate.LoadFonts(cfg.Records.FontFile)
+	if err != nil {
+		log.Error("certificate font unusable, using the embedded one", slog.Any("error", err))
+		fonts, _ = certificate.LoadFonts("")
+	}
+	return &certificate.Renderer{Fonts: fonts, Contact: cfg.Records.IssuerContact, PublicURL: cfg.Admin.PublicURL, Loc: cfg.Location()}
 }
 
 // devInvite issues an invite for the chat simulator, as `envoybot invite`

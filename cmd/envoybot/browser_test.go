@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -214,6 +215,136 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("POST without CSRF = %d, want 403", resp.StatusCode)
 		}
 	})
+	t.Run("issue 14: the volunteers page shows the ID masked", func(t *testing.T) {
+		do("volunteers", chromedp.Navigate(srv.URL+"/admin/volunteers"), chromedp.WaitVisible(chromedp.CSS(`table`)))
+		body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(body, "3708**********123X") || strings.Contains(body, browserID) || !strings.Contains(body, "未实名") {
+			t.Errorf("the volunteers page shows:\n%.1500s\nwant 张三's ID masked, never whole", body)
+		}
+		shot("volunteers.png")
+	})
+	t.Run("issue 14: a make-up request approved on the dashboard shows in the hours audit", func(t *testing.T) {
+		do("open 补录申请 from the menu",
+			chromedp.Navigate(srv.URL+"/admin/"),
+			chromedp.WaitVisible(chromedp.CSS(`nav`)),
+			chromedp.Click(chromedp.Search(`//nav/a[.="补录申请"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#makeups tr[data-code="B1"]`)))
+		row, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#makeups tr[data-code="B1"]`)))
+		if err != nil || !strings.Contains(row, "王五") || !strings.Contains(row, "忘记签到") || !strings.Contains(row, "待审核") {
+			t.Fatalf("the request's row = %q, %v", row, err)
+		}
+		shot("makeups.png")
+		do("approve it",
+			chromedp.Click(chromedp.CSS(`#makeups tr[data-code="B1"] button[value="approve"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+		flash, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.flash`)))
+		if err != nil || !strings.Contains(flash, "已同意补录") {
+			t.Errorf("flash = %q, %v", flash, err)
+		}
+		wang, err := a.store.FindUserByOpenID(context.Background(), "o-v3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hours, err := a.store.UserHours(context.Background(), wang.ID); err != nil || len(hours) != 1 || hours[0].Minutes != 120 {
+			t.Errorf("王五's hours after the approval = %+v, %v", hours, err)
+		}
+		do("open 时长审计 from the menu",
+			chromedp.Click(chromedp.Search(`//nav/a[.="时长审计"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#audit`)))
+		table, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#audit tbody`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"补录 B1：忘记签到", "王五", "提前离开，按实际时间更正", "确认时长（聊天）", "张三"} {
+			if !strings.Contains(table, want) {
+				t.Errorf("the hours audit lacks %q:\n%s", want, table)
+			}
+		}
+		lines := strings.Split(strings.TrimSpace(table), "\n")
+		if len(lines) == 0 || !strings.Contains(lines[0], "补录 B1") {
+			t.Errorf("the newest audit row is not the approval: %q", lines)
+		}
+		shot("audit.png")
+		do("filter by activity", chromedp.Navigate(srv.URL+"/admin/audit?activity=A2"), chromedp.WaitVisible(chromedp.CSS(`#audit`)))
+		if none, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#audit tbody`))); !strings.Contains(none, "没有符合条件的记录") {
+			t.Errorf("A2's audit = %q, want none", none)
+		}
+	})
+	t.Run("issue 14: a certificate issued and revoked on the dashboard, verified in the browser", func(t *testing.T) {
+		do("issue",
+			chromedp.Navigate(srv.URL+"/admin/certificates"),
+			chromedp.WaitVisible(chromedp.CSS(`input[name="phone"]`)),
+			chromedp.SendKeys(chromedp.CSS(`input[name="phone"]`), "13800000001"),
+			chromedp.Submit(chromedp.CSS(`input[name="phone"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+		flash, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.flash`)))
+		number := regexp.MustCompile(`ZM\d{4}-[0-9A-Z]{8}`).FindString(flash)
+		if err != nil || number == "" {
+			t.Fatalf("flash = %q, %v", flash, err)
+		}
+		row, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#certificates tr[data-number="`+number+`"]`)))
+		if !strings.Contains(row, "张三") || !strings.Contains(row, "3708**********123X") || !strings.Contains(row, "有效") || !strings.Contains(row, "管理后台 admin") {
+			t.Errorf("the certificate's row = %q", row)
+		}
+		shot("certificates.png")
+		resp, err := client.Get(srv.URL + "/admin/certificates/" + number + ".pdf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdf, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+			t.Errorf("the dashboard's PDF = %d, %.20q", resp.StatusCode, pdf)
+		}
+		do("verify", chromedp.Navigate(srv.URL+"/verify/"+number), chromedp.WaitVisible(chromedp.CSS(`.verdict`)))
+		page, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
+		if !strings.Contains(page, "本证明真实有效") || !strings.Contains(page, "张*") || strings.Contains(page, "3708") {
+			t.Errorf("/verify shows:\n%s", page)
+		}
+		shot("verify.png")
+		do("revoke",
+			chromedp.Navigate(srv.URL+"/admin/certificates"),
+			chromedp.WaitVisible(chromedp.CSS(`#certificates tr[data-number="`+number+`"] input[name="reason"]`)),
+			chromedp.SendKeys(chromedp.CSS(`#certificates tr[data-number="`+number+`"] input[name="reason"]`), "时长有误，已作废重开"),
+			chromedp.Submit(chromedp.CSS(`#certificates tr[data-number="`+number+`"] input[name="reason"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+		do("verify again", chromedp.Navigate(srv.URL+"/verify/"+number), chromedp.WaitVisible(chromedp.CSS(`.verdict`)))
+		page, _ = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
+		if !strings.Contains(page, "本证明已作废") || !strings.Contains(page, "时长有误，已作废重开") {
+			t.Errorf("/verify of the revoked certificate shows:\n%s", page)
+		}
+		shot("verify-revoked.png")
+	})
+	t.Run("issue 14: the national system's batch file has the ID whole", func(t *testing.T) {
+		resp, err := client.Get(srv.URL + "/admin/export/national.xlsx?from=2026-12-01&to=2026-12-31")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("national export = %d: %s", resp.StatusCode, data)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(xlsx.NationalSheet)
+		if len(rows) != 2 || rows[1][0] != "张三" || rows[1][2] != browserID || rows[1][4] != "1990-01-01" {
+			t.Errorf("batch rows = %q, want 张三 with the ID whole", rows)
+		}
+		left, _ := f.GetRows(xlsx.NationalMissingSheet)
+		names := ""
+		for _, r := range left[1:] {
+			names += r[0] + " "
+		}
+		if !strings.Contains(names, "李四") || !strings.Contains(names, "王五") {
+			t.Errorf("left out for want of a real name: %q", names)
+		}
+	})
 	t.Run("register and sign up in the chat simulator", func(t *testing.T) {
 		do("chat",
 			chromedp.Navigate(srv.URL+"/dev/chat"),
@@ -296,8 +427,17 @@ func seedStory(t *testing.T, r *running, clk *clock) {
 	tr.say("志愿者", "o-v1", "签退 A1", "签退成功")
 	tr.say("志愿者", "o-v2", "签退 A1", "签退成功")
 	tr.say("使者", "o-envoy", "确认时长 A1", "张三 2小时")
+	// Issue 14: 张三 gives his ID; 王五 served at A1 without checking in
+	// and asks for his hours.
+	tr.say("志愿者", "o-v1", "同意实名", "同意")
+	tr.say("志愿者", "o-v1", "实名 身份证 "+browserID, "3708**********123X")
+	tr.say("志愿者", "o-v3", "注册 王五 13800000003 古槐社区", "注册成功")
 	clk.Set(time.Date(2026, 12, 6, 10, 0, 0, 0, cst))
+	tr.say("志愿者", "o-v3", "补录 A1 14:00-16:00 忘记签到", "补录申请 B1 已提交")
 }
+
+// browserID is 张三's ID number in the browser test.
+const browserID = "37080219900101123X"
 
 // campaignNow writes a configuration whose campaign is the shipped one moved
 // seven years on (2026-03 … 2028-12), so that the test's dates fall inside

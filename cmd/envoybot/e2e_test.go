@@ -78,6 +78,12 @@ func start(t *testing.T, env map[string]string, api *wechattest.FakeAPI) *runnin
 // startAt is start with a clock.
 func startAt(t *testing.T, env map[string]string, api *wechattest.FakeAPI, now func() time.Time) *running {
 	t.Helper()
+	return startAtLogging(t, env, api, now, slog.New(slog.DiscardHandler))
+}
+
+// startAtLogging is startAt with the app's log going to log.
+func startAtLogging(t *testing.T, env map[string]string, api *wechattest.FakeAPI, now func() time.Time, log *slog.Logger) *running {
+	t.Helper()
 	// A test account whose API is the fake WeChat server.
 	env["ENVOYBOT_WECHAT_API_BASE"] = api.URL()
 	env["ENVOYBOT_WECHAT_TOKEN"] = "testtoken42"
@@ -86,7 +92,7 @@ func startAt(t *testing.T, env map[string]string, api *wechattest.FakeAPI, now f
 	env["ENVOYBOT_WECHAT_AES_KEY"] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 	cfg := loadConfig(t, env)
 	cfg.Admin.PublicURL = testPublicURL // for the links in replies
-	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), now)
+	a, err := openApp(context.Background(), cfg, log, now)
 	if err != nil {
 		t.Fatalf("open app: %v", err)
 	}

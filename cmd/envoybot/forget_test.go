@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os/exec"
@@ -16,11 +17,22 @@ import (
 	_ "modernc.org/sqlite" // the "sqlite" driver, to dump the embedded database
 
 	"envoybot/bot/wechattest"
+	"envoybot/store"
 )
 
 // The volunteer who deletes her data, and the admin who does too: after
-// 注销 no dump of the database or the cache may hold any of these.
-var forgottenForms = []string{"赵小满", "13712345678", "137****5678", "王科长"}
+// 注销 no dump of the database or the cache may hold any of these: names,
+// mobile, and (issue 14) her ID number whole, masked or in part (the
+// birth date and sequence digits), the volunteer number on her
+// certificate.
+var forgottenForms = []string{"赵小满", "13712345678", "137****5678", "王科长",
+	forgetID, "3708**********123X", forgetID[6:], "HX0000"}
+
+// forgetID is the volunteer's ID number (a valid 居民身份证 number).
+const forgetID = "37080219900101123X"
+
+// forgetIDKey is the deployment's ID key in the story.
+const forgetIDKey = "story=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 
 // TestForgetStory is issue 11's acceptance of 注销 through /wechat: a
 // volunteer registers, is named in an envoy's import reply, holds the last
@@ -34,9 +46,11 @@ func TestForgetStory(t *testing.T) {
 	for _, d := range deployments {
 		t.Run(d.name, func(t *testing.T) {
 			env := d.env(t)
+			env["ENVOYBOT_ID_KEYS"] = forgetIDKey
 			api := wechattest.NewFakeAPI(t)
 			clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, cst)}
-			r := startAt(t, env, api, clk.Now)
+			var logs lockedBuffer
+			r := startAtLogging(t, env, api, clk.Now, newLogger(&logs, "debug"))
 			tr := transcript{t: t, r: r}
 
 			tr.say("管理员", "o-admin", "绑定 "+invite(t, env, "--role", "admin", "--name", "王科长"), "管理员")
@@ -54,6 +68,7 @@ func TestForgetStory(t *testing.T) {
 			tr.location("志愿者", "o-zhao", 35.4123, 116.5871)
 			tr.say("志愿者", "o-zhao", "我的报名", act)
 			tr.say("志愿者", "o-zhao", "赵小满想问问证书怎么开") // unrecognised, kept for the dashboard
+			number := realNameAndCertificate(t, tr, r, clk, env)
 
 			tr.say("志愿者", "o-zhao", "注销", "已删除")
 			tr.say("志愿者", "o-zhao", "注销", "已经删除过了")
@@ -65,16 +80,19 @@ func TestForgetStory(t *testing.T) {
 				t.Errorf("an anonymised admin still gets a login link: %q", reply)
 			}
 
-			texts := api.WaitCustomerTexts(t, 1, 5*time.Second)
+			// The make-up notices of the story go out too: wait for the
+			// promotion itself, up to 5 s.
 			promoted := 0
-			for _, m := range texts {
-				if m.ToUser == "o-wait" && strings.Contains(m.Content, "递补") && strings.Contains(m.Content, act) {
-					promoted++
-					t.Logf("fake WeChat API> customer-service message to %s: %s", m.ToUser, m.Content)
+			for deadline := time.Now().Add(5 * time.Second); promoted == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				for _, m := range api.CustomerTexts() {
+					if m.ToUser == "o-wait" && strings.Contains(m.Content, "递补") && strings.Contains(m.Content, act) {
+						promoted++
+						t.Logf("fake WeChat API> customer-service message to %s: %s", m.ToUser, m.Content)
+					}
 				}
 			}
 			if promoted != 1 {
-				t.Errorf("%d promotion notices to the wait-listed volunteer, want 1: %+v", promoted, texts)
+				t.Errorf("%d promotion notices to the wait-listed volunteer, want 1: %+v", promoted, api.CustomerTexts())
 			}
 			seated, waitlisted := countSignups(t, r.app.store, act)
 			if seated != 1 || waitlisted != 0 {
@@ -88,6 +106,13 @@ func TestForgetStory(t *testing.T) {
 				t.Errorf("o-wait sign-ups = %v, %v; want seated", s, err)
 			}
 
+			if page := verifyPage(t, r, number); !strings.Contains(page, "已作废") || !strings.Contains(page, "注销") {
+				t.Errorf("/verify/%s after 注销 does not say it was revoked: %s", number, page)
+			}
+			if strings.Contains(logs.String(), forgetID[6:]) {
+				t.Errorf("the log holds the ID number")
+			}
+			t.Logf("the log: %d bytes, no ID number in it", len(logs.String()))
 			r.stop(t)
 			for _, job := range []string{"prune-unrecognised"} {
 				jobsRun(t, env, job, clk.Now())
@@ -144,7 +169,25 @@ func adminPageStatus(t *testing.T, r *running, c *http.Cookie) int {
 // when either holds a forgotten form.
 func assertDumpForgets(t *testing.T, env map[string]string) {
 	t.Helper()
-	var dump, what string
+	dump, what := dumpDatabase(t, env)
+	if !strings.Contains(dump, "o-zhao") || !strings.Contains(dump, "钱多多") {
+		t.Fatalf("%s does not look like the story's data (no o-zhao or 钱多多):\n%s", what, dump)
+	}
+	assertNone(t, what, dump, forgottenForms)
+
+	if prefix := env["ENVOYBOT_REDIS_PREFIX"]; env["ENVOYBOT_REDIS_URL"] != "" {
+		keys, dump := dumpRedis(t, env["ENVOYBOT_REDIS_URL"], prefix)
+		if keys == 0 {
+			t.Fatalf("no Redis key under %s: the dump is not of this deployment", prefix)
+		}
+		assertNone(t, fmt.Sprintf("the %d Redis keys under %s", keys, prefix), dump, forgottenForms)
+	}
+}
+
+// dumpDatabase is every row of the deployment's database: pg_dump
+// --data-only of its schema, or every table of the embedded database.
+func dumpDatabase(t *testing.T, env map[string]string) (dump, what string) {
+	t.Helper()
 	if dbURL := env["ENVOYBOT_DATABASE_URL"]; dbURL != "" {
 		u, err := url.Parse(dbURL)
 		if err != nil {
@@ -158,28 +201,15 @@ func assertDumpForgets(t *testing.T, env map[string]string) {
 		if err != nil {
 			t.Fatalf("pg_dump: %v\n%s", err, out)
 		}
-		dump, what = string(out), "pg_dump --data-only --schema="+schema
-	} else {
-		dump, what = dumpSQLite(t, loadConfig(t, env).SQLitePath()), "every table of the embedded database"
+		return string(out), "pg_dump --data-only --schema=" + schema
 	}
-	if !strings.Contains(dump, "o-zhao") || !strings.Contains(dump, "钱多多") {
-		t.Fatalf("%s does not look like the story's data (no o-zhao or 钱多多):\n%s", what, dump)
-	}
-	assertNone(t, what, dump)
-
-	if prefix := env["ENVOYBOT_REDIS_PREFIX"]; env["ENVOYBOT_REDIS_URL"] != "" {
-		keys, dump := dumpRedis(t, env["ENVOYBOT_REDIS_URL"], prefix)
-		if keys == 0 {
-			t.Fatalf("no Redis key under %s: the dump is not of this deployment", prefix)
-		}
-		assertNone(t, fmt.Sprintf("the %d Redis keys under %s", keys, prefix), dump)
-	}
+	return dumpSQLite(t, loadConfig(t, env).SQLitePath()), "every table of the embedded database"
 }
 
-func assertNone(t *testing.T, what, dump string) {
+func assertNone(t *testing.T, what, dump string, forms []string) {
 	t.Helper()
 	found := 0
-	for _, f := range forgottenForms {
+	for _, f := range forms {
 		for _, line := range strings.Split(dump, "\n") {
 			if strings.Contains(line, f) {
 				found++
@@ -187,7 +217,7 @@ func assertNone(t *testing.T, what, dump string) {
 			}
 		}
 	}
-	t.Logf("%s: %d bytes, %d lines holding %s", what, len(dump), found, strings.Join(forgottenForms, ", "))
+	t.Logf("%s: %d bytes, %d lines holding %s", what, len(dump), found, strings.Join(forms, ", "))
 }
 
 // dumpSQLite returns every row of every table of the database at path.
@@ -283,4 +313,71 @@ func dumpRedis(t *testing.T, redisURL, prefix string) (int, string) {
 		t.Fatalf("scan %s*: %v", prefix, err)
 	}
 	return n, b.String()
+}
+
+// realNameAndCertificate is issue 14 in the story: the volunteer agrees to
+// real name and gives her ID (a wrong one first), asks for the hours of an
+// activity she served at a week before without checking in (made through
+// the store: chat cannot publish in the past), the envoy approves, and she
+// gets a certificate, which /verify/<number> confirms and whose PDF
+// downloads. It returns the certificate's number.
+func realNameAndCertificate(t *testing.T, tr transcript, r *running, clk *clock, env map[string]string) string {
+	t.Helper()
+	// A minute between turns of the story: the follower limit counts
+	// messages by the minute, and the story's clock stands still.
+	clk.Set(clk.Now().Add(time.Minute))
+	defer clk.Set(clk.Now().Add(time.Minute))
+	ctx := context.Background()
+	st := r.app.store
+	tr.say("志愿者", "o-zhao", "实名 身份证 "+forgetID, "同意实名", "没有保存")
+	tr.say("志愿者", "o-zhao", "同意实名", "已记录您的同意")
+	tr.say("志愿者", "o-zhao", "实名 身份证 370802199001011234", "校验位不对")
+	tr.say("志愿者", "o-zhao", "实名 身份证 "+forgetID, "3708**********123X")
+	// While the profile lives the database holds the number masked and
+	// sealed, never in clear.
+	dump, what := dumpDatabase(t, env)
+	if !strings.Contains(dump, "3708**********123X") || !strings.Contains(dump, "v1:story:") {
+		t.Fatalf("%s holds no masked and sealed ID: the profile was not stored", what)
+	}
+	assertNone(t, what+" with the profile stored", dump, []string{forgetID, forgetID[6:]})
+	envoy, err := st.FindUserByOpenID(ctx, "o-envoy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 11, 24, 14, 0, 0, 0, cst)
+	past, err := st.CreateActivity(ctx, store.NewActivity{EnvoyID: envoy.ID, Title: "社区义诊", Category: "关爱困难群体",
+		StartsAt: start, EndsAt: start.Add(2 * time.Hour), Place: "古槐社区卫生站", Community: "古槐社区"}, start.Add(-72*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	makeup := regexp.MustCompile(`B\d+`).FindString(tr.say("志愿者", "o-zhao", "补录 "+past.Code+" 14:00-16:00 赵小满手机没电", "已提交"))
+	tr.say("使者", "o-envoy", "同意补录 "+makeup, "已同意", "2小时")
+	reply := tr.say("志愿者", "o-zhao", "我的证明", "志愿服务记录证明", "2小时")
+	number := regexp.MustCompile(`ZM\d{4}-[0-9A-Z]{8}`).FindString(reply)
+	if page := verifyPage(t, r, number); !strings.Contains(page, "真实有效") || strings.Contains(page, "3708") {
+		t.Errorf("/verify/%s before 注销: %s", number, page)
+	}
+	if m := linkPattern.FindStringSubmatch(reply); m == nil {
+		t.Errorf("no PDF link in %q", reply)
+	} else if resp, err := http.Get(r.url + m[1]); err != nil {
+		t.Errorf("GET %s: %v", m[1], err)
+	} else {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" {
+			t.Errorf("GET %s = %d %s", m[1], resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+	return number
+}
+
+// verifyPage is the body of /verify/<number>.
+func verifyPage(t *testing.T, r *running, number string) string {
+	t.Helper()
+	resp, err := http.Get(r.url + store.VerifyPath(number))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }

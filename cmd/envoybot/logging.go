@@ -12,8 +12,8 @@ import (
 )
 
 // newLogger returns the JSON logger every part of envoybot writes to. Any
-// mobile number that reaches a log line is masked, whatever attribute it
-// hides in.
+// mobile number or ID card number that reaches a log line is masked,
+// whatever attribute it hides in.
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
@@ -25,13 +25,13 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 			switch a.Value.Kind() {
 			case slog.KindString:
 				if s := a.Value.String(); strings.ContainsAny(s, "13456789") {
-					a.Value = slog.StringValue(store.MaskPhone(s))
+					a.Value = slog.StringValue(store.MaskIDNumbers(store.MaskPhone(s)))
 				}
 			case slog.KindAny:
 				// Errors, structs and Stringers are written as their text,
 				// masked, so no mobile hides in a value slog would expand.
 				if s := fmt.Sprint(a.Value.Any()); strings.ContainsAny(s, "13456789") {
-					if masked := store.MaskPhone(s); masked != s {
+					if masked := store.MaskIDNumbers(store.MaskPhone(s)); masked != s {
 						a.Value = slog.StringValue(masked)
 					}
 				}

@@ -8,6 +8,7 @@
 //	envoybot jobs           list the scheduled jobs, or run one as of an instant
 //	envoybot menu           print (show) or create (sync) the account's custom menu
 //	envoybot admin passwd   make a dashboard password hash
+//	envoybot idkeys         make an ID key, or seal the stored ID numbers again (rotation)
 //	envoybot version        print the version
 package main
 
@@ -36,6 +37,7 @@ commands:
   jobs      list the scheduled jobs, or run one as of an instant: envoybot jobs list | run NAME [--now RFC3339]
   menu      print or create the account's custom menu: envoybot menu show | sync
   admin     make a dashboard password hash: envoybot admin passwd NAME (password on stdin)
+  idkeys    ID number keys: envoybot idkeys new | status | reseal (rotation)
   invite    issue a one-time invite code: envoybot invite --role envoy|admin --name NAME [--level 省|市] [--kind 和谐使者|敬老使者] [--expires 72h]
   version   print the version
 `
@@ -60,7 +62,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		cfg, _ := configs.Load(getenv) // optional: only used to point out an existing account
 		return runAdminPasswd(args[1:], stdin, stdout, stderr, cfg)
-	case "serve", "migrate", "invite", "jobs", "menu", "parse":
+	case "serve", "migrate", "invite", "jobs", "menu", "parse", "idkeys":
 	default:
 		fmt.Fprintf(stderr, "envoybot: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -83,6 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runJobs(ctx, cfg, args, stdout, stderr)
 	case "menu":
 		return runMenu(ctx, cfg, args, stdout, stderr)
+	case "idkeys":
+		return runIDKeys(ctx, cfg, args, stdout, stderr)
 	}
 	return runServe(ctx, cfg, stderr)
 }

@@ -91,12 +91,14 @@ func TestChatLoginTokenIsKeptNowhere(t *testing.T) {
 				t.Fatalf("token %q too short", token)
 			}
 
+			// The message writes nothing to the database, so nothing records
+			// it; should a record be kept (a late reply), it is redacted.
 			p, err := r.app.store.FindProcessed(ctx, fmt.Sprintf("msg:%d", id))
-			if err != nil {
-				t.Fatalf("FindProcessed: %v", err)
-			}
-			if strings.Contains(p.Reply, token) || !strings.Contains(p.Reply, handlers.SecretText.AdminLinkRedacted) {
+			switch {
+			case err == nil && (strings.Contains(p.Reply, token) || !strings.Contains(p.Reply, handlers.SecretText.AdminLinkRedacted)):
 				t.Errorf("stored reply = %q; want the redacted text without the token", p.Reply)
+			case err != nil && store.ErrorCode(err) != store.ENOTFOUND:
+				t.Fatalf("FindProcessed: %v", err)
 			}
 			if retry := r.post(t, body, false); strings.Contains(retry, token) || retry != handlers.SecretText.AdminLinkRedacted {
 				t.Errorf("retry of the same MsgId = %q; want the redacted text", retry)

@@ -49,6 +49,7 @@ type targetFigures struct {
 	Redis      float64 // commands
 	RedisByCmd map[string]float64
 	Commits    float64
+	WriteXacts float64 // transactions that wrote (cluster-wide)
 	Rollbacks  float64
 	Statements float64 // NaN: pg_stat_statements not available
 	ByStmt     map[string]float64
@@ -59,13 +60,14 @@ type targetFigures struct {
 	// server) did; meant for the echo rounds.
 	RedisPerS   float64
 	CommitsPerS float64
+	XactsPerS   float64 // writing transactions, cluster-wide
 }
 
 // figures summarises the rounds of one target (results of one target and
 // one mix) against the echo's median throughput.
 func figures(target string, rs []roundResult, echoMsgPerS float64) targetFigures {
 	f := targetFigures{Target: target, ByError: map[string]int64{}, RedisByCmd: map[string]float64{}, ByStmt: map[string]float64{}}
-	var p50, p99, srv, load, redisPer, commits, rollbacks, stmts, rows, backend, redisPerS, commitsPerS []float64
+	var p50, p99, srv, load, redisPer, commits, xacts, rollbacks, stmts, rows, backend, redisPerS, commitsPerS, xactsPerS []float64
 	cmds, queries := map[string]bool{}, map[string]bool{}
 	for _, r := range rs {
 		for k := range r.Redis {
@@ -104,6 +106,7 @@ func figures(target string, rs []roundResult, echoMsgPerS float64) targetFigures
 		}
 		if r.PG != nil {
 			commits = append(commits, float64(r.PG.Commits)/n)
+			xacts = append(xacts, float64(r.PG.WriteXacts)/n)
 			rollbacks = append(rollbacks, float64(r.PG.Rollbacks)/n)
 			rows = append(rows, float64(r.PG.RowsWritten)/n)
 			backend = append(backend, r.PG.BackendCPU.Seconds()*1e6/n)
@@ -115,6 +118,7 @@ func figures(target string, rs []roundResult, echoMsgPerS float64) targetFigures
 			}
 			if r.WatchSeconds > 0 {
 				commitsPerS = append(commitsPerS, float64(r.PG.Commits)/r.WatchSeconds)
+				xactsPerS = append(xactsPerS, float64(r.PG.WriteXacts)/r.WatchSeconds)
 			}
 		}
 	}
@@ -123,8 +127,8 @@ func figures(target string, rs []roundResult, echoMsgPerS float64) targetFigures
 	f.P50, f.P99 = median(p50), median(p99)
 	f.ServerCPU, f.LoadCPU = median(srv), median(load)
 	f.Redis, f.Commits, f.Rollbacks, f.Statements = median(redisPer), median(commits), median(rollbacks), median(stmts)
-	f.RowsWrite, f.BackendCPU = median(rows), median(backend)
-	f.RedisPerS, f.CommitsPerS = median(redisPerS), median(commitsPerS)
+	f.RowsWrite, f.BackendCPU, f.WriteXacts = median(rows), median(backend), median(xacts)
+	f.RedisPerS, f.CommitsPerS, f.XactsPerS = median(redisPerS), median(commitsPerS), median(xactsPerS)
 	for k, xs := range byCmd {
 		f.RedisByCmd[k] = median(xs)
 	}
@@ -200,25 +204,25 @@ func writeReport(w io.Writer, rep *compareReport) {
 				thousands(f.MsgPerS), num(f.Ratio, 3), num(f.P50, 1), num(f.P99, 1), thousands(float64(f.Sent)), errs)
 		}
 		fmt.Fprintf(w, "\nPer message (medians of %d rounds):\n\n", rounds)
-		fmt.Fprintln(w, "| target | server CPU µs | wxload CPU µs | Redis commands | PG commits | PG rollbacks | PG statements | PG rows written | PG backends CPU µs |")
-		fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+		fmt.Fprintln(w, "| target | server CPU µs | wxload CPU µs | Redis commands | PG commits | PG writing xacts | PG rollbacks | PG statements | PG rows written | PG backends CPU µs |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 		for _, f := range fs {
 			if f.Target == echoName {
-				fmt.Fprintf(w, "| %s | %s | %s | — | — | — | — | — | — |\n", f.Target, num(f.ServerCPU, 0), num(f.LoadCPU, 0))
+				fmt.Fprintf(w, "| %s | %s | %s | — | — | — | — | — | — | — |\n", f.Target, num(f.ServerCPU, 0), num(f.LoadCPU, 0))
 				continue
 			}
 			stmts := num(f.Statements, 2)
 			if math.IsNaN(f.Statements) && !math.IsNaN(f.Commits) {
 				stmts = "n/a"
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", f.Target, num(f.ServerCPU, 0), num(f.LoadCPU, 0),
-				num(f.Redis, 2), num(f.Commits, 2), num(f.Rollbacks, 2), stmts, num(f.RowsWrite, 2), num(f.BackendCPU, 0))
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", f.Target, num(f.ServerCPU, 0), num(f.LoadCPU, 0),
+				num(f.Redis, 2), num(f.Commits, 2), num(f.WriteXacts, 3), num(f.Rollbacks, 2), stmts, num(f.RowsWrite, 2), num(f.BackendCPU, 0))
 		}
 		for _, f := range fs {
 			if f.Target == echoName {
 				if !math.IsNaN(f.RedisPerS) || !math.IsNaN(f.CommitsPerS) {
-					fmt.Fprintf(w, "\nMeanwhile, during the echo rounds (envoybot idle): Redis %s commands/s (other clients of the server), the database %s commits/s (envoybot's scheduler and dispatchers, other clients).\n",
-						num(f.RedisPerS, 0), num(f.CommitsPerS, 1))
+					fmt.Fprintf(w, "\nMeanwhile, during the echo rounds (envoybot idle): Redis %s commands/s (other clients of the server), the database %s commits/s (envoybot's scheduler and dispatchers, other clients), the server %s writing transactions/s (every database's).\n",
+						num(f.RedisPerS, 0), num(f.CommitsPerS, 1), num(f.XactsPerS, 1))
 				}
 				continue
 			}

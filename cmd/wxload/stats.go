@@ -201,6 +201,11 @@ func (m *redisMonitor) Close() error { return m.c.Close() }
 // pgCounters are PostgreSQL's cumulative counters for one database.
 type pgCounters struct {
 	Commits, Rollbacks, RowsWritten int64
+	// NextXid is the cluster's next transaction id: only a transaction
+	// that writes gets one, so its growth counts writing transactions
+	// (every database's: give the run a server of its own, or read it
+	// beside the echo rounds' background).
+	NextXid int64
 	// Statements are pg_stat_statements calls by query; nil when the
 	// extension is not available.
 	Statements map[string]int64
@@ -213,6 +218,7 @@ type pgCounters struct {
 // pgDelta is what happened in the database during one run.
 type pgDelta struct {
 	Commits     int64            `json:"commits"`
+	WriteXacts  int64            `json:"write_xacts"` // transaction ids assigned, cluster-wide
 	Rollbacks   int64            `json:"rollbacks"`
 	RowsWritten int64            `json:"rows_written"`           // tup_inserted + tup_updated + tup_deleted
 	Statements  int64            `json:"statements"`             // -1: pg_stat_statements not available
@@ -223,6 +229,7 @@ type pgDelta struct {
 func diffPG(before, after pgCounters) pgDelta {
 	d := pgDelta{
 		Commits:     after.Commits - before.Commits,
+		WriteXacts:  after.NextXid - before.NextXid,
 		Rollbacks:   after.Rollbacks - before.Rollbacks,
 		RowsWritten: after.RowsWritten - before.RowsWritten,
 		Statements:  -1,
@@ -307,6 +314,10 @@ func (m *pgMonitor) snapshot(ctx context.Context) (pgCounters, error) {
 		FROM pg_stat_database WHERE datname = $1`, m.db).Scan(&c.Commits, &c.Rollbacks, &c.RowsWritten)
 	if err != nil {
 		return c, fmt.Errorf("pg_stat_database: %w", err)
+	}
+	// Reading the snapshot assigns no transaction id of its own.
+	if err := m.conn.QueryRow(ctx, `SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint`).Scan(&c.NextXid); err != nil {
+		return c, fmt.Errorf("next xid: %w", err)
 	}
 	c.BackendCPU = map[int]time.Duration{}
 	rows, err := m.conn.Query(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = $1", m.db)

@@ -53,10 +53,18 @@ func New() *Cache {
 
 // SetNX stores value under key when the key is absent or expired and
 // reports whether it did.
-func (c *Cache) SetNX(_ context.Context, key, value string, ttl time.Duration) (bool, error) {
-	now := time.Now()
+func (c *Cache) SetNX(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return locked{c}.SetNX(ctx, key, value, ttl)
+}
+
+// locked is the cache's operations with its mutex already held, for
+// Admit's steps.
+type locked struct{ *Cache }
+
+func (l locked) SetNX(_ context.Context, key, value string, ttl time.Duration) (bool, error) {
+	c, now := l.Cache, time.Now()
 	if e, ok := c.entries[key]; ok && !e.expired(now) {
 		return false, nil
 	}
@@ -65,10 +73,14 @@ func (c *Cache) SetNX(_ context.Context, key, value string, ttl time.Duration) (
 }
 
 // Get returns the value and true, or "" and false when absent or expired.
-func (c *Cache) Get(_ context.Context, key string) (string, bool, error) {
-	now := time.Now()
+func (c *Cache) Get(ctx context.Context, key string) (string, bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return locked{c}.Get(ctx, key)
+}
+
+func (l locked) Get(_ context.Context, key string) (string, bool, error) {
+	c, now := l.Cache, time.Now()
 	e, ok := c.entries[key]
 	if !ok {
 		return "", false, nil
@@ -131,10 +143,18 @@ func (c *Cache) Incr(ctx context.Context, key string, ttl time.Duration) (int64,
 
 // IncrBy adds by to the counter at key, creating it at by with ttl when
 // absent or expired; a value that is not a number counts as 0.
-func (c *Cache) IncrBy(_ context.Context, key string, by int64, ttl time.Duration) (int64, error) {
-	now := time.Now()
+func (c *Cache) IncrBy(ctx context.Context, key string, by int64, ttl time.Duration) (int64, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return locked{c}.IncrBy(ctx, key, by, ttl)
+}
+
+func (l locked) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
+	return l.IncrBy(ctx, key, 1, ttl)
+}
+
+func (l locked) IncrBy(_ context.Context, key string, by int64, ttl time.Duration) (int64, error) {
+	c, now := l.Cache, time.Now()
 	e, ok := c.entries[key]
 	if !ok || e.expired(now) {
 		c.entries[key] = newEntry(strconv.FormatInt(by, 10), now, ttl)
@@ -145,6 +165,13 @@ func (c *Cache) IncrBy(_ context.Context, key string, by int64, ttl time.Duratio
 	e.value = strconv.FormatInt(n, 10)
 	c.entries[key] = e
 	return n, nil
+}
+
+// Admit runs the admission's steps under the cache's lock, at once.
+func (c *Cache) Admit(ctx context.Context, a store.Admission) (store.Admitted, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return store.AdmitSteps(ctx, locked{c}, a)
 }
 
 // Ping always succeeds: the cache is in this process.

@@ -56,9 +56,19 @@ func (db *DB) CreateActivity(ctx context.Context, na store.NewActivity, at time.
 
 // FindActivityByCode returns the activity with its sign-up counts.
 func (db *DB) FindActivityByCode(ctx context.Context, code string) (*store.Activity, error) {
-	return read(db, "find activity by code", func(q conn) (*store.Activity, error) {
-		return findActivity(ctx, q, store.NormaliseCode(code))
+	code = store.NormaliseCode(code)
+	inUnit := db.writing(ctx)
+	if a, ok := db.activities.get(code); ok && !inUnit {
+		return a, nil
+	}
+	gen := db.activities.generation()
+	a, err := read(db, "find activity by code", func(q conn) (*store.Activity, error) {
+		return findActivity(ctx, q, code)
 	})
+	if err == nil && !inUnit {
+		db.activities.put(code, a, gen)
+	}
+	return a, err
 }
 
 // ListOpenActivities returns open activities starting after from, soonest

@@ -27,6 +27,14 @@ const attendanceFrom = ` FROM attendances t
 // activity is not locked: check-ins of one activity need not take turns,
 // and racing check-ins of one user meet in the unique key.
 func (db *DB) CheckIn(ctx context.Context, activityCode string, userID int64, at time.Time, pos *store.Position, farAway bool) (*store.Attendance, bool, error) {
+	// A repeat (an impatient user, a second scan) is answered from a read
+	// of the one attendance, without a transaction or a commit.
+	code := store.NormaliseCode(activityCode)
+	if att, err := scanAttendance(db.reader().row(ctx, `
+		SELECT `+attendanceColumns+attendanceFrom+`
+		WHERE a.code = $1 AND t.user_id = $2`, code, userID)); err == nil {
+		return att, false, nil
+	}
 	var (
 		att   *store.Attendance
 		first bool

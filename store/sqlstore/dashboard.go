@@ -235,7 +235,7 @@ func (db *DB) ListVolunteers(ctx context.Context, f store.VolunteerFilter) ([]st
 const recordColumns = `u.id, u.real_name, u.mobile, u.anonymised_at IS NOT NULL,
 	a.code, a.title, a.category, a.service_type, c.name, a.place, a.starts_at, a.ends_at,
 	t.check_in_at, t.check_out_at, t.confirmed_minutes, e.real_name, COALESCE(r.real_name, ''),
-	t.confirmed_at`
+	t.confirmed_at, u.gender, COALESCE(u.birth_year, 0), u.id_type, u.id_masked`
 
 // recordFrom joins what recordColumns reads: the recorder is whoever
 // confirmed the hours, nobody for the CLI.
@@ -310,7 +310,8 @@ func scanRecord(row rowScanner) (store.ServiceRecord, error) {
 	err := row.Scan(&r.VolunteerID, &r.VolunteerName, &r.VolunteerPhone, &r.Anonymised,
 		&r.ActivityCode, &r.ActivityTitle, &r.Category, &r.ServiceType, &r.Community, &r.Place,
 		timeColumn{&r.StartsAt}, timeColumn{&r.EndsAt}, timeColumn{&r.CheckInAt}, timeColumn{&r.CheckOutAt},
-		&confirmed, &r.Organiser, &r.Recorder, timeColumn{&r.ConfirmedAt})
+		&confirmed, &r.Organiser, &r.Recorder, timeColumn{&r.ConfirmedAt},
+		&r.Gender, &r.BirthYear, &r.IDType, &r.IDMasked)
 	if err != nil {
 		return r, err
 	}

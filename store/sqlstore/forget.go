@@ -28,6 +28,16 @@ import (
 //	brands.name, brands.description         (typed by envoys; rarely a person)
 //	lecture_subscriptions                   made inactive
 //	message_inbox                           the user's messages deleted
+//	users.id_type, id_sealed, id_masked,    blanked: the real-name profile
+//	gender, birth_year, id_consent_at,      (issue 14) and the consent to it
+//	real_name_at
+//	certificates (the user's)               revoked (注销), holder name, ID,
+//	                                        volunteer number and link blanked;
+//	                                        number, hours and issuer stay, so
+//	                                        /verify says it was revoked
+//	volunteer_records.detail,               the name and mobile replaced by 某某
+//	makeup_requests.reason, note,
+//	certificates.revoke_reason
 //
 //	hours_audit.reason                      the name and mobile replaced by 某某
 //	                                        (the table is otherwise append-only:
@@ -48,7 +58,14 @@ var redactedColumns = []struct{ table, column string }{
 	{"teams", "name"},
 	{"brands", "name"},
 	{"brands", "description"},
+	{"volunteer_records", "detail"},
+	{"makeup_requests", "reason"},
+	{"makeup_requests", "note"},
+	{"certificates", "revoke_reason"},
 }
+
+// ForgetRevokeReason is why 注销 revoked a certificate.
+const ForgetRevokeReason = "持有人已注销个人信息"
 
 // ForgetUser anonymises the user and removes, in the same transaction,
 // every other copy of the name, mobile and position the database holds.
@@ -80,6 +97,10 @@ func (db *DB) ForgetUser(ctx context.Context, userID int64, at time.Time) (*stor
 			WHERE recipient_openid = $2 AND status = 'pending'`, []any{at, u.OpenID}},
 			{`UPDATE outbox SET payload = '{}' WHERE recipient_openid = $1`, []any{u.OpenID}},
 			{`DELETE FROM message_inbox WHERE openid = $1`, []any{u.OpenID}},
+			{`UPDATE certificates SET revoked_at = COALESCE(revoked_at, $1),
+				revoke_reason = CASE WHEN revoked_at IS NULL THEN $2 ELSE revoke_reason END,
+				holder_name = '', id_type = '', id_masked = '', volunteer_number = '', download_hash = ''
+			WHERE user_id = $3`, []any{at, ForgetRevokeReason, userID}},
 		}
 		for _, s := range steps {
 			if _, err := tx.exec(ctx, s.query, s.args...); err != nil {
@@ -119,6 +140,8 @@ func (db *DB) ForgetUser(ctx context.Context, userID int64, at time.Time) (*stor
 func anonymiseUserRow(ctx context.Context, tx conn, userID int64, at time.Time) error {
 	if err := tx.mustAffect(ctx, `
 		UPDATE users SET real_name = '', mobile = '', following = FALSE,
+			id_type = '', id_sealed = '', id_masked = '', gender = '', birth_year = NULL,
+			id_consent_at = NULL, real_name_at = NULL,
 			last_lat = NULL, last_lng = NULL, last_location_at = NULL,
 			role = CASE WHEN role IN ('envoy', 'admin') THEN 'resident' ELSE role END,
 			envoy_level = '', envoy_kind = '',

@@ -15,7 +15,7 @@ func (db *DB) KeepInbox(ctx context.Context, m store.InboxMessage) error {
 	if strings.TrimSpace(m.DedupKey) == "" || m.Owner == "" || m.ReceivedAt.IsZero() || m.LeaseUntil.IsZero() {
 		return db.wrapError("keep inbox", store.Errorf(store.EINVALID, "an inbox message needs a dedup key, an owner, a receipt time and a lease"))
 	}
-	_, err := db.writer().exec(ctx, `
+	_, err := db.bookkeeper().exec(ctx, `
 		INSERT INTO message_inbox (dedup_key, openid, body, owner, lease_until, received_at)
 		SELECT $1, $2, $3, $4, $5, $6
 		WHERE NOT EXISTS (SELECT 1 FROM processed_messages WHERE dedup_key = $1)
@@ -57,6 +57,6 @@ func (db *DB) TakeInbox(ctx context.Context, owner string, now, leaseUntil time.
 
 // DropInbox forgets a kept message.
 func (db *DB) DropInbox(ctx context.Context, dedupKey string) error {
-	_, err := db.writer().exec(ctx, `DELETE FROM message_inbox WHERE dedup_key = $1`, dedupKey)
+	_, err := db.bookkeeper().exec(ctx, `DELETE FROM message_inbox WHERE dedup_key = $1`, dedupKey)
 	return db.wrapError("drop inbox", err)
 }

@@ -21,7 +21,7 @@ func (db *DB) ClaimJobRun(ctx context.Context, job string, tick time.Time, repli
 	if lease <= 0 {
 		return false, db.wrapError("claim job run", store.Errorf(store.EINVALID, "a job run needs a positive lease"))
 	}
-	claimed, err := inserted(db.writer().exec(ctx, `
+	claimed, err := inserted(db.bookkeeper().exec(ctx, `
 		INSERT INTO job_runs (job, tick, replica, lease_until, started_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (job, tick) DO UPDATE SET

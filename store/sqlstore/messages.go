@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -18,13 +19,14 @@ func (db *DB) RecordProcessed(ctx context.Context, m store.ProcessedMessage) err
 	if strings.TrimSpace(m.DedupKey) == "" || m.At.IsZero() {
 		return db.wrapError("record processed", store.Errorf(store.EINVALID, "processed message needs a dedup key and a time"))
 	}
+	db.recent.add(m.DedupKey)
 	const insert = `
 		INSERT INTO processed_messages (dedup_key, openid, reply, processed_at)
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (dedup_key) DO NOTHING`
 	var err error
 	if db.d.pg {
-		err = db.writer().mustAffect(ctx, `WITH kept AS (DELETE FROM message_inbox WHERE dedup_key = $1)`+insert,
+		err = db.bookkeeper().mustAffect(ctx, `WITH kept AS (DELETE FROM message_inbox WHERE dedup_key = $1)`+insert,
 			m.DedupKey, m.OpenID, m.Reply, m.At)
 	} else {
 		var added bool
@@ -45,8 +47,15 @@ func (db *DB) RecordProcessed(ctx context.Context, m store.ProcessedMessage) err
 	return db.wrapError("record processed", err)
 }
 
+// errNotProcessed is FindProcessed's answer for a key surely never
+// recorded: the usual one, made once.
+var errNotProcessed = fmt.Errorf("find processed: %w", store.Errorf(store.ENOTFOUND, "find processed: not found"))
+
 // FindProcessed returns ENOTFOUND when the key was never recorded.
 func (db *DB) FindProcessed(ctx context.Context, dedupKey string) (*store.ProcessedMessage, error) {
+	if db.recent.absent(dedupKey) {
+		return nil, errNotProcessed
+	}
 	var m store.ProcessedMessage
 	err := db.reader().row(ctx, `
 		SELECT dedup_key, openid, reply, processed_at

@@ -120,3 +120,52 @@ func openPostgresSchema(t *testing.T) *DB {
 	}
 	return db
 }
+
+// TestMigrationOutOfOrder: a database that has every migration but 13
+// (one deployed before migration 13 landed, with 14 and 15 already
+// applied) gets 13 at its next start, and keeps its data.
+func TestMigrationOutOfOrder(t *testing.T) {
+	for _, e := range []struct {
+		name string
+		open func(t *testing.T) *DB
+	}{
+		{"sqlite", func(t *testing.T) *DB {
+			db, err := OpenSQLite(t.Context(), filepath.Join(t.TempDir(), "envoybot.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return db
+		}},
+		{"postgres", openPostgresSchema},
+	} {
+		t.Run(e.name, func(t *testing.T) {
+			ctx := t.Context()
+			db := e.open(t)
+			defer db.Close()
+			at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+			if _, err := db.migrations.ApplyVersion(ctx, 13, false); err != nil {
+				t.Fatalf("undo 13 alone: %v", err)
+			}
+			if pending, err := db.migrations.HasPending(ctx); err != nil || !pending {
+				t.Fatalf("HasPending after undoing 13 = %v, %v; want true", pending, err)
+			}
+			if _, err := db.EnqueueNotices(ctx, []store.NewNotice{{Key: "k1", Kind: "lecture_notice", Subject: "L1", OpenID: "o-1", Text: "讲座"}}, at); err != nil {
+				t.Fatal(err)
+			}
+			res, err := db.migrations.Up(ctx)
+			if err != nil {
+				t.Fatalf("up with 13 missing: %v", err)
+			}
+			if len(res) != 1 || res[0].Source.Version != 13 {
+				t.Fatalf("applied %v, want migration 13 alone", res)
+			}
+			if v, err := db.Version(ctx); err != nil || v < 15 {
+				t.Fatalf("Version = %d, %v", v, err)
+			}
+			list, err := db.ListNotices(ctx, "lecture_notice", 10)
+			if err != nil || len(list) != 1 || list[0].Key != "k1" {
+				t.Fatalf("notices after migration 13 = %+v, %v", list, err)
+			}
+		})
+	}
+}

@@ -54,7 +54,7 @@ func live(n int) string {
 func (c *SharedCache) SetNX(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
 	now := c.now()
 	c.sweep(ctx, now)
-	res, err := c.db.writer().exec(ctx, `INSERT INTO shared_values (key, value, expires_at) VALUES ($1, $2, $3)
+	res, err := c.db.bookkeeper().exec(ctx, `INSERT INTO shared_values (key, value, expires_at) VALUES ($1, $2, $3)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
 		WHERE NOT `+live(4),
 		key, value, c.expiresAt(now, ttl), now.UnixMilli())
@@ -85,7 +85,7 @@ func (c *SharedCache) Get(ctx context.Context, key string) (string, bool, error)
 func (c *SharedCache) Set(ctx context.Context, key, value string, ttl time.Duration) error {
 	now := c.now()
 	c.sweep(ctx, now)
-	_, err := c.db.writer().exec(ctx, `INSERT INTO shared_values (key, value, expires_at) VALUES ($1, $2, $3)
+	_, err := c.db.bookkeeper().exec(ctx, `INSERT INTO shared_values (key, value, expires_at) VALUES ($1, $2, $3)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
 		key, value, c.expiresAt(now, ttl))
 	if err != nil {
@@ -96,7 +96,7 @@ func (c *SharedCache) Set(ctx context.Context, key, value string, ttl time.Durat
 
 // Delete removes key; a missing key is not an error.
 func (c *SharedCache) Delete(ctx context.Context, key string) error {
-	if _, err := c.db.writer().exec(ctx, `DELETE FROM shared_values WHERE key = $1`, key); err != nil {
+	if _, err := c.db.bookkeeper().exec(ctx, `DELETE FROM shared_values WHERE key = $1`, key); err != nil {
 		return c.db.wrapError("shared cache: delete", err)
 	}
 	return nil
@@ -105,7 +105,7 @@ func (c *SharedCache) Delete(ctx context.Context, key string) error {
 // DeleteIfEquals removes key only while it holds value (and has not
 // expired).
 func (c *SharedCache) DeleteIfEquals(ctx context.Context, key, value string) (bool, error) {
-	res, err := c.db.writer().exec(ctx, `DELETE FROM shared_values WHERE key = $1 AND value = $2 AND `+live(3),
+	res, err := c.db.bookkeeper().exec(ctx, `DELETE FROM shared_values WHERE key = $1 AND value = $2 AND `+live(3),
 		key, value, c.now().UnixMilli())
 	if err != nil {
 		return false, c.db.wrapError("shared cache: delete if equals", err)
@@ -121,7 +121,7 @@ func (c *SharedCache) DeleteIfEquals(ctx context.Context, key, value string) (bo
 // lease renewal that cannot extend a lease another holder took over).
 func (c *SharedCache) ExpireIfEquals(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
 	now := c.now()
-	res, err := c.db.writer().exec(ctx, `UPDATE shared_values SET expires_at = $1 WHERE key = $2 AND value = $3 AND `+live(4),
+	res, err := c.db.bookkeeper().exec(ctx, `UPDATE shared_values SET expires_at = $1 WHERE key = $2 AND value = $3 AND `+live(4),
 		c.expiresAt(now, ttl), key, value, now.UnixMilli())
 	if err != nil {
 		return false, c.db.wrapError("shared cache: expire if equals", err)
@@ -147,7 +147,7 @@ func (c *SharedCache) IncrBy(ctx context.Context, key string, by int64, ttl time
 	c.sweep(ctx, now)
 	expired := `NOT ` + live(3)
 	var v string
-	err := c.db.writer().row(ctx, `INSERT INTO shared_values (key, value, expires_at) VALUES ($1, CAST(CAST($4 AS BIGINT) AS TEXT), $2)
+	err := c.db.bookkeeper().row(ctx, `INSERT INTO shared_values (key, value, expires_at) VALUES ($1, CAST(CAST($4 AS BIGINT) AS TEXT), $2)
 		ON CONFLICT (key) DO UPDATE SET
 			value = CASE WHEN `+expired+` THEN excluded.value
 				ELSE CAST(CAST(shared_values.value AS BIGINT) + CAST($4 AS BIGINT) AS TEXT) END,
@@ -177,5 +177,11 @@ func (c *SharedCache) sweep(ctx context.Context, now time.Time) {
 	if now.UnixMilli()-last < sweepEvery.Milliseconds() || !c.lastSweep.CompareAndSwap(last, now.UnixMilli()) {
 		return
 	}
-	_, _ = c.db.writer().exec(ctx, `DELETE FROM shared_values WHERE expires_at <> 0 AND expires_at <= $1`, now.UnixMilli())
+	_, _ = c.db.bookkeeper().exec(ctx, `DELETE FROM shared_values WHERE expires_at <> 0 AND expires_at <= $1`, now.UnixMilli())
+}
+
+// Admit runs the admission's steps one after another (not at once: the
+// callback keeps the in-process cache; this one shares the send rate).
+func (c *SharedCache) Admit(ctx context.Context, a store.Admission) (store.Admitted, error) {
+	return store.AdmitSteps(ctx, c, a)
 }

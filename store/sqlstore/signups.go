@@ -247,6 +247,17 @@ func findLiveSignup(ctx context.Context, q conn, code string, userID int64) (*st
 		code, userID))
 }
 
+// FindUserSignup implements store.SignupService.
+func (db *DB) FindUserSignup(ctx context.Context, activityCode string, userID int64) (*store.Signup, error) {
+	s, err := scanSignup(db.reader().row(ctx, `SELECT `+signupColumns+signupFrom+`
+		WHERE a.code = $1 AND s.user_id = $2 AND s.status IN ('seated', 'waitlisted')`,
+		store.NormaliseCode(activityCode), userID))
+	if err != nil {
+		return nil, db.wrapError("find user sign-up", err)
+	}
+	return s, nil
+}
+
 // findSignup reads one sign-up by id.
 func findSignup(ctx context.Context, q conn, id int64) (*store.Signup, error) {
 	return scanSignup(q.row(ctx, `SELECT `+signupColumns+signupFrom+` WHERE s.id = $1`, id))

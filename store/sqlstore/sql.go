@@ -24,20 +24,73 @@ type execer interface {
 type conn struct {
 	x execer
 	d *dialect
+	// db and join are set on a pool's conn: how its statements take part
+	// in a message's unit of work in their context (unit.go).
+	db   *DB
+	join joinMode
+	// writes is set inside a write transaction: what its statements
+	// changed, for the user cache (usercache.go).
+	writes *writeMark
+}
+
+// joinMode is how a pool's statements take part in the unit of work of
+// the message their context carries.
+type joinMode uint8
+
+const (
+	// joinNever: a transaction's own conn.
+	joinNever joinMode = iota
+	// joinBegun: the statement runs in the message's transaction when one
+	// is open (so a read sees the message's writes, and a write on
+	// SQLite's one write connection does not wait for it), else alone.
+	joinBegun
+	// joinOrBegin: a write that opens the message's transaction when
+	// none is open yet.
+	joinOrBegin
+)
+
+// in is the conn a statement of c runs on: the open transaction of the
+// message ctx carries, when c joins it, else c itself.
+func (c conn) in(ctx context.Context) conn {
+	if c.join == joinNever {
+		return c
+	}
+	if u := c.db.unitIn(ctx); u != nil && u.tx != nil {
+		return u.c
+	}
+	return c
 }
 
 // exec runs a statement that returns no rows.
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return c.x.ExecContext(ctx, query, c.d.args(args)...)
+	if c.join == joinOrBegin {
+		if u := c.db.unitIn(ctx); u != nil {
+			var res sql.Result
+			err := u.run(ctx, func(tx conn) (err error) {
+				res, err = tx.exec(ctx, query, args...)
+				return err
+			})
+			return res, err
+		}
+	}
+	c = c.in(ctx)
+	c.writes.note(query)
+	res, err := c.x.ExecContext(ctx, query, c.d.args(args)...)
+	c.writes.ran()
+	return res, err
 }
 
 // query runs a statement that returns rows.
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	c = c.in(ctx)
+	c.writes.note(query)
 	return c.x.QueryContext(ctx, query, c.d.args(args)...)
 }
 
 // row runs a statement that returns at most one row.
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
+	c = c.in(ctx)
+	c.writes.note(query)
 	return c.x.QueryRowContext(ctx, query, c.d.args(args)...)
 }
 
@@ -56,13 +109,30 @@ func (c conn) mustAffect(ctx context.Context, query string, args ...any) error {
 	return nil
 }
 
-// reader is a conn on the read pool, for statements outside a transaction.
-func (db *DB) reader() conn { return conn{x: db.onPool(db.read, db.readStmts), d: db.d} }
+// reader is a conn on the read pool, for statements outside a
+// transaction; inside a message's open unit of work, they read in it.
+func (db *DB) reader() conn {
+	return conn{x: db.onPool(db.read, db.readStmts), d: db.d, db: db, join: joinBegun}
+}
 
 // writer is a conn on the write pool for a write of one statement, which
 // needs no transaction of its own (a BEGIN and a COMMIT would be two more
-// round trips on PostgreSQL).
-func (db *DB) writer() conn { return conn{x: db.onPool(db.write, db.writeStmts), d: db.d} }
+// round trips on PostgreSQL). In a message's context, exec is one of the
+// message's writes (unit.go).
+func (db *DB) writer() conn {
+	return conn{x: db.onPool(db.write, db.writeStmts), d: db.d, db: db, join: joinOrBegin,
+		writes: &writeMark{db: db, autocommit: true}}
+}
+
+// bookkeeper is writer for the store's own bookkeeping (the inbox, the
+// record of processed messages, jobs, the outbox, shared values): never
+// one of a message's writes, but inside its transaction when one is open,
+// so that SQLite's one write connection is not waited for by its holder.
+func (db *DB) bookkeeper() conn {
+	c := db.writer()
+	c.join = joinBegun
+	return c
+}
 
 // onPool is the execer of a pool: with its kept statements on SQLite.
 func (db *DB) onPool(p *sql.DB, stmts *stmtCache) execer {
@@ -76,16 +146,20 @@ func (db *DB) onPool(p *sql.DB, stmts *stmtCache) execer {
 // kept statements on SQLite, and preparing those it missed once tx is
 // over (end, a commit or a rollback, runs before that).
 func (db *DB) inside(ctx context.Context, tx *sql.Tx, stmts *stmtCache, fn func(tx conn) error, end func() error) error {
+	mark := &writeMark{db: db}
 	if stmts == nil {
-		if err := fn(conn{x: tx, d: db.d}); err != nil {
+		if err := fn(conn{x: tx, d: db.d, writes: mark}); err != nil {
 			return err
 		}
-		return end()
+		err := end()
+		mark.committed(err)
+		return err
 	}
 	var missed []string
-	err := fn(conn{x: cachedTx{Tx: tx, stmts: stmts, missed: &missed}, d: db.d})
+	err := fn(conn{x: cachedTx{Tx: tx, stmts: stmts, missed: &missed}, d: db.d, writes: mark})
 	if err == nil {
 		err = end()
+		mark.committed(err)
 	} else {
 		_ = tx.Rollback()
 	}
@@ -95,8 +169,19 @@ func (db *DB) inside(ctx context.Context, tx *sql.Tx, stmts *stmtCache, fn func(
 	return err
 }
 
-// inTx runs fn in a write transaction, committing when it returns nil.
+// inTx runs fn in a write transaction, committing when it returns nil. In
+// a message's context, fn is one of the message's writes instead, in its
+// unit of work (unit.go).
 func (db *DB) inTx(ctx context.Context, fn func(tx conn) error) error {
+	if u := db.unitIn(ctx); u != nil {
+		return u.run(ctx, fn)
+	}
+	return db.ownTx(ctx, fn)
+}
+
+// ownTx runs fn in a write transaction of its own, committing when it
+// returns nil.
+func (db *DB) ownTx(ctx context.Context, fn func(tx conn) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -207,6 +292,9 @@ func writeFlagged[T any](ctx context.Context, db *DB, op string, fn func(tx conn
 // SQLite, which ignores the isolation level, a read transaction, whose WAL
 // snapshot is taken at its first read.
 func (db *DB) snapshot(ctx context.Context, fn func(q conn) error) error {
+	if u := db.unitIn(ctx); u != nil && u.tx != nil {
+		return fn(u.c) // the message's own writes, read in its transaction
+	}
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return err

@@ -12,7 +12,8 @@ import (
 // JOIN communities c must follow.
 const userColumns = `u.id, u.openid, u.role, u.real_name, u.mobile, COALESCE(c.name, ''),
 	u.envoy_level, u.envoy_kind, u.following, u.last_interaction_at,
-	u.last_lat, u.last_lng, u.last_location_at, u.anonymised_at, u.created_at, u.updated_at`
+	u.last_lat, u.last_lng, u.last_location_at, u.anonymised_at, u.created_at, u.updated_at,
+	u.id_type, u.id_masked, u.gender, COALESCE(u.birth_year, 0), u.id_consent_at, u.real_name_at`
 
 // laterInteraction keeps the later of the stored and the new interaction
 // time of an upsert into users: it never moves backwards.
@@ -22,33 +23,67 @@ func (d *dialect) laterInteraction() string {
 }
 
 // TouchUser creates the user as a following resident when unknown and
-// records the interaction time, which never moves backwards.
+// records the interaction time, which never moves backwards. A user who
+// wrote a moment ago is read, not written (on SQLite from the user cache);
+// the write is the user's own bookkeeping, never part of a message's
+// unit of work that has not begun.
 func (db *DB) TouchUser(ctx context.Context, openID string, at time.Time) (*store.User, error) {
 	if err := store.ValidateOpenID(openID); err != nil {
 		return nil, db.wrapError("touch user", err)
 	}
+	if u, ok := db.users.get(openID); ok && store.RecentlyTouched(u, at) {
+		return u, nil
+	}
+	gen := db.users.generation()
 	if u, err := findUserByOpenID(ctx, db.reader(), openID); err == nil && store.RecentlyTouched(u, at) {
+		db.users.put(u.OpenID, u, gen)
 		return u, nil // a read, not a write, for a user who wrote a moment ago
 	}
-	return write(ctx, db, "touch user", func(tx conn) (*store.User, error) {
-		if _, err := tx.exec(ctx, `
+	var u *store.User
+	touch := func(tx conn) (err error) {
+		if _, err := tx.exec(ctx, db.touchSQL(), openID, at); err != nil {
+			return err
+		}
+		u, err = findUserByOpenID(ctx, tx, openID)
+		return err
+	}
+	var err error
+	if un := db.unitIn(ctx); un != nil && un.tx != nil {
+		err = un.run(ctx, touch)
+	} else {
+		gen = db.users.generation()
+		if err = db.ownTx(ctx, touch); err == nil {
+			db.users.put(u.OpenID, u, gen)
+		}
+	}
+	if err != nil {
+		return nil, db.wrapError("touch user", err)
+	}
+	return u, nil
+}
+
+// touchSQL is TouchUser's write.
+func (db *DB) touchSQL() string {
+	return `
 			INSERT INTO users (openid, following, last_interaction_at, created_at, updated_at)
 			VALUES ($1, TRUE, $2, $2, $2)
 			ON CONFLICT (openid) DO UPDATE SET
-				last_interaction_at = `+db.d.laterInteraction()+`,
-				updated_at = excluded.updated_at`,
-			openID, at); err != nil {
-			return nil, err
-		}
-		return findUserByOpenID(ctx, tx, openID)
-	})
+				last_interaction_at = ` + db.d.laterInteraction() + `,
+				updated_at = excluded.updated_at`
 }
 
 // FindUserByOpenID returns ENOTFOUND when the user is unknown.
 func (db *DB) FindUserByOpenID(ctx context.Context, openID string) (*store.User, error) {
+	if u, ok := db.users.get(openID); ok && !db.writing(ctx) {
+		return u, nil
+	}
+	gen := db.users.generation()
 	u, err := findUserByOpenID(ctx, db.reader(), openID)
 	if err != nil {
 		return nil, db.wrapError("find user by openid", err)
+	}
+	if !db.writing(ctx) {
+		db.users.put(u.OpenID, u, gen)
 	}
 	return u, nil
 }
@@ -130,15 +165,19 @@ func (db *DB) SetFollowing(ctx context.Context, openID string, following bool, a
 	if following {
 		interaction = at
 	}
-	_, err := db.writer().exec(ctx, `
+	_, err := db.writer().exec(ctx, db.followingSQL(), openID, following, interaction, at)
+	return db.wrapError("set following", err)
+}
+
+// followingSQL is SetFollowing's write.
+func (db *DB) followingSQL() string {
+	return `
 		INSERT INTO users (openid, following, last_interaction_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $4)
 		ON CONFLICT (openid) DO UPDATE SET
 			following = excluded.following,
-			last_interaction_at = `+db.d.laterInteraction()+`,
-			updated_at = excluded.updated_at`,
-		openID, following, interaction, at)
-	return db.wrapError("set following", err)
+			last_interaction_at = ` + db.d.laterInteraction() + `,
+			updated_at = excluded.updated_at`
 }
 
 // SetLastLocation keeps the user's last reported position, creating an
@@ -147,16 +186,20 @@ func (db *DB) SetLastLocation(ctx context.Context, openID string, lat, lng float
 	if err := store.ValidateOpenID(openID); err != nil {
 		return db.wrapError("set last location", err)
 	}
-	_, err := db.writer().exec(ctx, `
+	_, err := db.writer().exec(ctx, db.locationSQL(), openID, lat, lng, at)
+	return db.wrapError("set last location", err)
+}
+
+// locationSQL is SetLastLocation's write.
+func (db *DB) locationSQL() string {
+	return `
 		INSERT INTO users (openid, following, last_lat, last_lng, last_location_at, created_at, updated_at)
 		VALUES ($1, TRUE, $2, $3, $4, $4, $4)
 		ON CONFLICT (openid) DO UPDATE SET
 			last_lat = excluded.last_lat,
 			last_lng = excluded.last_lng,
 			last_location_at = excluded.last_location_at,
-			updated_at = excluded.updated_at`,
-		openID, lat, lng, at)
-	return db.wrapError("set last location", err)
+			updated_at = excluded.updated_at`
 }
 
 // findUserByOpenID reads one user with its community name.
@@ -185,6 +228,7 @@ func scanUser(row rowScanner) (*store.User, error) {
 		&u.EnvoyLevel, &u.EnvoyKind, &u.Following, timeColumn{&u.LastInteractionAt},
 		&lat, &lng, timeColumn{&u.LastLocationAt}, timeColumn{&u.AnonymisedAt},
 		timeColumn{&u.CreatedAt}, timeColumn{&u.UpdatedAt},
+		&u.IDType, &u.IDMasked, &u.Gender, &u.BirthYear, timeColumn{&u.IDConsentAt}, timeColumn{&u.RealNameAt},
 	)
 	if err != nil {
 		return nil, err

@@ -149,6 +149,42 @@ func RunCacheConformance(t *testing.T, open func(t *testing.T) store.Cache) {
 		}
 	})
 
+	t.Run("admit: nonce, retry, limit and claim at once", func(t *testing.T) {
+		c := open(t)
+		limit := &store.AdmissionLimit{MinuteKey: "lim:m", MinuteTTL: time.Minute, PerMinute: 2,
+			BurstKey: "lim:b", BurstTTL: time.Minute, Burst: 10, ToldKey: "lim:told", ToldTTL: time.Minute}
+		admit := func(nonce, key string) store.Admitted {
+			t.Helper()
+			got, err := c.Admit(t.Context(), store.Admission{NonceKey: "n:" + nonce, NonceValue: "ts", NonceTTL: time.Minute,
+				ClaimKey: "d:" + key, ClaimValue: "pending:" + nonce, ClaimTTL: time.Minute, Limit: limit})
+			if err != nil {
+				t.Fatalf("Admit(%s, %s): %v", nonce, key, err)
+			}
+			return got
+		}
+		if got := admit("1", "m1"); !got.Claimed {
+			t.Fatalf("first message = %+v, want claimed", got)
+		}
+		assertValue(t, c, "d:m1", "pending:1")
+		if got := admit("1", "m9"); !got.Replayed {
+			t.Fatalf("same nonce = %+v, want replayed", got)
+		}
+		if got := admit("2", "m1"); got.Existing != "pending:1" {
+			t.Fatalf("retry = %+v, want the first attempt's entry", got)
+		}
+		if got := admit("3", "m2"); !got.Claimed {
+			t.Fatalf("second message = %+v, want claimed (the retry was not counted)", got)
+		}
+		got := admit("4", "m3")
+		if !got.Limited || !got.Told || got.Minute != 3 {
+			t.Fatalf("third message in the minute = %+v, want limited, told, minute count 3", got)
+		}
+		if got := admit("5", "m4"); !got.Limited || got.Told {
+			t.Fatalf("fourth message = %+v, want limited, not told again", got)
+		}
+		assertAbsent(t, c, "d:m3")
+	})
+
 	t.Run("ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {
 			t.Fatalf("Ping: %v", err)

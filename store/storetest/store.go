@@ -49,6 +49,7 @@ func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("processed messages", func(t *testing.T) { runMessageConformance(t, open) })
 	t.Run("processed message retention", func(t *testing.T) { runMessageRetentionConformance(t, open) })
 	t.Run("message inbox", func(t *testing.T) { runInboxConformance(t, open) })
+	t.Run("message units", func(t *testing.T) { runUnitConformance(t, open) })
 	t.Run("invites", func(t *testing.T) { runInviteConformance(t, open) })
 	t.Run("envoys", func(t *testing.T) { runEnvoyConformance(t, open) })
 	t.Run("activities", func(t *testing.T) { runActivityConformance(t, open) })
@@ -66,6 +67,7 @@ func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("unrecognised messages", func(t *testing.T) { runUnrecognisedConformance(t, open) })
 	t.Run("rules", func(t *testing.T) { runRulesConformance(t, open) })
 	t.Run("publish once", func(t *testing.T) { runPublishOnceConformance(t, open) })
+	t.Run("records (issue 14)", func(t *testing.T) { runRecordsConformance(t, open) })
 	t.Run("ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {
 			t.Fatalf("Ping: %v", err)

@@ -10,6 +10,7 @@ import (
 
 	"envoybot/configs"
 	"envoybot/store"
+	"envoybot/web/certificate"
 )
 
 //go:embed templates/*.html
@@ -25,8 +26,13 @@ type Deps struct {
 	// several replicas it must be the shared one (Redis).
 	Cache  store.Cache
 	Config *configs.Config
-	Log    *slog.Logger // nil: discard
-	Now    func() time.Time
+	// IDs opens sealed ID numbers for the national system's batch file;
+	// nil: that export is refused.
+	IDs store.IDSealer
+	// Certificates writes certificate PDFs.
+	Certificates *certificate.Renderer
+	Log          *slog.Logger // nil: discard
+	Now          func() time.Time
 }
 
 // server is the dashboard: its dependencies and parsed pages.
@@ -38,6 +44,8 @@ type server struct {
 	now   func() time.Time
 	loc   *time.Location
 	pages pages
+	ids   store.IDSealer
+	certs *certificate.Renderer
 	// trusted are the reverse proxies whose X-Forwarded-For is believed.
 	trusted []*net.IPNet
 }
@@ -57,7 +65,14 @@ func New(d Deps) http.Handler {
 		d.Now = time.Now
 	}
 	s := &server{st: d.Store, cache: d.Cache, cfg: d.Config, log: d.Log, now: d.Now, loc: d.Config.Location(),
-		trusted: d.Config.Admin.ProxyNets()}
+		trusted: d.Config.Admin.ProxyNets(), ids: d.IDs, certs: d.Certificates}
+	if s.certs == nil {
+		fonts, err := certificate.LoadFonts("")
+		if err != nil {
+			panic(err) // the embedded fonts are part of the binary
+		}
+		s.certs = &certificate.Renderer{Fonts: fonts, PublicURL: d.Config.Admin.PublicURL, Contact: d.Config.Records.IssuerContact, Loc: s.loc}
+	}
 	s.pages = mustParsePages()
 	return s.routes()
 }
@@ -92,6 +107,14 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /admin/export/progress.xlsx", s.authed(s.exportProgress))
 	mux.Handle("GET /admin/export/records.xlsx", s.authed(s.exportRecords))
 	mux.Handle("GET /admin/export/attendance.xlsx", s.authed(s.exportAttendance))
+	mux.Handle("GET /admin/audit", s.authed(s.auditPage))
+	mux.Handle("GET /admin/makeups", s.authed(s.makeupsPage))
+	mux.Handle("POST /admin/makeups", s.authed(s.decideMakeup))
+	mux.Handle("GET /admin/certificates", s.authed(s.certificatesPage))
+	mux.Handle("POST /admin/certificates", s.authed(s.issueCertificate))
+	mux.Handle("POST /admin/certificates/revoke", s.authed(s.revokeCertificate))
+	mux.Handle("GET /admin/certificates/{file}", s.authed(s.certificatePDF))
+	mux.Handle("GET /admin/export/national.xlsx", s.authed(s.exportNational))
 	mux.Handle("GET /admin/unrecognised", s.authed(s.unrecognisedPage))
 	mux.Handle("POST /admin/unrecognised/delete", s.authed(s.deleteUnrecognised))
 	mux.Handle("GET /admin/export/unrecognised.jsonl", s.authed(s.exportUnrecognised))

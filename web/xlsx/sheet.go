@@ -82,6 +82,20 @@ type sheet struct {
 	st     styles
 	row    int // the next row to write
 	err    error
+	// more are further sheets of the same workbook (addSheet), written
+	// with this one.
+	more []*sheet
+}
+
+// addSheet adds a sheet to s's workbook, with s's styles and zone; write
+// on s writes it too.
+func (s *sheet) addSheet(name string, cols []column) *sheet {
+	n := &sheet{f: s.f, name: name, loc: s.loc, cols: cols, widths: make([]float64, len(cols)), st: s.st, row: FirstDataRow}
+	if _, err := s.f.NewSheet(name); err != nil {
+		s.set(fmt.Errorf("xlsx: add sheet %s: %w", name, err))
+	}
+	s.more = append(s.more, n)
+	return n
 }
 
 // newSheet starts a workbook whose only sheet is name with cols.
@@ -259,9 +273,26 @@ func (s *sheet) setRowHeights(h float64) {
 	}
 }
 
-// write sets column widths and the filter, and writes the workbook to w.
+// write sets column widths and the filter of every sheet, and writes the
+// workbook to w.
 func (s *sheet) write(w io.Writer) error {
 	defer s.f.Close()
+	s.finish()
+	for _, m := range s.more {
+		m.finish()
+		s.set(m.err)
+	}
+	if s.err != nil {
+		return fmt.Errorf("xlsx: %s: %w", s.name, s.err)
+	}
+	if err := s.f.Write(w); err != nil {
+		return fmt.Errorf("xlsx: write %s: %w", s.name, err)
+	}
+	return nil
+}
+
+// finish sets the sheet's column widths, filter and page layout.
+func (s *sheet) finish() {
 	for i, c := range s.cols {
 		width := s.widths[i]
 		switch c.kind {
@@ -283,13 +314,6 @@ func (s *sheet) write(w io.Writer) error {
 	s.set(s.f.AutoFilter(s.name, cellName(0, HeaderRow)+":"+s.lastCol(last), nil))
 	landscape := "landscape"
 	s.set(s.f.SetPageLayout(s.name, &excelize.PageLayoutOptions{Orientation: &landscape}))
-	if s.err != nil {
-		return fmt.Errorf("xlsx: %s: %w", s.name, s.err)
-	}
-	if err := s.f.Write(w); err != nil {
-		return fmt.Errorf("xlsx: write %s: %w", s.name, err)
-	}
-	return nil
 }
 
 // set keeps the first error, so that building a sheet reads as a list of

@@ -92,6 +92,12 @@ func checkLayout(t *testing.T, f *excelize.File, sheet string, headers []string,
 	if got := f.GetSheetList(); len(got) != 1 || got[0] != sheet {
 		t.Fatalf("sheets = %v, want [%s]", got, sheet)
 	}
+	checkSheetLayout(t, f, sheet, headers, exported)
+}
+
+// checkSheetLayout is checkLayout for one sheet of a workbook of several.
+func checkSheetLayout(t *testing.T, f *excelize.File, sheet string, headers []string, exported string) {
+	t.Helper()
 	title := cell(t, f, sheet, "A1")
 	if !strings.Contains(title, campaignName) || !strings.Contains(title, "导出时间："+exported) {
 		t.Errorf("title = %q, want the campaign name and export time %s", title, exported)
@@ -156,16 +162,34 @@ func scenario() []store.ServiceRecord {
 	return []store.ServiceRecord{zhang, li, gone}
 }
 
+// recordsBook is the scenario with real-name profiles, trainings, awards
+// and evaluations.
+func recordsBook() xlsx.RecordsBook {
+	records := scenario()
+	records[0].Gender, records[0].BirthYear, records[0].IDType, records[0].IDMasked = "男", 1990, "居民身份证", "3708**********123X"
+	notes := []*store.VolunteerRecord{
+		{UserID: 7, VolunteerName: "张三", Kind: store.RecordTraining, Title: "急救知识培训", Detail: "市红十字会", On: at("2026-12-03 00:00"), Minutes: 180, RecorderName: "王芳"},
+		{UserID: 7, VolunteerName: "张三", Kind: store.RecordAward, Title: "优秀志愿者", Detail: "市文明办", On: at("2026-12-04 00:00"), RecorderName: "王芳"},
+		{UserID: 8, VolunteerName: "李四", Kind: store.RecordEvaluation, Title: "良好", Detail: "服务认真", On: at("2026-12-05 00:00"), RecorderName: "王芳"},
+		{UserID: 9, Kind: store.RecordEvaluation, Title: "优秀", On: at("2026-12-05 00:00"), RecorderName: "王芳"},
+	}
+	return xlsx.RecordsBook{Campaign: campaignName, NumberPrefix: "HX", Records: records, Notes: notes,
+		From: at("2026-12-01 00:00"), To: at("2027-01-01 00:00"), Now: at("2026-12-06 09:30"), Loc: shanghai}
+}
+
 func TestServiceRecords(t *testing.T) {
 	var buf bytes.Buffer
-	from, to := at("2026-12-01 00:00"), at("2027-01-01 00:00")
-	if err := xlsx.ServiceRecords(&buf, campaignName, scenario(), from, to, at("2026-12-06 09:30"), shanghai); err != nil {
+	if err := xlsx.ServiceRecords(&buf, recordsBook()); err != nil {
 		t.Fatal(err)
 	}
 	f := open(t, &buf)
-	const sheet = "志愿服务记录"
-	checkLayout(t, f, sheet, []string{"序号", "志愿者姓名", "手机号", "活动编号", "活动名称", "服务类别", "服务内容",
-		"服务地点", "服务开始时间", "服务结束时间", "服务时长(小时)", "组织单位/和谐使者", "记录人", "记录时间"}, "2026-12-06 09:30")
+	const sheet = xlsx.SheetService
+	if got := f.GetSheetList(); strings.Join(got, "|") != "志愿服务记录|培训情况|表彰奖励|评价情况" {
+		t.Fatalf("sheets = %v", got)
+	}
+	checkSheetLayout(t, f, sheet, []string{"序号", "志愿者姓名", "志愿者编号", "性别", "出生年份", "证件类型", "证件号码", "手机号",
+		"活动编号", "活动名称", "服务类别", "服务内容", "服务地点", "服务开始时间", "服务结束时间", "服务时长(小时)",
+		"组织单位/和谐使者", "记录人", "记录时间"}, "2026-12-06 09:30")
 
 	t.Run("info names the period and totals", func(t *testing.T) {
 		info := cell(t, f, sheet, "A2")
@@ -175,41 +199,47 @@ func TestServiceRecords(t *testing.T) {
 			}
 		}
 	})
-	t.Run("one row per record with the MCA fields", func(t *testing.T) {
-		want := []string{"1", "张三", "13812345678", "A12", "敬老院包饺子", "关爱困难群体", "文体活动",
+	t.Run("one row per record with every MCA field, the ID masked", func(t *testing.T) {
+		want := []string{"1", "张三", "HX000007", "男", "1990", "居民身份证", "3708**********123X", "13812345678",
+			"A12", "敬老院包饺子", "关爱困难群体", "文体活动",
 			"古槐社区敬老院", "2026-12-05 13:55", "2026-12-05 16:05", "2.0", "王芳", "王芳", "2026-12-05 16:30"}
 		if got := row(t, f, sheet, 4); strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("row 4 =\n %q\nwant\n %q", got, want)
 		}
+		if got := row(t, f, sheet, 5)[1:8]; strings.Join(got, "|") != "李四|HX000008||||||13900001111" && strings.Join(got, "|") != "李四|HX000008|||||13900001111" {
+			t.Errorf("row 5 identity = %q: no real-name profile, blank", got)
+		}
 	})
 	t.Run("hours are numbers", func(t *testing.T) {
-		for ref, want := range map[string]float64{"K4": 2, "K5": 1.5, "K6": 1} {
+		for ref, want := range map[string]float64{"P4": 2, "P5": 1.5, "P6": 1} {
 			if got := number(t, f, sheet, ref); got != want {
 				t.Errorf("%s = %v, want %v", ref, got, want)
 			}
 		}
 	})
 	t.Run("times are dates in the campaign's zone", func(t *testing.T) {
-		serial := number(t, f, sheet, "I4")
+		serial := number(t, f, sheet, "N4")
 		got, err := excelize.ExcelDateToTime(serial, false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Format("2006-01-02 15:04") != "2026-12-05 13:55" {
-			t.Errorf("I4 = %v, want 2026-12-05 13:55", got)
+			t.Errorf("N4 = %v, want 2026-12-05 13:55", got)
 		}
 	})
 	t.Run("missing check-out falls back to the activity's end", func(t *testing.T) {
-		if got := cell(t, f, sheet, "J5"); got != "2026-12-05 16:00" {
-			t.Errorf("J5 = %q", got)
+		if got := cell(t, f, sheet, "O5"); got != "2026-12-05 16:00" {
+			t.Errorf("O5 = %q", got)
 		}
 	})
 	t.Run("a deleted profile is anonymous", func(t *testing.T) {
 		if got := cell(t, f, sheet, "B6"); got != "匿名志愿者#9" {
 			t.Errorf("B6 = %q", got)
 		}
-		if got := cell(t, f, sheet, "C6"); got != "" {
-			t.Errorf("C6 = %q, want no phone", got)
+		for _, ref := range []string{"D6", "E6", "F6", "G6", "H6"} {
+			if got := cell(t, f, sheet, ref); got != "" {
+				t.Errorf("%s = %q, want nothing of the person", ref, got)
+			}
 		}
 	})
 	t.Run("nothing after the records", func(t *testing.T) {
@@ -218,11 +248,73 @@ func TestServiceRecords(t *testing.T) {
 			t.Errorf("%d rows, want 6", len(rows))
 		}
 	})
+	t.Run("trainings, awards and evaluations, cell by cell", func(t *testing.T) {
+		checkSheetLayout(t, f, xlsx.SheetTraining, []string{"序号", "志愿者姓名", "志愿者编号", "培训内容", "培训日期", "培训时长(小时)", "组织单位/说明", "记录人"}, "2026-12-06 09:30")
+		checkSheetLayout(t, f, xlsx.SheetAwards, []string{"序号", "志愿者姓名", "志愿者编号", "表彰奖励名称", "表彰日期", "授予单位/说明", "记录人"}, "2026-12-06 09:30")
+		checkSheetLayout(t, f, xlsx.SheetEvaluation, []string{"序号", "志愿者姓名", "志愿者编号", "评价等级", "评价日期", "评语", "评价人"}, "2026-12-06 09:30")
+		for _, tt := range []struct {
+			sheet string
+			row   int
+			want  []string
+		}{
+			{xlsx.SheetTraining, 4, []string{"1", "张三", "HX000007", "急救知识培训", "2026-12-03", "3.0", "市红十字会", "王芳"}},
+			{xlsx.SheetAwards, 4, []string{"1", "张三", "HX000007", "优秀志愿者", "2026-12-04", "市文明办", "王芳"}},
+			{xlsx.SheetEvaluation, 4, []string{"1", "李四", "HX000008", "良好", "2026-12-05", "服务认真", "王芳"}},
+			{xlsx.SheetEvaluation, 5, []string{"2", "匿名志愿者#9", "HX000009", "优秀", "2026-12-05", "", "王芳"}},
+		} {
+			if got := row(t, f, tt.sheet, tt.row); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("%s row %d =\n %q\nwant\n %q", tt.sheet, tt.row, got, tt.want)
+			}
+		}
+		if got := number(t, f, xlsx.SheetTraining, "F4"); got != 3 {
+			t.Errorf("training hours = %v, want the number 3", got)
+		}
+		if info := cell(t, f, xlsx.SheetEvaluation, "A2"); !strings.Contains(info, "共 2 条评价记录") {
+			t.Errorf("evaluation info = %q", info)
+		}
+	})
+}
+
+// TestNationalBatchFile opens the national system's batch file and checks
+// it cell by cell: headers in row 1, the ID whole and as text, the
+// volunteer without an ID on the sheet of those left out.
+func TestNationalBatchFile(t *testing.T) {
+	records := scenario()
+	records[0].Gender, records[0].BirthYear, records[0].IDType, records[0].IDMasked = "男", 1990, "居民身份证", "3708**********123X"
+	b := xlsx.NationalBatch{Issuer: "古槐社区志愿服务站", NumberPrefix: "HX", Loc: shanghai,
+		Rows:    []xlsx.NationalRow{{ServiceRecord: records[0], IDNumber: "37080219900101123X"}},
+		Missing: []store.ServiceRecord{records[1]}}
+	var buf bytes.Buffer
+	if err := xlsx.NationalBatchFile(&buf, b); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, &buf)
+	if got := f.GetSheetList(); strings.Join(got, "|") != xlsx.NationalSheet+"|"+xlsx.NationalMissingSheet {
+		t.Fatalf("sheets = %v", got)
+	}
+	if got := row(t, f, xlsx.NationalSheet, 1); strings.Join(got, "|") != strings.Join(xlsx.NationalColumns, "|") {
+		t.Errorf("headers = %q", got)
+	}
+	want := []string{"张三", "居民身份证", "37080219900101123X", "男", "1990-01-01", "13812345678", "HX000007",
+		"敬老院包饺子", "关爱困难群体", "古槐社区敬老院", "2026-12-05 13:55", "2026-12-05 16:05", "2", "古槐社区志愿服务站", "王芳"}
+	if got := row(t, f, xlsx.NationalSheet, 2); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("row 2 =\n %q\nwant\n %q", got, want)
+	}
+	if typ, _ := f.GetCellType(xlsx.NationalSheet, "C2"); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+		t.Errorf("the ID number's cell is of type %v, want text", typ)
+	}
+	if rows, _ := f.GetRows(xlsx.NationalSheet); len(rows) != 2 {
+		t.Errorf("%d rows, want the headers and one record", len(rows))
+	}
+	left := row(t, f, xlsx.NationalMissingSheet, 2)
+	if left[0] != "李四" || left[1] != "13900001111" || !strings.Contains(left[5], "实名") {
+		t.Errorf("left out = %q", left)
+	}
 }
 
 func TestServiceRecordsEmpty(t *testing.T) {
 	var buf bytes.Buffer
-	if err := xlsx.ServiceRecords(&buf, campaignName, nil, time.Time{}, time.Time{}, at("2026-12-06 09:30"), shanghai); err != nil {
+	if err := xlsx.ServiceRecords(&buf, xlsx.RecordsBook{Campaign: campaignName, Now: at("2026-12-06 09:30"), Loc: shanghai}); err != nil {
 		t.Fatal(err)
 	}
 	f := open(t, &buf)
