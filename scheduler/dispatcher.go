@@ -378,7 +378,10 @@ func (d *Dispatcher) claim(ctx context.Context, sw *sweep, at time.Time, limit i
 // recordAll records the outcomes arriving on results until it is closed:
 // in batches of size, or whatever it holds flushEvery after the first of
 // them arrived, and what is left at the end. Each outcome of a send frees
-// its place in unrecorded once recorded (or given up).
+// its place in unrecorded once recorded (or given up). A batch is recorded
+// by a goroutine of its own, one at a time, while the next is gathered:
+// the senders never wait for a write to end (an in-flight send slot left
+// idle while a batch commits would slow a drain to below the API's pace).
 func (d *Dispatcher) recordAll(ctx context.Context, results <-chan attempted, unrecorded <-chan struct{}, size int) (DrainStats, error) {
 	var (
 		stats    DrainStats
@@ -386,20 +389,28 @@ func (d *Dispatcher) recordAll(ctx context.Context, results <-chan attempted, un
 		pending  []attempted
 		timer    = time.NewTimer(d.flushEvery)
 		timerOn  = true
+		batches  = make(chan []attempted, 1)
+		recorded = make(chan struct{})
 	)
 	defer timer.Stop()
-	flush := func() {
-		s, err := d.flush(ctx, pending)
-		stats.add(s)
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-		for _, a := range pending {
-			if a.placed {
-				<-unrecorded
+	go func() {
+		defer close(recorded)
+		for as := range batches {
+			s, err := d.flush(ctx, as)
+			stats.add(s)
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			for _, a := range as {
+				if a.placed {
+					<-unrecorded
+				}
 			}
 		}
-		pending = pending[:0]
+	}()
+	flush := func() {
+		batches <- pending
+		pending = make([]attempted, 0, size)
 	}
 	for {
 		var tick <-chan time.Time
@@ -412,6 +423,8 @@ func (d *Dispatcher) recordAll(ctx context.Context, results <-chan attempted, un
 				if len(pending) > 0 {
 					flush()
 				}
+				close(batches)
+				<-recorded
 				return stats, firstErr
 			}
 			if len(pending) == 0 {

@@ -37,6 +37,13 @@ import (
 //
 //	ENVOYBOT_TEST_DATABASE_URL=... ENVOYBOT_TEST_REDIS_URL=... \
 //	  go test -run '^$' -bench FanOut -benchtime 1x -count 3 ./scheduler/
+//
+// With ENVOYBOT_BENCH_API_RTT (a duration such as 10ms) the fake API takes
+// that long to answer each send, in the ceiling and in the drains alike,
+// as the real API's round trip does: the ceiling is then the sends in
+// flight over the round trip, and the drain shows whether the dispatchers
+// keep every send slot busy. Without it (0) both are bound by this
+// machine's CPU instead.
 func BenchmarkLectureFanOut100k(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) {
 		path := filepath.Join(b.TempDir(), "envoybot.db")
@@ -106,8 +113,31 @@ func (f fanOutStore) exec(b *testing.B, query string, args ...any) {
 	}
 }
 
+// apiRTT is ENVOYBOT_BENCH_API_RTT, the fake API's time to answer a send.
+func apiRTT(b *testing.B) time.Duration {
+	v := os.Getenv("ENVOYBOT_BENCH_API_RTT")
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		b.Fatalf("ENVOYBOT_BENCH_API_RTT=%q: want a duration such as 10ms", v)
+	}
+	return d
+}
+
+// newFakeAPI is a fake WeChat API answering each send after rtt.
+func newFakeAPI(b *testing.B, rtt time.Duration) *wechattest.FakeAPI {
+	api := wechattest.NewFakeAPI(b)
+	if rtt > 0 {
+		api.Delay("/cgi-bin/message/custom/send", rtt)
+	}
+	return api
+}
+
 func benchFanOut(b *testing.B, f fanOutStore) {
 	ctx := context.Background()
+	rtt := apiRTT(b)
 	s := f.s
 	session := time.Date(2026, 12, 5, 9, 30, 0, 0, shanghai)
 	now := session.Add(-24 * time.Hour)
@@ -161,13 +191,13 @@ func benchFanOut(b *testing.B, f fanOutStore) {
 		RetryBase: time.Second, RetryMax: time.Second, MaxAge: time.Hour, CustomerWindow: 48 * time.Hour, QuotaReset: "00:00"}
 	clock := func() time.Time { return now.Add(2 * time.Minute) }
 	parallel := NewDispatcher(s, nil, nil, cfg, time.UTC, "probe", log, clock).parallel
-	b.Logf("rate limit %d/s (above the API's ceiling: not the bottleneck); batch %d; %d sends in flight per dispatcher",
-		cfg.RatePerSecond, cfg.Batch, parallel)
+	b.Logf("rate limit %d/s (above the API's ceiling: not the bottleneck); batch %d; %d sends in flight per dispatcher; the API answers a send in %s",
+		cfg.RatePerSecond, cfg.Batch, parallel, rtt)
 	for _, dispatchers := range []int{1, 3} {
 		// The fake API's own ceiling at the same number of sends in flight,
 		// through the same client on the same kind of cache, with no
 		// store: what a drain could reach.
-		ceiling := apiCeiling(b, n+1, parallel*dispatchers, text, f.clientCache(b))
+		ceiling := apiCeiling(b, n+1, parallel*dispatchers, rtt, text, f.clientCache(b))
 		if dispatchers > 1 { // the same notices again
 			f.exec(b, `DELETE FROM outbox_attempts`)
 			f.exec(b, `UPDATE outbox SET status = 'pending', attempts = 0, claimed_by = '', claimed_until = NULL,
@@ -177,7 +207,7 @@ func benchFanOut(b *testing.B, f fanOutStore) {
 				f.exec(b, `VACUUM ANALYZE outbox_attempts`)
 			}
 		}
-		api := wechattest.NewFakeAPI(b)
+		api := newFakeAPI(b, rtt)
 		client := wxapi.New(wxapi.Config{AppID: "wxtest0000000001", Secret: "s", APIBase: api.URL(), Timeout: 5 * time.Second}, f.clientCache(b), log)
 		cpu := startCPU(f.raw, f.pg)
 		start := time.Now()
@@ -221,9 +251,9 @@ func mustNoticeText(b *testing.B, s store.Store) string {
 // apiCeiling sends n customer-service texts straight to a fresh fake WeChat
 // API through a fresh wxapi client on cache, parallel at a time, with no
 // store and no rate limit, and returns the sends per second.
-func apiCeiling(b *testing.B, n, parallel int, text string, cache store.Cache) float64 {
+func apiCeiling(b *testing.B, n, parallel int, rtt time.Duration, text string, cache store.Cache) float64 {
 	b.Helper()
-	api := wechattest.NewFakeAPI(b)
+	api := newFakeAPI(b, rtt)
 	client := wxapi.New(wxapi.Config{AppID: "wxtest0000000001", Secret: "s", APIBase: api.URL(), Timeout: 5 * time.Second},
 		cache, slog.New(slog.DiscardHandler))
 	var (
