@@ -102,35 +102,68 @@ func (p *pacer) take(ctx context.Context) (sendSlot, error) {
 }
 
 // fetch takes up to p.chunk slots of the current second from the shared
-// counter. With none left (or the window over) it returns none and how
-// long to wait for the next second. Without the cache it paces this
-// replica alone rather than stop sending.
+// counter. In the last part of a second, after its window, a send could
+// arrive in this second or in the next: such a slot is counted in both
+// seconds' counters and may leave at once, so that sending does not stop
+// for the margin while the rate has room (when a second's slots are used
+// up, the tail waits for the next second). With no slot left it returns
+// none and how long to wait. Without the cache it paces this replica alone
+// rather than stop sending.
 func (p *pacer) fetch(ctx context.Context) ([]sendSlot, time.Duration) {
 	now := p.wall()
 	sec := time.Unix(now.Unix(), 0)
-	end := sec.Add(sendWindow)
-	if !now.Before(end) {
-		return nil, sec.Add(time.Second).Sub(now)
+	end, next := sec.Add(sendWindow), sec.Add(time.Second)
+	count := func(second time.Time) (int64, error) {
+		return p.cache.IncrBy(ctx, RateLimitKeyPrefix+strconv.FormatInt(second.Unix(), 10), p.chunk, 2*time.Second)
 	}
-	v, err := p.cache.IncrBy(ctx, RateLimitKeyPrefix+strconv.FormatInt(sec.Unix(), 10), p.chunk, 2*time.Second)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, 0
-		}
-		p.log.Warn("rate limit counter unavailable; pacing locally", slog.Any("error", err))
-		at := now
-		if p.localNext.After(at) {
-			at = p.localNext
-		}
-		p.localNext = at.Add(time.Second / time.Duration(p.rate))
-		return []sendSlot{{at: at, by: at.Add(sendWindow)}}, 0
+	// free is how many of the chunk just counted at v are within the rate,
+	// and the index of the first.
+	free := func(v int64) (int64, int64) {
+		first := v - p.chunk
+		return max(min(v, p.rate)-first, 0), first
 	}
 	var slots []sendSlot
-	for i := v - p.chunk; i < min(v, p.rate); i++ { // slot i of the second, from 0
-		slots = append(slots, sendSlot{at: sec.Add(time.Duration(i) * sendWindow / time.Duration(p.rate)), by: end})
+	if now.Before(end) {
+		v, err := count(sec)
+		if err != nil {
+			return p.local(ctx, now, err)
+		}
+		k, first := free(v)
+		for i := first; i < first+k; i++ { // slot i of the second, from 0
+			slots = append(slots, sendSlot{at: sec.Add(time.Duration(i) * sendWindow / time.Duration(p.rate)), by: end})
+		}
+	} else {
+		v1, err := count(next)
+		if err != nil {
+			return p.local(ctx, now, err)
+		}
+		v0, err := count(sec)
+		if err != nil {
+			return p.local(ctx, now, err)
+		}
+		k1, _ := free(v1)
+		k0, _ := free(v0)
+		for range min(k0, k1) {
+			slots = append(slots, sendSlot{at: now, by: next.Add(sendWindow)})
+		}
 	}
 	if len(slots) == 0 {
-		return nil, sec.Add(time.Second).Sub(p.wall())
+		return nil, next.Sub(p.wall())
 	}
 	return slots, 0
+}
+
+// local is one slot paced by this replica alone, when the shared counter
+// failed with err.
+func (p *pacer) local(ctx context.Context, now time.Time, err error) ([]sendSlot, time.Duration) {
+	if ctx.Err() != nil {
+		return nil, 0
+	}
+	p.log.Warn("rate limit counter unavailable; pacing locally", slog.Any("error", err))
+	at := now
+	if p.localNext.After(at) {
+		at = p.localNext
+	}
+	p.localNext = at.Add(time.Second / time.Duration(p.rate))
+	return []sendSlot{{at: at, by: at.Add(sendWindow)}}, 0
 }

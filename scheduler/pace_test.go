@@ -464,3 +464,33 @@ func TestClaimsSweepTheOutbox(t *testing.T) {
 		}
 	})
 }
+
+// TestSendsInTheSecondsTail: while the rate has room, sends go on in the
+// last part of each second (after its send window) instead of waiting for
+// the next second: such a send is counted in both seconds, as it may
+// arrive in either. 400 sends of 50 ms, 16 in flight, last over 1.25 s, so
+// they cover at least one whole tail.
+func TestSendsInTheSecondsTail(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	const n, delay = 400, 50 * time.Millisecond
+	seedNotices(t, s, n, time.Now())
+	api := wechattest.NewFakeAPI(t)
+	api.Delay(customPath, delay)
+	cache := storetest.OpenMemoryCache(t)
+	cfg := paceNotices(func(c *configs.Notices) { c.RatePerSecond, c.Concurrency = 100_000, 16 })
+	d := NewDispatcher(s, cache, newClient(api, cache), cfg, time.UTC, "r1", slog.New(slog.DiscardHandler), time.Now)
+	if _, err := d.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	assertOnceEach(t, api, n)
+	tail := 0
+	for _, c := range api.Calls(customPath) {
+		if time.Duration(c.At.Nanosecond()) >= sendWindow {
+			tail++
+		}
+	}
+	t.Logf("%d of %d sends arrived after a second's send window", tail, n)
+	if tail < 16 {
+		t.Errorf("%d sends arrived in the tail of a second, want at least 16: sending stops there", tail)
+	}
+}
