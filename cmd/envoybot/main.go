@@ -40,6 +40,9 @@ commands:
   idkeys    ID number keys: envoybot idkeys new | status | reseal (rotation)
   invite    issue a one-time invite code: envoybot invite --role envoy|admin --name NAME [--level 省|市] [--kind 和谐使者|敬老使者] [--expires 72h]
   version   print the version
+
+Commands that open the embedded database (migrate, invite, jobs run, idkeys)
+refuse a data directory without one; add --init to create it there.
 `
 
 // run is main without the process: testable, and it returns the exit code
@@ -71,6 +74,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
+	}
+	if needsDatabase(cmd, args) {
+		var create bool
+		if args, create = takeInitFlag(args); !create {
+			if err := checkEmbeddedDatabase(cfg); err != nil {
+				fmt.Fprintf(stderr, "envoybot %s: %v\n", cmd, err)
+				return 1
+			}
+		}
 	}
 	intent.UseLines(cfg.Campaign.Lines) // the parser reads the configured lines and communities
 	intent.UseCommunities(cfg.Campaign.Communities)
