@@ -241,6 +241,7 @@ type Store interface {
 	MessageRetention
 	CampaignStore
 	OutboxService
+	OutboxMonitor
 	JobService
 	ScheduleQueries
 	DashboardQueries

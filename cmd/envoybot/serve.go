@@ -28,6 +28,8 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 		defer release()
 	}
 	log := newLogger(stderr, cfg.LogLevel)
+	// What libraries write with the standard log package becomes JSON too.
+	slog.SetDefault(log)
 	if cfg.UsingDevToken() {
 		log.Warn("using the development WeChat token: for local trials only, set ENVOYBOT_WECHAT_TOKEN for a real account",
 			slog.String("token", configs.DevToken), slog.String("app_id", configs.DevAppID), slog.String("aes_key", configs.DevAESKey),
@@ -78,8 +80,22 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 	if cfg.PprofAddr != "" {
 		go servePprof(cfg.PprofAddr, log)
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	var msrv *http.Server
+	if cfg.MetricsOn() {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			log.Error("cannot listen for metrics", slog.String("metrics_addr", cfg.MetricsAddr), slog.Any("error", err))
+			_ = srv.Close()
+			_ = a.close(context.Background())
+			return 1
+		}
+		msrv = &http.Server{Handler: a.metrics, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 15 * time.Second,
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		log.Info("metrics serving", slog.String("url", localURL(mln.Addr())+"/metrics"), slog.Bool("token", cfg.MetricsToken != ""))
+		go func() { errc <- msrv.Serve(mln) }()
+	}
 	select {
 	case err := <-errc:
 		log.Error("server stopped", slog.Any("error", err))
@@ -94,6 +110,9 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 	defer cancelHTTP()
 	if err := srv.Shutdown(httpCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("shutdown", slog.Any("error", err))
+	}
+	if msrv != nil {
+		_ = msrv.Close()
 	}
 	lateCtx, cancelLate := context.WithTimeout(context.Background(), cfg.WeChat.HandlerTimeout+cfg.WeChat.APITimeout+time.Second)
 	defer cancelLate()
