@@ -35,6 +35,10 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 			slog.String("token", configs.DevToken), slog.String("app_id", configs.DevAppID), slog.String("aes_key", configs.DevAESKey),
 			slog.String("admin", configs.DevAdminName+" / "+configs.DevAdminPassword))
 	}
+	if cfg.Embedded() && cfg.CampaignFile == cfg.DemoCampaignPath() {
+		log.Warn("demo data: this data directory holds the fake dataset of `envoybot demo`, and its campaign is the demo's",
+			slog.String("campaign_file", cfg.CampaignFile))
+	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
