@@ -10,6 +10,8 @@
 //	envoybot admin passwd   make a dashboard password hash
 //	envoybot idkeys         make an ID key, or seal the stored ID numbers again (rotation)
 //	envoybot demo           load a fake, lively campaign into an empty embedded database
+//	envoybot backup DIR     write a consistent copy of the embedded database into DIR
+//	envoybot healthcheck    exit 0 when the server on addr answers /healthz (for HEALTHCHECK)
 //	envoybot version        print the version
 package main
 
@@ -41,9 +43,11 @@ commands:
   idkeys    ID number keys: envoybot idkeys new | status | reseal (rotation)
   invite    issue a one-time invite code: envoybot invite --role envoy|admin --name NAME [--level 省|市] [--kind 和谐使者|敬老使者] [--expires 72h]
   demo      load a realistic, clearly fake campaign into an empty embedded database (try the dashboard)
+  backup    write an online, consistent copy of the embedded database: envoybot backup DIR
+  healthcheck  exit 0 when the server on addr answers /healthz (a container's HEALTHCHECK)
   version   print the version
 
-Commands that open the embedded database (migrate, invite, jobs run, idkeys)
+Commands that open the embedded database (migrate, invite, jobs run, idkeys, backup)
 refuse a data directory without one; add --init to create it there.
 `
 
@@ -67,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		cfg, _ := configs.Load(getenv) // optional: only used to point out an existing account
 		return runAdminPasswd(args[1:], stdin, stdout, stderr, cfg)
-	case "serve", "migrate", "invite", "jobs", "menu", "parse", "idkeys", "demo":
+	case "serve", "migrate", "invite", "jobs", "menu", "parse", "idkeys", "demo", "backup", "healthcheck":
 	default:
 		fmt.Fprintf(stderr, "envoybot: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -110,6 +114,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runIDKeys(ctx, cfg, args, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, cfg, stdout, stderr, time.Now)
+	case "backup":
+		return runBackup(ctx, cfg, args, stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, cfg, stderr)
 	}
 	return runServe(ctx, cfg, stderr)
 }
