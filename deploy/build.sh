@@ -17,4 +17,7 @@ mkdir -p "$out"
 CGO_ENABLED=0 go build -trimpath -buildvcs=false \
 	-ldflags "-s -w -X main.version=$VERSION -X main.commit=$COMMIT" \
 	-o "$out/envoybot" ./cmd/envoybot
-"$out/envoybot" version
+# A cross build (GOARCH=arm64 for Kunpeng) cannot run here.
+if [ "$(go env GOARCH)" = "$(go env GOHOSTARCH)" ] && [ "$(go env GOOS)" = "$(go env GOHOSTOS)" ]; then
+	"$out/envoybot" version
+fi
