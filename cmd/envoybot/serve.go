@@ -28,8 +28,6 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 		defer release()
 	}
 	log := newLogger(stderr, cfg.LogLevel)
-	// What libraries write with the standard log package becomes JSON too.
-	slog.SetDefault(log)
 	if cfg.UsingDevToken() {
 		log.Warn("using the development WeChat token: for local trials only, set ENVOYBOT_WECHAT_TOKEN for a real account",
 			slog.String("token", configs.DevToken), slog.String("app_id", configs.DevAppID), slog.String("aes_key", configs.DevAESKey),
@@ -47,6 +45,9 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 		log.Error("cannot start", slog.Any("error", err))
 		return 1
 	}
+	// What libraries write with the standard log package becomes JSON too
+	// (set once serving: a failed start in a test leaves the default alone).
+	slog.SetDefault(log)
 	if err := a.startBackground(); err != nil {
 		log.Error("cannot start the scheduler", slog.Any("error", err))
 		_ = a.close(context.Background())
