@@ -152,7 +152,7 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // reject answers an HTTP error and logs why; never the body.
 func (c *Callback) reject(w http.ResponseWriter, r *http.Request, status int, reason string) {
-	c.log.Warn("wechat request rejected",
+	c.log.WarnContext(r.Context(), "wechat request rejected",
 		slog.String("reason", reason), slog.Int("status", status),
 		slog.String("method", r.Method), slog.String("remote", r.RemoteAddr))
 	c.deps.Metrics.outcome(reason)
@@ -294,7 +294,7 @@ func (c *Callback) admit(key, owner string, m *Message, nonce, ts string, start 
 		Limit: c.limitFor(m, c.deps.Now()),
 	})
 	if err != nil {
-		c.log.Error("cache unavailable: message admitted without nonce, limit or claim", slog.Any("error", err))
+		c.log.ErrorContext(ctx, "cache unavailable: message admitted without nonce, limit or claim", slog.Any("error", err))
 		return store.Admitted{}
 	}
 	return got
@@ -309,7 +309,7 @@ func (c *Callback) replayed(nonce, ts string, start time.Time) bool {
 	defer cancel()
 	fresh, err := c.deps.Cache.SetNX(ctx, "nonce:"+nonce, ts, 2*c.cfg.TimestampWindow)
 	if err != nil {
-		c.log.Error("nonce cache unavailable", slog.Any("error", err))
+		c.log.ErrorContext(ctx, "nonce cache unavailable", slog.Any("error", err))
 		return false
 	}
 	return !fresh
@@ -324,14 +324,14 @@ func (c *Callback) write(w http.ResponseWriter, r *http.Request, mix *message.Mi
 	}
 	out, err := c.renderText(mix, reply.Text, safe, c.deps.Now())
 	if err != nil {
-		c.log.Error("render reply", slog.Any("error", err))
+		c.log.ErrorContext(r.Context(), "render reply", slog.Any("error", err))
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "success")
 		return
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	if _, err := w.Write(out); err != nil {
-		c.log.Warn("write reply", slog.Any("error", err), slog.String("remote", r.RemoteAddr))
+		c.log.WarnContext(r.Context(), "write reply", slog.Any("error", err), slog.String("remote", r.RemoteAddr))
 	}
 }
 

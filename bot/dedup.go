@@ -59,7 +59,7 @@ func (c *Callback) newOwner() string {
 // "replayed_nonce" when the request is a replay, to be rejected.
 func (c *Callback) process(key string, m *Message, nonce, ts string, start time.Time) (Reply, string) {
 	deadline := start.Add(c.cfg.ReplyDeadline)
-	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	ctx, cancel := context.WithDeadline(WithMessageKey(context.Background(), key), deadline)
 	defer cancel()
 
 	// A retry reaching this replica while the first attempt runs (or ran,
@@ -83,7 +83,7 @@ func (c *Callback) process(key string, m *Message, nonce, ts string, start time.
 		if got.Replayed {
 			return Reply{}, "replayed_nonce"
 		}
-		return c.limitedReply(m, got), "limited"
+		return c.limitedReply(ctx, m, got), "limited"
 	}
 	switch {
 	case got.Existing != "":
@@ -101,7 +101,7 @@ func (c *Callback) process(key string, m *Message, nonce, ts string, start time.
 			c.inflight.Delete(key)
 			return reply, outcome
 		}
-		c.log.Warn("dedup lease ran out: taking the message over", describe(m)...)
+		c.log.WarnContext(ctx, "dedup lease ran out: taking the message over", describe(m)...)
 	}
 
 	c.wg.Add(1)
@@ -129,13 +129,13 @@ func (c *Callback) process(key string, m *Message, nonce, ts string, start time.
 		}
 		if !a.finished && !kept {
 			a.mu.Unlock()
-			c.log.Warn("reply deadline passed and the message is not kept: no answer, for WeChat to deliver it again", describe(m)...)
+			c.log.WarnContext(ctx, "reply deadline passed and the message is not kept: no answer, for WeChat to deliver it again", describe(m)...)
 			return Reply{}, "held"
 		}
 		if !a.finished {
 			a.late = true
 			a.mu.Unlock()
-			c.log.Warn("reply deadline passed; the reply will follow as a customer-service message", describe(m)...)
+			c.log.WarnContext(ctx, "reply deadline passed; the reply will follow as a customer-service message", describe(m)...)
 			return Reply{}, "late"
 		}
 		a.mu.Unlock()
@@ -246,11 +246,11 @@ func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 		// A failed handler committed nothing to remember: free the message,
 		// so that a retry runs it again rather than repeat the busy reply.
 		if _, err := c.deps.Cache.DeleteIfEquals(bctx, dedupCacheKey(key), dedupPending+owner); err != nil {
-			c.log.Error("dedup cache unavailable", slog.Any("error", err))
+			c.log.ErrorContext(ctx, "dedup cache unavailable", slog.Any("error", err))
 		}
 	case recorded:
 		if err := c.deps.Cache.Set(bctx, dedupCacheKey(key), stored, c.cfg.DedupTTL); err != nil {
-			c.log.Error("dedup cache unavailable", slog.Any("error", err))
+			c.log.ErrorContext(ctx, "dedup cache unavailable", slog.Any("error", err))
 		}
 		c.dropInbox(bctx, key)
 	case wrote:
@@ -265,7 +265,7 @@ func (c *Callback) run(key, owner string, m *Message, a *attempt) {
 	// A takeover that failed stays in the inbox for the next one: the
 	// user is not told "busy" for every try.
 	if late && !recorded && reply.Text != "" && (ok || !a.takenOver) {
-		c.sendLate(m, reply)
+		c.sendLate(key, m, reply)
 	}
 }
 
@@ -379,7 +379,7 @@ func (c *Callback) commit(ctx context.Context, unit store.MessageUnit, m *Messag
 	}
 	wrote, err := unit.Commit(ctx, value, kept)
 	if err != nil {
-		c.log.Error("commit message", append(describe(m), slog.Any("error", err))...)
+		c.log.ErrorContext(ctx, "commit message", append(describe(m), slog.Any("error", err))...)
 		if m.wantsNoReply() {
 			return false, Reply{}, false
 		}
@@ -402,7 +402,7 @@ func (c *Callback) finish(ctx context.Context, key string, m *Message, reply Rep
 		value = dedupLate
 	}
 	if err := c.deps.Cache.Set(ctx, dedupCacheKey(key), value, c.cfg.DedupTTL); err != nil {
-		c.log.Error("dedup cache unavailable", slog.Any("error", err))
+		c.log.ErrorContext(ctx, "dedup cache unavailable", slog.Any("error", err))
 	}
 	c.recordProcessed(ctx, key, m.OpenID, value)
 }
@@ -421,7 +421,7 @@ func (c *Callback) renew(key, owner string) (stop func()) {
 		warned  bool
 	)
 	tick := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), every)
+		ctx, cancel := context.WithTimeout(WithMessageKey(context.Background(), key), every)
 		held, err := c.deps.Cache.ExpireIfEquals(ctx, dedupCacheKey(key), dedupPending+owner, c.cfg.DedupLease)
 		cancel()
 		mu.Lock()
@@ -431,11 +431,11 @@ func (c *Callback) renew(key, owner string) (stop func()) {
 			return
 		case err != nil:
 			if !warned {
-				c.log.Warn("dedup lease not renewed", slog.String("owner", owner), slog.Any("error", err))
+				c.log.WarnContext(ctx, "dedup lease not renewed", slog.String("owner", owner), slog.Any("error", err))
 				warned = true
 			}
 		case !held:
-			c.log.Warn("dedup lease lost: another attempt may run the message", slog.String("owner", owner))
+			c.log.WarnContext(ctx, "dedup lease lost: another attempt may run the message", slog.String("owner", owner))
 			return
 		}
 		t.Reset(every)
@@ -456,7 +456,7 @@ func (c *Callback) renew(key, owner string) (stop func()) {
 func (c *Callback) handle(ctx context.Context, m *Message) (reply Reply, ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
-			c.log.Error("handler panicked", append(describe(m), slog.String("panic", fmt.Sprint(p)))...)
+			c.log.ErrorContext(ctx, "handler panicked", append(describe(m), slog.String("panic", fmt.Sprint(p)))...)
 			reply, ok = Reply{Text: c.cfg.BusyText}, false
 			if m.wantsNoReply() {
 				reply = Reply{}
@@ -465,7 +465,7 @@ func (c *Callback) handle(ctx context.Context, m *Message) (reply Reply, ok bool
 	}()
 	reply, err := c.handler.HandleMessage(ctx, m)
 	if err != nil {
-		c.log.Error("handler failed", append(describe(m), slog.Any("error", err))...)
+		c.log.ErrorContext(ctx, "handler failed", append(describe(m), slog.Any("error", err))...)
 		if m.wantsNoReply() {
 			return Reply{}, false
 		}
@@ -475,17 +475,17 @@ func (c *Callback) handle(ctx context.Context, m *Message) (reply Reply, ok bool
 }
 
 // sendLate delivers a reply that missed the deadline.
-func (c *Callback) sendLate(m *Message, reply Reply) {
+func (c *Callback) sendLate(key string, m *Message, reply Reply) {
+	ctx, cancel := context.WithTimeout(WithMessageKey(context.Background(), key), c.cfg.HandlerTimeout)
+	defer cancel()
 	if c.deps.Sender == nil {
 		c.deps.Metrics.lateReply("no_sender")
-		c.log.Error("late reply dropped: no WeChat API client", describe(m)...)
+		c.log.ErrorContext(ctx, "late reply dropped: no WeChat API client", describe(m)...)
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.HandlerTimeout)
-	defer cancel()
 	if err := c.deps.Sender.SendText(ctx, m.OpenID, reply.Text); err != nil {
 		c.deps.Metrics.lateReply("failed")
-		c.log.Error("late reply not delivered", append(describe(m), slog.Any("error", err))...)
+		c.log.ErrorContext(ctx, "late reply not delivered", append(describe(m), slog.Any("error", err))...)
 		return
 	}
 	c.deps.Metrics.lateReply("sent")
@@ -534,7 +534,7 @@ func (c *Callback) recorded(ctx context.Context, key string) (reply Reply, store
 	p, err := c.deps.Record.FindProcessed(ctx, key)
 	if err != nil {
 		if store.ErrorCode(err) != store.ENOTFOUND {
-			c.log.Error("find processed message", slog.Any("error", err))
+			c.log.ErrorContext(ctx, "find processed message", slog.Any("error", err))
 		}
 		return Reply{}, "", false
 	}

@@ -114,18 +114,18 @@ func (c *Callback) keepLater(key, owner string, m *Message, start time.Time) *ke
 	}
 	k.timer = time.AfterFunc(time.Until(start.Add(c.cfg.ReplyDeadline/2)), func() {
 		defer close(k.done)
+		ctx, cancel := context.WithTimeout(WithMessageKey(context.Background(), key), c.cfg.ReplyDeadline)
+		defer cancel()
 		body, err := json.Marshal(m)
 		if err != nil {
-			c.log.Error("inbox: encode message", append(describe(m), slog.Any("error", err))...)
+			c.log.ErrorContext(ctx, "inbox: encode message", append(describe(m), slog.Any("error", err))...)
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), c.cfg.ReplyDeadline)
-		defer cancel()
 		now := c.deps.Now()
 		err = c.deps.Inbox.KeepInbox(ctx, store.InboxMessage{DedupKey: key, OpenID: m.OpenID, Body: string(body),
 			Owner: owner, ReceivedAt: now, LeaseUntil: now.Add(c.inboxLease())})
 		if err != nil {
-			c.log.Error("inbox: message not kept; it will go unanswered for WeChat to retry", append(describe(m), slog.Any("error", err))...)
+			c.log.ErrorContext(ctx, "inbox: message not kept; it will go unanswered for WeChat to retry", append(describe(m), slog.Any("error", err))...)
 			return
 		}
 		k.ok = true
@@ -173,7 +173,7 @@ func (c *Callback) TakeOverInbox(ctx context.Context) int {
 	taken, err := c.deps.Inbox.TakeInbox(ctx, c.id+"/inbox", now, now.Add(c.inboxLease()), inboxBatch, inboxMaxAttempts)
 	if err != nil {
 		if ctx.Err() == nil {
-			c.log.Error("inbox: take over", slog.Any("error", err))
+			c.log.ErrorContext(ctx, "inbox: take over", slog.Any("error", err))
 		}
 		return 0
 	}
@@ -188,15 +188,16 @@ func (c *Callback) TakeOverInbox(ctx context.Context) int {
 
 // takeOver runs one kept message unless it is running or done elsewhere.
 func (c *Callback) takeOver(ctx context.Context, im store.InboxMessage) bool {
+	ctx = WithMessageKey(ctx, im.DedupKey)
 	var m Message
 	if err := json.Unmarshal([]byte(im.Body), &m); err != nil {
-		c.log.Error("inbox: undecodable message dropped", slog.String("key", im.DedupKey), slog.Any("error", err))
+		c.log.ErrorContext(ctx, "inbox: undecodable message dropped", slog.String("key", im.DedupKey), slog.Any("error", err))
 		c.dropInbox(ctx, im.DedupKey)
 		return false
 	}
 	log := append(describe(&m), slog.Int("takeover", im.Attempts))
 	if im.Attempts >= inboxMaxAttempts {
-		c.log.Error("inbox: last takeover of a message that keeps failing", log...)
+		c.log.ErrorContext(ctx, "inbox: last takeover of a message that keeps failing", log...)
 	}
 	a := &attempt{done: make(chan struct{}), late: true, takenOver: true}
 	if _, loaded := c.inflight.LoadOrStore(im.DedupKey, a); loaded {
@@ -218,7 +219,7 @@ func (c *Callback) takeOver(ctx context.Context, im store.InboxMessage) bool {
 		c.inflight.Delete(im.DedupKey)
 		return false
 	}
-	c.log.Warn("inbox: taking over a message its replica did not finish", log...)
+	c.log.WarnContext(ctx, "inbox: taking over a message its replica did not finish", log...)
 	c.wg.Add(1)
 	c.start(job{key: im.DedupKey, owner: owner, m: &m, a: a})
 	return true
@@ -231,7 +232,7 @@ func (c *Callback) dropInbox(ctx context.Context, key string) {
 		return
 	}
 	if err := c.deps.Inbox.DropInbox(ctx, key); err != nil {
-		c.log.Error("inbox: drop", slog.String("key", key), slog.Any("error", err))
+		c.log.ErrorContext(ctx, "inbox: drop", slog.String("key", key), slog.Any("error", err))
 	}
 }
 
@@ -243,6 +244,6 @@ func (c *Callback) recordProcessed(ctx context.Context, key, openID, value strin
 	}
 	err := c.deps.Record.RecordProcessed(ctx, store.ProcessedMessage{DedupKey: key, OpenID: openID, Reply: value, At: c.deps.Now()})
 	if err != nil && store.ErrorCode(err) != store.ECONFLICT {
-		c.log.Error("record processed message", slog.Any("error", err))
+		c.log.ErrorContext(ctx, "record processed message", slog.Any("error", err))
 	}
 }

@@ -1,6 +1,10 @@
 package bot
 
-import "context"
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+)
 
 // messageKeyCtx is the context key of the message's dedup key.
 type messageKeyCtx struct{}
@@ -19,4 +23,17 @@ func WithMessageKey(ctx context.Context, key string) context.Context {
 func MessageKey(ctx context.Context) string {
 	key, _ := ctx.Value(messageKeyCtx{}).(string)
 	return key
+}
+
+// RequestID names the message ctx handles in the logs, "" outside a
+// callback: a short hash of its dedup key, so that every line of one
+// message — its attempts on any replica, its takeover, its late reply —
+// carries the same id, and the id says nothing about the sender.
+func RequestID(ctx context.Context) string {
+	key := MessageKey(ctx)
+	if key == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:6])
 }

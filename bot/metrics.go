@@ -8,6 +8,7 @@ type Metrics struct {
 	latency   prometheus.Histogram
 	dedupHits prometheus.Counter
 	late      *prometheus.CounterVec
+	limited   prometheus.Counter
 }
 
 // NewMetrics registers the callback's series with reg.
@@ -30,14 +31,21 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "envoybot_wechat_late_replies_total",
 			Help: "Replies finished after the reply deadline and sent as customer-service messages, by result.",
 		}, []string{"result"}),
+		limited: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "envoybot_wechat_rate_limited_total",
+			Help: "Follower messages over wechat.follower_limit: not handled (the first in a minute told so).",
+		}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.dedupHits, m.late)
+	reg.MustRegister(m.requests, m.latency, m.dedupHits, m.late, m.limited)
 	return m
 }
 
 func (m *Metrics) outcome(o string) {
 	if m != nil {
 		m.requests.WithLabelValues(o).Inc()
+		if o == "limited" {
+			m.limited.Inc()
+		}
 	}
 }
 

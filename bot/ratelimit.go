@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"log/slog"
 	"strconv"
 	"time"
@@ -46,11 +47,11 @@ func (c *Callback) limitFor(m *Message, now time.Time) *store.AdmissionLimit {
 // limitedReply is the answer to a message over its sender's limit: the
 // polite text the first time in the minute, "success" (empty) after that,
 // so that WeChat does not retry and the follower is not answered again.
-func (c *Callback) limitedReply(m *Message, got store.Admitted) Reply {
+func (c *Callback) limitedReply(ctx context.Context, m *Message, got store.Admitted) Reply {
 	if !got.Told {
 		return Reply{}
 	}
-	c.log.Warn("follower over the message limit; told once, the rest of the minute is not handled",
+	c.log.WarnContext(ctx, "follower over the message limit; told once, the rest of the minute is not handled",
 		slog.String("openid", m.OpenID), slog.Int64("minute_count", got.Minute), slog.Int64("burst_count", got.Burst))
 	return Reply{Text: c.cfg.Limit.Text}
 }

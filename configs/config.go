@@ -46,7 +46,14 @@ type Config struct {
 	// PprofAddr, when set, serves Go's profiler (net/http/pprof) there;
 	// keep it on localhost.
 	PprofAddr string `yaml:"pprof_addr"`
-	TimeZone  string `yaml:"time_zone"` // IANA name, e.g. Asia/Shanghai
+	// MetricsAddr is where /metrics is served, apart from the public
+	// listener (Addr, which has no /metrics); "" or "off": nowhere.
+	MetricsAddr string `yaml:"metrics_addr"`
+	// MetricsToken, when set, must come with every scrape as
+	// "Authorization: Bearer <token>": for a MetricsAddr reachable beyond
+	// this machine.
+	MetricsToken string `yaml:"metrics_token"`
+	TimeZone     string `yaml:"time_zone"` // IANA name, e.g. Asia/Shanghai
 	// CampaignFile names a campaign YAML that replaces the built-in one.
 	CampaignFile string    `yaml:"campaign_file"`
 	WeChat       WeChat    `yaml:"wechat"`
@@ -104,6 +111,8 @@ var envVars = []struct {
 	{"ENVOYBOT_REDIS_URL", "redis_url", func(c *Config, v string) error { c.RedisURL = v; return nil }},
 	{"ENVOYBOT_REDIS_PREFIX", "redis_prefix", func(c *Config, v string) error { c.RedisPrefix = v; return nil }},
 	{"ENVOYBOT_PPROF_ADDR", "pprof_addr", func(c *Config, v string) error { c.PprofAddr = v; return nil }},
+	{"ENVOYBOT_METRICS_ADDR", "metrics_addr", func(c *Config, v string) error { c.MetricsAddr = v; return nil }},
+	{"ENVOYBOT_METRICS_TOKEN", "metrics_token", func(c *Config, v string) error { c.MetricsToken = v; return nil }},
 	{"ENVOYBOT_LOG_LEVEL", "log_level", func(c *Config, v string) error { c.LogLevel = v; return nil }},
 	{"ENVOYBOT_WECHAT_APPID", "wechat.app_id", func(c *Config, v string) error { c.WeChat.AppID = v; return nil }},
 	{"ENVOYBOT_WECHAT_SECRET", "wechat.secret", func(c *Config, v string) error { c.WeChat.Secret = v; return nil }},
@@ -235,6 +244,9 @@ func (c *Config) Location() *time.Location {
 func (c *Config) SQLitePath() string {
 	return filepath.Join(c.DataDir, "envoybot.db")
 }
+
+// MetricsOn reports whether /metrics is served (on MetricsAddr).
+func (c *Config) MetricsOn() bool { return c.MetricsAddr != "" && c.MetricsAddr != "off" }
 
 // Embedded reports whether the embedded database is used (no DatabaseURL).
 func (c *Config) Embedded() bool { return c.DatabaseURL == "" }

@@ -49,6 +49,14 @@ func (c *Config) validateServer() error {
 	if err := checkAddr(c.Addr); err != nil {
 		return c.keyErr("addr", "%s", err)
 	}
+	if c.MetricsOn() {
+		if err := checkAddr(c.MetricsAddr); err != nil {
+			return c.keyErr("metrics_addr", "%s", err)
+		}
+		if c.MetricsAddr == c.Addr {
+			return c.keyErr("metrics_addr", "must differ from addr (%s): /metrics is kept off the public listener", c.Addr)
+		}
+	}
 	if c.PprofAddr != "" {
 		if err := checkAddr(c.PprofAddr); err != nil {
 			return c.keyErr("pprof_addr", "%s", err)

@@ -36,7 +36,7 @@ func (h *Handlers) DeleteAccount(ctx context.Context, req *Request) (bot.Reply, 
 		return bot.Reply{}, fmt.Errorf("anonymise: %w", err)
 	}
 	h.forgetCached(ctx, u, f)
-	h.log.Info("user anonymised", slog.String("openid", req.Msg.OpenID),
+	h.log.InfoContext(ctx, "user anonymised", slog.String("openid", req.Msg.OpenID),
 		slog.Int("signups_cancelled", cancelled), slog.Int("replies_blanked", len(f.DedupKeys)))
 	return bot.Reply{Text: Text.Deleted}, nil
 }
@@ -90,7 +90,7 @@ func (h *Handlers) forgetCached(ctx context.Context, u *store.User, f *store.For
 	}
 	for _, k := range keys {
 		if err := h.cache.Delete(ctx, k); err != nil {
-			h.log.Warn("cached copy not deleted at 注销", slog.Any("error", err))
+			h.log.WarnContext(ctx, "cached copy not deleted at 注销", slog.Any("error", err))
 			return
 		}
 	}

@@ -147,7 +147,7 @@ func (h *Handlers) PublishActivity(ctx context.Context, req *Request) (bot.Reply
 		return bot.Reply{}, fmt.Errorf("create activity: %w", err)
 	}
 	h.draftPublished(ctx, req)
-	h.log.Info("activity published", slog.String("activity", a.Code), slog.String("envoy", req.Msg.OpenID))
+	h.log.InfoContext(ctx, "activity published", slog.String("activity", a.Code), slog.String("envoy", req.Msg.OpenID))
 	h.expectFollowUp(ctx, "venue", req.Msg.OpenID, a.Code)
 	text := h.activityEcho(a, p.Description, note, req.Now)
 	if h.qr != nil && h.adminURL != "" {

@@ -39,7 +39,7 @@ func (h *Handlers) AdminLink(ctx context.Context, req *Request) (bot.Reply, erro
 	if err := h.cache.Set(ctx, store.AdminLinkKey(token), req.Msg.OpenID, adminLinkTTL); err != nil {
 		return bot.Reply{}, fmt.Errorf("admin link: %w", err)
 	}
-	h.log.Info("admin login link issued", slog.String("openid", req.Msg.OpenID))
+	h.log.InfoContext(ctx, "admin login link issued", slog.String("openid", req.Msg.OpenID))
 	link := h.adminURL + store.AdminLinkPath + "?t=" + token
 	format := Text.AdminLink
 	if h.adminURL == "" {
@@ -78,7 +78,7 @@ func (h *Handlers) adminLinkKeys(ctx context.Context, openID string) []string {
 	listKey := store.AdminLinksKey(openID)
 	raw, _, err := h.cache.Get(ctx, listKey)
 	if err != nil {
-		h.log.Warn("login links not read at 注销", slog.Any("error", err))
+		h.log.WarnContext(ctx, "login links not read at 注销", slog.Any("error", err))
 	}
 	return append(strings.Fields(raw), listKey)
 }

@@ -19,7 +19,7 @@ func (h *Handlers) Bind(ctx context.Context, req *Request) (bot.Reply, error) {
 	}
 	u, inv, err := h.invites.RedeemInvite(ctx, req.User.ID, code, req.Now, h.rules.InviteMaxFailures, h.rules.InviteFailureWindow)
 	if err != nil {
-		h.log.Warn("invite refused", slog.String("openid", req.Msg.OpenID), slog.String("reason", store.ErrorMessage(err)))
+		h.log.WarnContext(ctx, "invite refused", slog.String("openid", req.Msg.OpenID), slog.String("reason", store.ErrorMessage(err)))
 		switch store.ErrorMessage(err) {
 		case store.MsgTooManyAttempts:
 			return bot.Reply{Text: Text.BindTooMany}, nil
@@ -32,7 +32,7 @@ func (h *Handlers) Bind(ctx context.Context, req *Request) (bot.Reply, error) {
 		}
 		return bot.Reply{}, fmt.Errorf("redeem invite: %w", err)
 	}
-	h.log.Info("invite redeemed", slog.String("openid", u.OpenID), slog.String("role", string(u.Role)))
+	h.log.InfoContext(ctx, "invite redeemed", slog.String("openid", u.OpenID), slog.String("role", string(u.Role)))
 	if inv.Role == store.RoleAdmin {
 		return bot.Reply{Text: Text.BindDoneAdmin}, nil
 	}

@@ -54,6 +54,6 @@ func (h *Handlers) promotionNotice(a *store.Activity, promoted *store.Signup, no
 // already stored, and the reply tells the sender.
 func (h *Handlers) notify(ctx context.Context, at time.Time, ns ...store.NewNotice) {
 	if _, err := h.outbox.EnqueueNotices(ctx, ns, at); err != nil {
-		h.log.Error("notices not written", slog.Int("count", len(ns)), slog.Any("error", err))
+		h.log.ErrorContext(ctx, "notices not written", slog.Int("count", len(ns)), slog.Any("error", err))
 	}
 }

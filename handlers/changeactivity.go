@@ -90,7 +90,7 @@ func (h *Handlers) CancelActivity(ctx context.Context, req *Request) (bot.Reply,
 	if !fresh {
 		return bot.Reply{Text: fmt.Sprintf(ChangeText.ActivityAlreadyCancelled, a.Code, a.Title, when(a.CancelledAt, time.Time{}, h.loc))}, nil
 	}
-	h.log.Info("activity cancelled", slog.String("activity", a.Code), slog.String("by", req.Msg.OpenID), slog.Int("told", len(ns)))
+	h.log.InfoContext(ctx, "activity cancelled", slog.String("activity", a.Code), slog.String("by", req.Msg.OpenID), slog.Int("told", len(ns)))
 	seated, waiting := countByStatus(signups)
 	note := ""
 	if a.CancelReason != "" {
@@ -144,7 +144,7 @@ func (h *Handlers) ModifyActivity(ctx context.Context, req *Request) (bot.Reply,
 	if len(ns) > 0 {
 		h.notify(ctx, req.Now, ns...)
 	}
-	h.log.Info("activity modified", slog.String("activity", a.Code), slog.String("by", req.Msg.OpenID),
+	h.log.InfoContext(ctx, "activity modified", slog.String("activity", a.Code), slog.String("by", req.Msg.OpenID),
 		slog.Int("revision", after.Revision), slog.Int("promoted", len(m.Promoted)))
 	seated, waiting := countByStatus(m.Signups)
 	note := ""
@@ -347,7 +347,7 @@ func (h *Handlers) cancelLectureSession(ctx context.Context, req *Request, l *st
 	if !sc.Cancelled {
 		return bot.Reply{Text: fmt.Sprintf(ChangeText.SessionAlreadyCancelled, l.Code, label)}, nil
 	}
-	h.log.Info("lecture session cancelled", slog.String("lecture", l.Code), slog.String("day", day.Format(time.DateOnly)), slog.Int("told", len(ns)))
+	h.log.InfoContext(ctx, "lecture session cancelled", slog.String("lecture", l.Code), slog.String("day", day.Format(time.DateOnly)), slog.Int("told", len(ns)))
 	at := label + " " + clock(sc.Starts[0], h.loc)
 	return bot.Reply{Text: fmt.Sprintf(ChangeText.SessionCancelled, l.Code, l.Title, at, len(ns))}, nil
 }

@@ -153,7 +153,7 @@ func labelAnswer(d *draft, msg string) string {
 func (h *Handlers) loadDraft(ctx context.Context, userID int64, now time.Time) *draft {
 	raw, ok, err := h.cache.Get(ctx, draftKey(userID))
 	if err != nil {
-		h.log.Warn("draft lookup failed", slog.Int64("user", userID), slog.Any("error", err))
+		h.log.WarnContext(ctx, "draft lookup failed", slog.Int64("user", userID), slog.Any("error", err))
 		return nil
 	}
 	if !ok {
@@ -177,7 +177,7 @@ func (h *Handlers) keepDraft(ctx context.Context, req *Request, d draft) bool {
 		err = h.cache.Set(ctx, draftKey(req.User.ID), string(raw), draftTTL)
 	}
 	if err != nil {
-		h.log.Warn("draft not kept", slog.Int64("user", req.User.ID), slog.Any("error", err))
+		h.log.WarnContext(ctx, "draft not kept", slog.Int64("user", req.User.ID), slog.Any("error", err))
 		return false
 	}
 	return true
@@ -189,7 +189,7 @@ func (h *Handlers) dropDraft(ctx context.Context, req *Request) {
 		return
 	}
 	if err := h.cache.Delete(ctx, draftKey(req.User.ID)); err != nil {
-		h.log.Warn("draft not dropped", slog.Int64("user", req.User.ID), slog.Any("error", err))
+		h.log.WarnContext(ctx, "draft not dropped", slog.Int64("user", req.User.ID), slog.Any("error", err))
 	}
 }
 
@@ -216,7 +216,7 @@ func (h *Handlers) draftPublished(ctx context.Context, req *Request) {
 		err = h.cache.Set(ctx, draftKey(req.User.ID), string(raw), publishedDraftTTL)
 	}
 	if err != nil {
-		h.log.Warn("published draft not marked", slog.Int64("user", req.User.ID), slog.Any("error", err))
+		h.log.WarnContext(ctx, "published draft not marked", slog.Int64("user", req.User.ID), slog.Any("error", err))
 		h.dropDraft(ctx, req)
 	}
 }

@@ -17,7 +17,7 @@ func (h *Handlers) expectFollowUp(ctx context.Context, kind, openID, code string
 		return
 	}
 	if err := h.cache.Set(ctx, followUpKey(kind, openID), code, h.rules.FollowUpWindow); err != nil {
-		h.log.Warn("follow-up not noted", slog.String("kind", kind), slog.Any("error", err))
+		h.log.WarnContext(ctx, "follow-up not noted", slog.String("kind", kind), slog.Any("error", err))
 	}
 }
 
@@ -28,7 +28,7 @@ func (h *Handlers) followUp(ctx context.Context, kind, openID string) string {
 	}
 	code, ok, err := h.cache.Get(ctx, followUpKey(kind, openID))
 	if err != nil {
-		h.log.Warn("follow-up lookup failed", slog.String("kind", kind), slog.Any("error", err))
+		h.log.WarnContext(ctx, "follow-up lookup failed", slog.String("kind", kind), slog.Any("error", err))
 		return ""
 	}
 	if !ok {

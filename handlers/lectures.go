@@ -141,7 +141,7 @@ func (h *Handlers) PublishLecture(ctx context.Context, req *Request) (bot.Reply,
 		return bot.Reply{}, fmt.Errorf("create lecture: %w", err)
 	}
 	h.draftPublished(ctx, req)
-	h.log.Info("lecture published", slog.String("lecture", l.Code), slog.String("envoy", req.Msg.OpenID))
+	h.log.InfoContext(ctx, "lecture published", slog.String("lecture", l.Code), slog.String("envoy", req.Msg.OpenID))
 	rule := "单次讲座"
 	if !l.Recurrence.IsZero() {
 		rule = "周期：" + l.Recurrence.String()

@@ -69,13 +69,13 @@ func (q *CheckinQRs) URL(ctx context.Context, code string) (string, error) {
 		}
 		url, err := q.qr.CheckinQR(ctx, "checkin:"+a.Code, q.expiry)
 		if err != nil {
-			q.log.Warn("check-in QR code not made", slog.String("activity", a.Code), slog.Any("error", err))
+			q.log.WarnContext(ctx, "check-in QR code not made", slog.String("activity", a.Code), slog.Any("error", err))
 			return "", store.Errorf(store.EUNAVAILABLE, "WeChat did not make the QR code: %v", err)
 		}
 		if err := q.activities.SetActivityQR(ctx, a.Code, url); err != nil {
-			q.log.Warn("check-in QR code not kept", slog.String("activity", a.Code), slog.Any("error", err))
+			q.log.WarnContext(ctx, "check-in QR code not kept", slog.String("activity", a.Code), slog.Any("error", err))
 		}
-		q.log.Info("check-in QR code made", slog.String("activity", a.Code))
+		q.log.InfoContext(ctx, "check-in QR code made", slog.String("activity", a.Code))
 		return url, nil
 	})
 	if err != nil {
@@ -103,7 +103,7 @@ func (q *CheckinQRs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, TextQRNotFound+"\n", code)
 	default:
 		if store.ErrorCode(err) != store.EUNAVAILABLE {
-			q.log.Error("check-in QR code", slog.String("activity", code), slog.Any("error", err))
+			q.log.ErrorContext(r.Context(), "check-in QR code", slog.String("activity", code), slog.Any("error", err))
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Retry-After", "60")

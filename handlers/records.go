@@ -76,7 +76,7 @@ func (h *Handlers) RealName(ctx context.Context, req *Request) (bot.Reply, error
 	} else if err != nil {
 		return bot.Reply{}, fmt.Errorf("set real name: %w", err)
 	}
-	h.log.Info("real name saved", slog.Int64("user", u.ID), slog.String("id_type", saved.IDType), slog.String("key", h.ids.Current()))
+	h.log.InfoContext(ctx, "real name saved", slog.Int64("user", u.ID), slog.String("id_type", saved.IDType), slog.String("key", h.ids.Current()))
 	return bot.Reply{Text: fmt.Sprintf(RecordsText.RealNameSaved, saved.IDType, saved.IDMasked, birthText(saved.Gender, saved.BirthYear))}, nil
 }
 
@@ -140,7 +140,7 @@ func (h *Handlers) MyCertificate(ctx context.Context, req *Request) (bot.Reply, 
 	default:
 		return bot.Reply{}, fmt.Errorf("issue certificate: %w", err)
 	}
-	h.log.Info("certificate issued", slog.String("number", c.Number), slog.Int64("user", u.ID), slog.String("via", "chat"))
+	h.log.InfoContext(ctx, "certificate issued", slog.String("number", c.Number), slog.Int64("user", u.ID), slog.String("via", "chat"))
 	pdf := store.CertificatePDFPath(c.Number) + "?t=" + token
 	verify := store.VerifyPath(c.Number)
 	if h.adminURL == "" {
@@ -417,7 +417,7 @@ func (h *Handlers) decideMakeup(ctx context.Context, req *Request, approve bool)
 	case decided == nil:
 		return bot.Reply{}, fmt.Errorf("decide makeup: %w", err)
 	case err != nil:
-		h.log.Error("makeup decided, volunteer not told", slog.String("makeup", decided.Code), slog.Any("error", err))
+		h.log.ErrorContext(ctx, "makeup decided, volunteer not told", slog.String("makeup", decided.Code), slog.Any("error", err))
 	}
 	if approve {
 		return bot.Reply{Text: fmt.Sprintf(RecordsText.MakeupApproved, decided.Code, orAnonymous(decided.Name), decided.ActivityCode, store.FormatHours(decided.Minutes))}, nil

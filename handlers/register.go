@@ -71,7 +71,7 @@ func (h *Handlers) register(ctx context.Context, req *Request, name, phone, comm
 	} else if err != nil {
 		return nil, false, fmt.Errorf("register: %w", err)
 	}
-	h.log.Info("volunteer registered", slog.String("openid", u.OpenID), slog.String("phone", store.MaskPhone(u.Phone)),
+	h.log.InfoContext(ctx, "volunteer registered", slog.String("openid", u.OpenID), slog.String("phone", store.MaskPhone(u.Phone)),
 		slog.String("community", u.Community), slog.Bool("created", created))
 	req.User = u
 	return u, created, nil

@@ -31,6 +31,6 @@ func (h *Handlers) recordUnrecognised(ctx context.Context, req *Request) {
 		err = h.unrecognised.RecordUnrecognised(ctx, kept, req.User.Role, req.Now)
 	}
 	if err != nil {
-		h.log.Warn("handlers: unrecognised message not recorded", slog.Any("error", err))
+		h.log.WarnContext(ctx, "handlers: unrecognised message not recorded", slog.Any("error", err))
 	}
 }

@@ -242,6 +242,7 @@ type Store interface {
 	CampaignStore
 	OutboxService
 	OutboxBatches
+	OutboxMonitor
 	JobService
 	ScheduleQueries
 	DashboardQueries

@@ -172,7 +172,7 @@ func (c *Client) postJSON(ctx context.Context, api string, body, out any) error 
 		}
 		apiErr := &APIError{API: api, Code: ce.ErrCode, Msg: ce.ErrMsg}
 		if try == 0 && apiErr.TokenInvalid() {
-			c.log.Warn("access token refused; refreshing", slog.Int64("errcode", ce.ErrCode))
+			c.log.WarnContext(ctx, "access token refused; refreshing", slog.Int64("errcode", ce.ErrCode))
 			c.invalidate(ctx, token)
 			continue
 		}

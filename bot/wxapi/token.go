@@ -81,7 +81,7 @@ func (c *Client) sharedToken(ctx context.Context) (string, error) {
 		if err != nil {
 			// No shared cache: fetch without the lock rather than fail;
 			// WeChat keeps the previous token valid for five minutes.
-			c.log.Error("token cache unavailable; fetching without lock", slog.Any("error", err))
+			c.log.ErrorContext(ctx, "token cache unavailable; fetching without lock", slog.Any("error", err))
 			return c.fetchToken(ctx)
 		}
 		if ok && token != "" {
@@ -107,7 +107,7 @@ func (c *Client) sharedToken(ctx context.Context) (string, error) {
 func (c *Client) refreshLocked(ctx context.Context, lock string) (string, error) {
 	defer func() {
 		if _, err := c.cache.DeleteIfEquals(context.WithoutCancel(ctx), c.tokenLockKey(), lock); err != nil {
-			c.log.Warn("release token lock", slog.Any("error", err))
+			c.log.WarnContext(ctx, "release token lock", slog.Any("error", err))
 		}
 	}()
 	if token, ok, err := c.cache.Get(ctx, c.tokenKey()); err == nil && ok && token != "" {
@@ -122,7 +122,7 @@ func (c *Client) refreshLocked(ctx context.Context, lock string) (string, error)
 		ttl = time.Minute
 	}
 	if err := c.cache.Set(ctx, c.tokenKey(), res.AccessToken, ttl); err != nil {
-		c.log.Error("cache access token", slog.Any("error", err))
+		c.log.ErrorContext(ctx, "cache access token", slog.Any("error", err))
 	}
 	return res.AccessToken, nil
 }
@@ -148,7 +148,7 @@ func (c *Client) fetch(ctx context.Context) (credential.ResAccessToken, error) {
 	if res.AccessToken == "" {
 		return res, errors.New("wxapi: fetch access token: empty token in answer")
 	}
-	c.log.Info("access token refreshed", slog.Int64("expires_in", res.ExpiresIn))
+	c.log.InfoContext(ctx, "access token refreshed", slog.Int64("expires_in", res.ExpiresIn))
 	return res, nil
 }
 
@@ -161,7 +161,7 @@ func (c *Client) invalidate(ctx context.Context, token string) {
 	}
 	c.keptMu.Unlock()
 	if _, err := c.cache.DeleteIfEquals(ctx, c.tokenKey(), token); err != nil {
-		c.log.Warn("invalidate access token", slog.Any("error", err))
+		c.log.WarnContext(ctx, "invalidate access token", slog.Any("error", err))
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"envoybot/bot"
 	"envoybot/bot/wxapi"
@@ -39,6 +38,9 @@ type app struct {
 	api      *wxapi.Client
 	callback *bot.Callback
 	handler  http.Handler
+	// metrics serves /metrics, on its own listener (metrics_addr).
+	metrics http.Handler
+	ops     *opsMetrics
 
 	replica    string
 	now        func() time.Time
@@ -108,13 +110,15 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 	a := &app{cfg: cfg, log: log, store: st, cache: cache, replica: replicaName(), now: now}
 	wc := effectiveWeChat(cfg)
 	a.api = wxapi.New(wxapi.Config{AppID: wc.AppID, Secret: wc.Secret, APIBase: wc.APIBase, Timeout: wc.APITimeout}, cache, log)
-	a.dispatcher = scheduler.NewDispatcher(st, sendingCache(cfg, st, cache), a.api, cfg.Notices, cfg.Location(), a.replica, log, now)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.ops = newOpsMetrics(reg, st, now, log)
+	a.metrics = metricsHandler(reg, cfg.MetricsToken, log)
+	a.dispatcher = scheduler.NewDispatcher(st, sendingCache(cfg, st, cache), countingSender{a.api, a.ops}, cfg.Notices, cfg.Location(), a.replica, log, now)
 
 	ids := idKeyring(cfg, log)
 	rd := certificateRenderer(cfg, log)
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	router := handlers.NewRouter(handlers.Deps{
 		Store: st, Cache: cache, QR: a.api,
 		Campaign: cfg.Campaign, Rules: cfg.Rules, Location: cfg.Location(), AdminURL: cfg.Admin.PublicURL,
@@ -144,7 +148,6 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET "+handlers.QRPath, handlers.NewCheckinQRs(st, a.api, cfg.Rules.QRExpiry, log))
 	mux.Handle("/admin/", admin.New(admin.Deps{Store: st, Cache: cache, Config: cfg, IDs: ids, Certificates: rd, Log: log, Now: now}))
 	certs := certificate.Handler(certificate.Deps{Store: st, Renderer: rd, Log: log})
@@ -227,7 +230,7 @@ func (a *app) jobsFor() map[string]scheduler.Job {
 func (a *app) startBackground() error {
 	a.scheduler = scheduler.New(a.store, a.replica, a.cfg.Schedules.JobLease, a.cfg.Location(), a.log, a.now)
 	for _, j := range a.jobsFor() {
-		if err := a.scheduler.Add(j); err != nil {
+		if err := a.scheduler.Add(a.ops.countJob(j)); err != nil {
 			return err
 		}
 	}

@@ -62,6 +62,9 @@ func startChild(t *testing.T, env map[string]string, args ...string) *child {
 		env["ENVOYBOT_ADDR"] = freeAddr(t)
 	}
 	c.url = "http://" + env["ENVOYBOT_ADDR"]
+	if _, ok := env["ENVOYBOT_METRICS_ADDR"]; !ok {
+		env["ENVOYBOT_METRICS_ADDR"] = freeAddr(t)
+	}
 	c.cmd = exec.Command(self, "-test.run=^TestChildProcess$")
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "ENVOYBOT_") || strings.HasPrefix(kv, "ENVOYBOT_TEST_") {

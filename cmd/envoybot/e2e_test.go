@@ -53,11 +53,13 @@ var deployments = []deployment{
 // running is envoybot serving over real HTTP in the test, with a fake
 // WeChat API behind it.
 type running struct {
-	app    *app
-	url    string
-	signer wxsign.Signer
-	api    *wechattest.FakeAPI
-	cfg    *configs.Config
+	app *app
+	url string
+	// metricsURL serves /metrics, as the metrics listener does.
+	metricsURL string
+	signer     wxsign.Signer
+	api        *wechattest.FakeAPI
+	cfg        *configs.Config
 }
 
 func loadConfig(t *testing.T, env map[string]string) *configs.Config {
@@ -98,10 +100,11 @@ func startAtLogging(t *testing.T, env map[string]string, api *wechattest.FakeAPI
 	}
 	a.startDispatcher()
 	srv := httptest.NewServer(a.handler)
+	msrv := httptest.NewServer(a.metrics)
 	wc := effectiveWeChat(cfg)
-	r := &running{app: a, url: srv.URL, api: api, cfg: cfg,
+	r := &running{app: a, url: srv.URL, metricsURL: msrv.URL, api: api, cfg: cfg,
 		signer: wxsign.Signer{Token: wc.Token, AppID: wc.AppID, AESKey: wc.AESKey, Now: now}}
-	t.Cleanup(func() { srv.Close(); r.stop(t) })
+	t.Cleanup(func() { srv.Close(); msrv.Close(); r.stop(t) })
 	return r
 }
 
@@ -221,17 +224,28 @@ func TestEndToEnd(t *testing.T) {
 					t.Errorf("reply = %q", got)
 				}
 			})
-			t.Run("health, readiness, metrics", func(t *testing.T) {
-				for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "envoybot_wechat_requests_total"} {
-					resp, err := http.Get(r.url + path)
+			t.Run("health, readiness, metrics on their own listener", func(t *testing.T) {
+				for url, want := range map[string]string{
+					r.url + "/healthz": "ok", r.url + "/readyz": "ready",
+					r.metricsURL + "/metrics": "envoybot_wechat_requests_total",
+				} {
+					resp, err := http.Get(url)
 					if err != nil {
 						t.Fatal(err)
 					}
 					body, _ := io.ReadAll(resp.Body)
 					resp.Body.Close()
 					if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
-						t.Errorf("%s = %d %q", path, resp.StatusCode, body)
+						t.Errorf("%s = %d %q", url, resp.StatusCode, body)
 					}
+				}
+				resp, err := http.Get(r.url + "/metrics")
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusNotFound {
+					t.Errorf("/metrics on the public listener = %d, want 404", resp.StatusCode)
 				}
 			})
 		})

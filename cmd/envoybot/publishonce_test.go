@@ -98,7 +98,7 @@ func TestRetriedPublishAfterACrash(t *testing.T) {
 // repliedCount is how many messages the handler answered, from /metrics.
 func repliedCount(t *testing.T, r *running) int {
 	t.Helper()
-	resp, err := http.Get(r.url + "/metrics")
+	resp, err := http.Get(r.metricsURL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,10 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 			slog.String("token", configs.DevToken), slog.String("app_id", configs.DevAppID), slog.String("aes_key", configs.DevAESKey),
 			slog.String("admin", configs.DevAdminName+" / "+configs.DevAdminPassword))
 	}
+	if cfg.Embedded() && cfg.CampaignFile == cfg.DemoCampaignPath() {
+		log.Warn("demo data: this data directory holds the fake dataset of `envoybot demo`, and its campaign is the demo's",
+			slog.String("campaign_file", cfg.CampaignFile))
+	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -41,6 +45,9 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 		log.Error("cannot start", slog.Any("error", err))
 		return 1
 	}
+	// What libraries write with the standard log package becomes JSON too
+	// (set once serving: a failed start in a test leaves the default alone).
+	slog.SetDefault(log)
 	if err := a.startBackground(); err != nil {
 		log.Error("cannot start the scheduler", slog.Any("error", err))
 		_ = a.close(context.Background())
@@ -78,8 +85,22 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 	if cfg.PprofAddr != "" {
 		go servePprof(cfg.PprofAddr, log)
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	var msrv *http.Server
+	if cfg.MetricsOn() {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			log.Error("cannot listen for metrics", slog.String("metrics_addr", cfg.MetricsAddr), slog.Any("error", err))
+			_ = srv.Close()
+			_ = a.close(context.Background())
+			return 1
+		}
+		msrv = &http.Server{Handler: a.metrics, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 15 * time.Second,
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		log.Info("metrics serving", slog.String("url", localURL(mln.Addr())+"/metrics"), slog.Bool("token", cfg.MetricsToken != ""))
+		go func() { errc <- msrv.Serve(mln) }()
+	}
 	select {
 	case err := <-errc:
 		log.Error("server stopped", slog.Any("error", err))
@@ -94,6 +115,9 @@ func runServe(ctx context.Context, cfg *configs.Config, stderr io.Writer) int {
 	defer cancelHTTP()
 	if err := srv.Shutdown(httpCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("shutdown", slog.Any("error", err))
+	}
+	if msrv != nil {
+		_ = msrv.Close()
 	}
 	lateCtx, cancelLate := context.WithTimeout(context.Background(), cfg.WeChat.HandlerTimeout+cfg.WeChat.APITimeout+time.Second)
 	defer cancelLate()

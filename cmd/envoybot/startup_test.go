@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -52,5 +54,42 @@ func TestStartFailsFastOnSilentServices(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCLIRefusesMissingDatabase: a CLI command run where there is no
+// embedded database refuses, naming the path it looked at, and creates
+// nothing; --init creates the database.
+func TestCLIRefusesMissingDatabase(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ENVOYBOT_DATA_DIR": filepath.Join(dir, "data")}
+	getenv := func(k string) string { return env[k] }
+	for _, args := range [][]string{
+		{"invite", "--role", "envoy", "--name", "李使者"},
+		{"migrate"},
+		{"jobs", "run", "outbox"},
+		{"idkeys", "status"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), args, getenv, nil, &stdout, &stderr)
+		want := "no embedded database at " + filepath.Join(dir, "data", "envoybot.db")
+		if code != 1 || !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), "--init") {
+			t.Errorf("%v: exit %d, stderr %q; want 1 saying %q and --init", args, code, stderr.String(), want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "data")); !os.IsNotExist(err) {
+			t.Fatalf("%v created the data directory (%v)", args, err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"invite", "--init", "--role", "envoy", "--name", "李使者"}, getenv, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("invite --init: exit %d\n%s", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", "envoybot.db")); err != nil {
+		t.Fatalf("invite --init made no database: %v", err)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := run(context.Background(), []string{"invite", "--role", "admin", "--name", "王科"}, getenv, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("invite on the database --init made: exit %d\n%s", code, stderr.String())
 	}
 }

@@ -215,8 +215,13 @@ func startEnvoybot(ctx context.Context, p *pinning, bin, name, dir string, env [
 	if err != nil {
 		return nil, "", err
 	}
-	env = append(env, "ENVOYBOT_ADDR="+addr)
-	inv := exec.CommandContext(ctx, bin, "invite", "--role", "envoy", "--name", "压测使者")
+	maddr, err := freeAddr()
+	if err != nil {
+		return nil, "", err
+	}
+	env = append(env, "ENVOYBOT_ADDR="+addr, "ENVOYBOT_METRICS_ADDR="+maddr)
+	// --init: the embedded store's data directory is new.
+	inv := exec.CommandContext(ctx, bin, "invite", "--init", "--role", "envoy", "--name", "压测使者")
 	inv.Env = env
 	var stderr bytes.Buffer
 	inv.Stderr = &stderr

@@ -68,6 +68,8 @@ type DB struct {
 	userNeutral map[string]struct{}
 	// recent are the messages recorded lately, on SQLite (recentkeys.go).
 	recent *recentKeys
+	// path is the SQLite database file (backup.go); "" on PostgreSQL.
+	path string
 }
 
 var _ store.Store = (*DB)(nil)
@@ -100,7 +102,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	// connections a busy server uses instead of database/sql's 2 idle.
 	read.SetMaxIdleConns(sqliteReadIdle)
 	db := &DB{write: write, read: read, d: sqliteDialect, writeStmts: newStmtCache(write), readStmts: newStmtCache(read),
-		users: newUserCache(), activities: newActivityCache()}
+		users: newUserCache(), activities: newActivityCache(), path: path}
 	db.userNeutral = map[string]struct{}{db.touchSQL(): {}}
 	if err := db.migrate(ctx, goose.DialectSQLite3, nil); err != nil {
 		db.Close()

@@ -61,6 +61,7 @@ func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("forgetting (注销)", func(t *testing.T) { runForgetConformance(t, open) })
 	t.Run("import matching", func(t *testing.T) { runImportMatchConformance(t, open) })
 	t.Run("outbox", func(t *testing.T) { runOutboxConformance(t, open) })
+	t.Run("outbox backlog", func(t *testing.T) { runOutboxBacklogConformance(t, open) })
 	t.Run("job runs", func(t *testing.T) { runJobConformance(t, open) })
 	t.Run("schedule queries", func(t *testing.T) { runScheduleConformance(t, open) })
 	t.Run("dashboard queries", func(t *testing.T) { runDashboardConformance(t, open) })

@@ -104,13 +104,66 @@ func TestAuthentication(t *testing.T) {
 			}
 		})
 
-		t.Run("the cookie is Secure with a real token and secure_cookies", func(t *testing.T) {
+		t.Run("the cookie is Secure with a real token and an https public URL", func(t *testing.T) {
 			cfg := testConfig(t)
 			cfg.WeChat.Token = "a-real-token"
 			cfg.Admin.SecureCookies = true
+			cfg.Admin.PublicURL = "https://envoy.example.org"
 			b := newEnvWith(t, s, cfg).browser("10.0.0.1").login()
 			if c := b.cookies[sessionCookie]; c == nil || !c.Secure {
 				t.Fatalf("session cookie = %+v, want Secure", c)
+			}
+		})
+
+		t.Run("over plain HTTP with an http public URL the login works, cookies not Secure", func(t *testing.T) {
+			cfg := testConfig(t)
+			cfg.WeChat.Token = "a-real-token"
+			cfg.Admin.SecureCookies = true
+			cfg.Admin.PublicURL = "http://192.168.1.20:8080"
+			b := newEnvWith(t, s, cfg).browser("10.0.0.1").login()
+			if c := b.cookies[sessionCookie]; c == nil || c.Secure {
+				t.Fatalf("session cookie = %+v, want one not Secure", c)
+			}
+		})
+
+		t.Run("without a public URL the cookie is Secure only behind a trusted proxy saying https", func(t *testing.T) {
+			cfg := testConfig(t)
+			cfg.WeChat.Token = "a-real-token"
+			cfg.Admin.SecureCookies = true
+			cfg.Admin.TrustedProxies = []string{"10.0.0.9"}
+			e := newEnvWith(t, s, cfg)
+			plain := e.browser("10.0.0.1").login()
+			if c := plain.cookies[sessionCookie]; c == nil || c.Secure {
+				t.Errorf("over http: session cookie = %+v, want one not Secure", c)
+			}
+			proxied := e.browser("10.0.0.9")
+			proxied.headers = []string{"X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.5"}
+			if c := proxied.login().cookies[sessionCookie]; c == nil || !c.Secure {
+				t.Errorf("through the proxy over https: session cookie = %+v, want Secure", c)
+			}
+			spoofed := e.browser("10.0.0.2")
+			spoofed.headers = []string{"X-Forwarded-Proto", "https"}
+			if c := spoofed.login().cookies[sessionCookie]; c == nil || c.Secure {
+				t.Errorf("X-Forwarded-Proto from an untrusted address: session cookie = %+v, want one not Secure", c)
+			}
+		})
+
+		t.Run("an https dashboard opened over http says why the login fails", func(t *testing.T) {
+			cfg := testConfig(t)
+			cfg.WeChat.Token = "a-real-token"
+			cfg.Admin.SecureCookies = true
+			cfg.Admin.PublicURL = "https://envoy.example.org"
+			b := newEnvWith(t, s, cfg).browser("10.0.0.1")
+			page := b.do("GET", "/admin/login", nil)
+			m := csrfPattern.FindStringSubmatch(page.Body)
+			if m == nil || b.cookies[loginCookie] == nil || !b.cookies[loginCookie].Secure {
+				t.Fatalf("login page = %d, login cookie %+v, want a Secure one", page.Code, b.cookies[loginCookie])
+			}
+			delete(b.cookies, loginCookie) // a browser keeps a Secure cookie off http://
+			r := b.do("POST", "/admin/login", url.Values{"csrf": {m[1]}, "name": {"wangke"}, "password": {testPassword}})
+			want := "请用 https://envoy.example.org/admin/login 打开后台"
+			if r.Code != http.StatusForbidden || !strings.Contains(r.Body, want) || !strings.Contains(r.Body, "HTTPS") {
+				t.Fatalf("login over http = %d %q, want 403 saying %q", r.Code, r.Body, want)
 			}
 		})
 

@@ -47,7 +47,7 @@ func (s *server) loginLink(w http.ResponseWriter, r *http.Request) {
 	// The name is not kept in the session (the shared cache): it is read
 	// from the store on every request (stillAdmin), so that 注销 leaves no
 	// copy of it behind.
-	if err := s.createSession(ctx, w, "", openID, false); err != nil {
+	if err := s.createSession(ctx, w, r, "", openID, false); err != nil {
 		s.fail(w, r, err)
 		return
 	}

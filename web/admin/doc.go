@@ -12,8 +12,9 @@
 // Authentication: accounts come from configs.Admin (bcrypt hashes, made by
 // `envoybot admin passwd NAME`). A session is a random token kept in the
 // shared store.Cache with the session TTL, so every replica accepts it; the
-// cookie is HttpOnly, SameSite=Lax and Secure unless the development WeChat
-// token is in use. Every POST carries the session's CSRF token. Wrong
+// cookie is HttpOnly, SameSite=Lax and Secure when the dashboard is served
+// over HTTPS (admin.public_url https, or the request's own scheme without
+// one), never with the development WeChat token. Every POST carries the session's CSRF token. Wrong
 // passwords are counted per account and per client address in the cache;
 // past LoginMaxFailures each further check there waits, 1 s doubling up to
 // a minute (throttle in lockout.go); no account is ever locked.

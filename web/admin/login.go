@@ -35,7 +35,7 @@ func (s *server) loginForm(w http.ResponseWriter, r *http.Request) {
 func (s *server) renderLogin(w http.ResponseWriter, r *http.Request, status int, v loginView) {
 	v.CSRF = newToken()
 	v.Next = safeNext(v.Next)
-	http.SetCookie(w, s.cookie(loginCookie, v.CSRF, 3600))
+	http.SetCookie(w, s.cookie(r, loginCookie, v.CSRF, 3600))
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "login", page{Title: "登录", Data: v})
 }
@@ -47,6 +47,14 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c, err := r.Cookie(loginCookie)
 	form := r.PostFormValue(csrfField)
+	if err != nil && s.secureCookie(r) && !s.overHTTPS(r) {
+		// The browser kept the form's Secure cookie to itself: no refresh
+		// helps, only opening the dashboard by its https:// address.
+		s.log.Warn("admin login over plain HTTP while cookies are Secure", slog.String("public_url", s.cfg.Admin.PublicURL))
+		http.Error(w, fmt.Sprintf("403 无法登录：后台的 Cookie 只在 HTTPS 下发送（admin.public_url 是 %s），而本页是用 http:// 打开的。请用 %s/admin/login 打开后台。",
+			s.cfg.Admin.PublicURL, strings.TrimSuffix(s.cfg.Admin.PublicURL, "/")), http.StatusForbidden)
+		return
+	}
 	if err != nil || form == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(form)) != 1 {
 		http.Error(w, "403 禁止访问：登录表单已过期，请刷新页面后重试。", http.StatusForbidden)
 		return
@@ -89,11 +97,11 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.createSession(ctx, w, name, actor, true); err != nil {
+	if err := s.createSession(ctx, w, r, name, actor, true); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	http.SetCookie(w, s.cookie(loginCookie, "", -1))
+	http.SetCookie(w, s.cookie(r, loginCookie, "", -1))
 	s.log.Info("admin logged in", slog.String("admin", name), slog.String("ip", ip))
 	http.Redirect(w, r, safeNext(v.Next), http.StatusSeeOther)
 }

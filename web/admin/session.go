@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -56,7 +57,7 @@ func sessionKey(token string) string {
 }
 
 // createSession stores a new session and sets its cookie.
-func (s *server) createSession(ctx context.Context, w http.ResponseWriter, name, actor string, password bool) error {
+func (s *server) createSession(ctx context.Context, w http.ResponseWriter, r *http.Request, name, actor string, password bool) error {
 	token := newToken()
 	ss := session{Name: name, Actor: actor, Password: password, CSRF: newToken(), Created: s.now()}
 	data, err := json.Marshal(ss)
@@ -67,18 +68,47 @@ func (s *server) createSession(ctx context.Context, w http.ResponseWriter, name,
 	if err := s.cache.Set(ctx, sessionKey(token), string(data), ttl); err != nil {
 		return fmt.Errorf("admin: store session: %w", err)
 	}
-	http.SetCookie(w, s.cookie(sessionCookie, token, int(ttl/time.Second)))
+	http.SetCookie(w, s.cookie(r, sessionCookie, token, int(ttl/time.Second)))
 	return nil
 }
 
-// cookie is an admin cookie: HttpOnly, SameSite=Lax, Secure as configured
-// but never with the development token, so that local http works.
-func (s *server) cookie(name, value string, maxAge int) *http.Cookie {
+// cookie is an admin cookie: HttpOnly, SameSite=Lax, and Secure when the
+// dashboard is served over HTTPS (secureCookie).
+func (s *server) cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{
 		Name: name, Value: value, Path: cookiePath, MaxAge: maxAge,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: s.cfg.Admin.SecureCookies && !s.cfg.UsingDevToken(),
+		Secure: s.secureCookie(r),
 	}
+}
+
+// secureCookie reports whether the cookies r gets are Secure. A browser
+// never sends a Secure cookie back over plain HTTP, so marking them Secure
+// on a dashboard reached by http:// makes every login fail: they are
+// Secure when admin.public_url is https, or, without a public URL, when r
+// itself came over HTTPS (directly, or as a trusted proxy's
+// X-Forwarded-Proto says); never with the development token or with
+// admin.secure_cookies false.
+func (s *server) secureCookie(r *http.Request) bool {
+	if !s.cfg.Admin.SecureCookies || s.cfg.UsingDevToken() {
+		return false
+	}
+	if u := s.cfg.Admin.PublicURL; u != "" {
+		return strings.HasPrefix(strings.ToLower(u), "https://")
+	}
+	return s.overHTTPS(r)
+}
+
+// overHTTPS reports whether r reached the dashboard over HTTPS.
+func (s *server) overHTTPS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return inNets(net.ParseIP(host), s.trusted) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
 // currentSession returns the request's session, or nil without a valid one.
@@ -189,7 +219,7 @@ func (s *server) logout(w http.ResponseWriter, r *http.Request, ss *session) {
 			return
 		}
 	}
-	http.SetCookie(w, s.cookie(sessionCookie, "", -1))
+	http.SetCookie(w, s.cookie(r, sessionCookie, "", -1))
 	s.log.Info("admin logged out", slog.String("admin", ss.Name))
 	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
 }
