@@ -13,8 +13,8 @@ import (
 const ConnectTimeout = 5 * time.Second
 
 // unreachable is the error of a cache that did not answer at start: it
-// names the host of rawURL (never the password) and the timeout.
-func unreachable(rawURL string, timeout time.Duration, err error) error {
+// names the host of rawURL (never the password) and how long it waited.
+func unreachable(rawURL string, waited time.Duration, err error) error {
 	host := "?"
 	if u, perr := url.Parse(rawURL); perr == nil {
 		host = u.Host
@@ -22,5 +22,5 @@ func unreachable(rawURL string, timeout time.Duration, err error) error {
 			host = u.Path
 		}
 	}
-	return store.Errorf(store.EUNAVAILABLE, "redis at %s did not answer within %s: %v", host, timeout, err)
+	return store.Errorf(store.EUNAVAILABLE, "redis at %s did not answer (gave up after %s): %v", host, waited, err)
 }

@@ -53,9 +53,12 @@ func Open(ctx context.Context, url string, prefix string) (*Cache, error) {
 	c := &Cache{client: goredis.NewClient(opts), prefix: prefix}
 	ctx, cancel := context.WithTimeout(ctx, ConnectTimeout)
 	defer cancel()
+	start := time.Now()
 	if err := c.client.Ping(ctx).Err(); err != nil {
 		c.client.Close()
-		return nil, fmt.Errorf("redis: open: %w", unreachable(url, ConnectTimeout, err))
+		// The client's own read timeout (1 s) usually ends the wait before
+		// ConnectTimeout: say how long it really waited.
+		return nil, fmt.Errorf("redis: open: %w", unreachable(url, time.Since(start).Round(100*time.Millisecond), err))
 	}
 	return c, nil
 }
