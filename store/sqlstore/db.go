@@ -70,6 +70,8 @@ type DB struct {
 	recent *recentKeys
 	// path is the SQLite database file (backup.go); "" on PostgreSQL.
 	path string
+	// touches are the interaction times put off (touches.go).
+	touches touches
 }
 
 var _ store.Store = (*DB)(nil)
@@ -103,7 +105,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxIdleConns(sqliteReadIdle)
 	db := &DB{write: write, read: read, d: sqliteDialect, writeStmts: newStmtCache(write), readStmts: newStmtCache(read),
 		users: newUserCache(), activities: newActivityCache(), path: path}
-	db.userNeutral = map[string]struct{}{db.touchSQL(): {}}
+	db.userNeutral = map[string]struct{}{db.touchSQL(): {}, db.deferredTouchSQL(): {}}
 	if err := db.migrate(ctx, goose.DialectSQLite3, nil); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open: %w", err)
@@ -255,6 +257,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes the pools; the migration provider shares the write pool and
 // needs no closing of its own.
 func (db *DB) Close() error {
+	touchErr := db.closeTouches()
 	for _, c := range []*stmtCache{db.writeStmts, db.readStmts} {
 		if c != nil {
 			c.close()
@@ -267,5 +270,5 @@ func (db *DB) Close() error {
 	if db.pool != nil {
 		db.pool.Close()
 	}
-	return err
+	return errors.Join(touchErr, err)
 }

@@ -35,9 +35,23 @@ func (db *DB) TouchUser(ctx context.Context, openID string, at time.Time) (*stor
 		return u, nil
 	}
 	gen := db.users.generation()
-	if u, err := findUserByOpenID(ctx, db.reader(), openID); err == nil && store.RecentlyTouched(u, at) {
-		db.users.put(u.OpenID, u, gen)
-		return u, nil // a read, not a write, for a user who wrote a moment ago
+	known, err := findUserByOpenID(ctx, db.reader(), openID)
+	if err == nil && store.RecentlyTouched(known, at) {
+		db.users.put(known.OpenID, known, gen)
+		return known, nil // a read, not a write, for a user who wrote a moment ago
+	}
+	if un := db.unitIn(ctx); err == nil && un != nil && un.tx == nil && deferrable(known, at) && db.deferTouch(openID, at) {
+		// A chat message that has written nothing yet, from a user who
+		// wrote within the hour: its time is written with others' within
+		// a second (touches.go), so that a message without effects
+		// commits nothing.
+		u := *known
+		if u.LastInteractionAt.Before(at) {
+			u.LastInteractionAt = at
+		}
+		u.UpdatedAt = at
+		db.users.put(u.OpenID, &u, gen)
+		return &u, nil
 	}
 	var u *store.User
 	touch := func(tx conn) (err error) {
@@ -47,7 +61,6 @@ func (db *DB) TouchUser(ctx context.Context, openID string, at time.Time) (*stor
 		u, err = findUserByOpenID(ctx, tx, openID)
 		return err
 	}
-	var err error
 	if un := db.unitIn(ctx); un != nil && un.tx != nil {
 		err = un.run(ctx, touch)
 	} else {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"database/sql"
 	"testing"
 	"time"
 
@@ -72,6 +73,74 @@ func runUnitConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 		if _, err := s.FindProcessed(t.Context(), "msg:u2"); store.ErrorCode(err) != store.ENOTFOUND {
 			t.Fatalf("a message without writes was recorded: %v", err)
+		}
+	})
+
+	t.Run("a known user's read-only message puts the interaction time off, then writes it", func(t *testing.T) {
+		s := open(t)
+		if _, err := s.TouchUser(t.Context(), "o-later", base); err != nil {
+			t.Fatal(err)
+		}
+		stored := func() time.Time {
+			var at time.Time
+			rawQuery(t, s, func(rows *sql.Rows) (struct{}, error) {
+				return struct{}{}, rows.Scan(rawTime{&at})
+			}, `SELECT last_interaction_at FROM users WHERE openid = 'o-later'`)
+			return at
+		}
+		later := base.Add(30 * time.Minute)
+		ctx, u := s.BeginMessage(t.Context(), msg("msg:touch", "o-later"))
+		got, err := s.TouchUser(ctx, "o-later", later)
+		if err != nil || !got.LastInteractionAt.Equal(later) {
+			t.Fatalf("TouchUser in a unit = %+v, %v; want the new time", got, err)
+		}
+		if wrote, err := u.Commit(t.Context(), "done:帮助", false); wrote || err != nil {
+			t.Fatalf("Commit = %v, %v; want nothing to commit", wrote, err)
+		}
+		// A new user is written at once (a row to create), a known user's
+		// time within a second or so.
+		ctxNew, uNew := s.BeginMessage(t.Context(), msg("msg:new", "o-new"))
+		if _, err := s.TouchUser(ctxNew, "o-new", later); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := uNew.Commit(t.Context(), "done:欢迎", false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.FindUserByOpenID(t.Context(), "o-new"); err != nil {
+			t.Fatalf("a new user's first message: %v", err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for !stored().Equal(later) {
+			if time.Now().After(deadline) {
+				t.Fatalf("last_interaction_at = %v 5 s later, want %v", stored(), later)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		// A user back after more than an hour is written at once: the
+		// notices the reopened 48-hour window lets through must see it.
+		back := later.Add(2 * time.Hour)
+		ctx, u = s.BeginMessage(t.Context(), msg("msg:back", "o-later"))
+		if _, err := s.TouchUser(ctx, "o-later", back); err != nil {
+			t.Fatal(err)
+		}
+		if got := stored(); !got.Equal(back) {
+			t.Fatalf("last_interaction_at = %v right after a touch two hours on, want %v", got, back)
+		}
+		if _, err := u.Commit(t.Context(), "done:帮助", false); err != nil {
+			t.Fatal(err)
+		}
+		later = back
+		// It never moves back: an older time put off changes nothing.
+		ctx, u = s.BeginMessage(t.Context(), msg("msg:touch2", "o-later"))
+		if _, err := s.TouchUser(ctx, "o-later", later.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := u.Commit(t.Context(), "done:帮助", false); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Second)
+		if got := stored(); !got.Equal(later) {
+			t.Fatalf("last_interaction_at = %v after an older touch, want %v", got, later)
 		}
 	})
 
