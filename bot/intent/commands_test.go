@@ -230,6 +230,8 @@ func TestParseCommands(t *testing.T) {
 		{"a time without a date is no start", "发布活动 广场舞 上午9点 古槐社区", Result{Intent: PublishActivity, Title: "广场舞", Place: gh, Missing: []string{FieldStart}}},
 		{"an afternoon time without a date is no start", "发布活动 广场舞 下午3点 古槐社区", Result{Intent: PublishActivity, Title: "广场舞", Place: gh, Missing: []string{FieldStart}}},
 		{"bare half past three is afternoon", "发布活动 广场舞 今天3点半 古槐社区", pub("2026-11-29T15:30:00+08:00", "", gh, gh)},
+		{"a zero-padded hour is a 24-hour clock", "发布活动 广场舞 明天06:30-08:00 古槐社区", pub("2026-11-30T06:30:00+08:00", "2026-11-30T08:00:00+08:00", gh, gh)},
+		{"a bare 3:00 is still afternoon", "发布活动 广场舞 今天3:00-5:00 古槐社区", pub("2026-11-29T15:00:00+08:00", "2026-11-29T17:00:00+08:00", gh, gh)},
 		{"month-day long past is next year", "发布活动 广场舞 9月1日 9:00 古槐社区", pub("2027-09-01T09:00:00+08:00", "", gh, gh)},
 		{"month-day just past is refused", "发布活动 广场舞 11月1日 9:00 古槐社区",
 			Result{Intent: PublishActivity, Title: "广场舞", Start: "2026-11-01T09:00:00+08:00", Place: gh, Problem: ProblemBadTime}},

@@ -531,6 +531,10 @@ func clockOf(text string, loc []int, period string) (h, m int, ok bool) {
 			}
 		}
 	}
-	h = withPeriod(h, period)
+	// A zero-padded hour ("03:17", "06:30") is a 24-hour clock, as a
+	// phone or a computer writes it: no afternoon is guessed for it.
+	if hh := group(text, loc, 2); !(period == "" && len(hh) == 2 && hh[0] == '0') {
+		h = withPeriod(h, period)
+	}
 	return h, m, h >= 0 && h <= 23 && m >= 0 && m <= 59
 }
