@@ -58,6 +58,8 @@ type Catalogue struct {
 	// 接龙 import: a person matched by mobile under another stored name is
 	// named as typed, with this note instead of the stored name.
 	ImportMobileMatched string
+	// Companions (issue 15): 报名 A12 带2人 and a 接龙 "+1".
+	SignupCompanions, SignupTooManyCompanions, ImportCompanions string
 	// Drafts and the publish echo (issue 10 item 3, "never a silent wrong
 	// guess"): questions for what a 发布活动/发布讲座 lacks, refusals of a
 	// time that cannot be, and the reply that shows every field read.
@@ -248,7 +250,10 @@ var Text = Catalogue{
 	Deleted:            "您的姓名和手机号已删除，也不会再收到通知。已有的志愿服务记录以匿名方式保留。如需再次参加，重新注册即可。",
 
 	// 接龙 import.
-	ImportMobileMatched: "（手机号已匹配）",
+	ImportMobileMatched:     "（手机号已匹配）",
+	SignupCompanions:        "（含您带的%d人，共占%d个名额）",
+	SignupTooManyCompanions: "一次报名最多带%d人。请分几位志愿者各自报名，或联系活动使者。",
+	ImportCompanions:        "（另带%d人）",
 	// Drafts and the publish echo (issue 10 item 3).
 	DraftAsk:            "还差%s%s，请回复例如“%s”",
 	DraftAskClock:       "还差%s的具体钟点，请回复例如“%s”",

@@ -153,10 +153,13 @@ type Result struct {
 	To   string `json:"to,omitempty"`
 	// Minutes is a training's length; Clock the time of day a make-up
 	// request says it served, 14:00-16:00.
-	Minutes int      `json:"minutes,omitempty"`
-	Clock   string   `json:"clock,omitempty"`
-	Missing []string `json:"missing,omitempty"` // field names a half-understood command lacks, e.g. ["phone"]
-	Problem string   `json:"problem,omitempty"` // machine-readable reason when a field is present but wrong, e.g. "bad_phone"
+	Minutes int    `json:"minutes,omitempty"`
+	Clock   string `json:"clock,omitempty"`
+	// Companions is how many people a sign-up brings along (报名 A12
+	// 带2人), as typed; the store caps it.
+	Companions int      `json:"companions,omitempty"`
+	Missing    []string `json:"missing,omitempty"` // field names a half-understood command lacks, e.g. ["phone"]
+	Problem    string   `json:"problem,omitempty"` // machine-readable reason when a field is present but wrong, e.g. "bad_phone"
 }
 
 // command is one row of the keyword table: the words that start the command

@@ -291,7 +291,23 @@ func (db *DB) ActivityRecords(ctx context.Context, code string) ([]store.Service
 			WHERE s.activity_id = $1 AND s.status = 'seated' AND t.id IS NULL
 			ORDER BY s.arrival_order, s.id`, a.id)
 		absent, err := collect(rows, err, scanRecord)
+		if err != nil {
+			return err
+		}
 		list = append(list, absent...)
+		// The companions each seated volunteer brings, for the roster.
+		rows, err = q.query(ctx, `
+			SELECT user_id, companions FROM signups
+			WHERE activity_id = $1 AND status = 'seated' AND companions > 0`, a.id)
+		type brought struct{ user, n int64 }
+		groups, err := collect(rows, err, func(row rowScanner) (b brought, err error) { return b, row.Scan(&b.user, &b.n) })
+		for _, g := range groups {
+			for i := range list {
+				if list[i].VolunteerID == g.user {
+					list[i].Companions = int(g.n)
+				}
+			}
+		}
 		return err
 	})
 	if err != nil {

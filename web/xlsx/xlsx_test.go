@@ -469,3 +469,24 @@ func TestProgressReport(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityAttendanceCompanions: the roster says who brings people, and
+// how many in all, so the envoy counts them at the door.
+func TestActivityAttendanceCompanions(t *testing.T) {
+	a := &store.Activity{Code: "A12", Title: "敬老院包饺子", StartsAt: at("2026-12-05 14:00"), EndsAt: at("2026-12-05 16:00")}
+	records := []store.ServiceRecord{
+		{VolunteerName: "张三", VolunteerPhone: "13812345678", ConfirmedMinutes: -1, Companions: 2},
+		{VolunteerName: "李四", VolunteerPhone: "13900001111", ConfirmedMinutes: -1},
+	}
+	var buf bytes.Buffer
+	if err := xlsx.ActivityAttendance(&buf, campaignName, a, records, at("2026-12-05 17:00"), shanghai); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, &buf)
+	if info := cell(t, f, "签到表", "A2"); !strings.Contains(info, "名单 2 人（另带家属 2 人）") {
+		t.Errorf("info = %q, want the companions counted", info)
+	}
+	if got := cell(t, f, "签到表", "B4"); got != "张三（另带2人）" {
+		t.Errorf("B4 = %q, want the companions beside the name", got)
+	}
+}
