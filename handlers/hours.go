@@ -32,6 +32,9 @@ func (h *Handlers) MyHours(ctx context.Context, req *Request) (bot.Reply, error)
 // The rules are the dashboard's (store.CheckHoursConfirmable): only after
 // the end, and an admin's correction stays, which the reply says.
 func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, error) {
+	if req.Parse.Request != "" {
+		return h.ConfirmRequestHours(ctx, req) // 确认时长 R12
+	}
 	code := req.Parse.Activity
 	if code == "" {
 		return bot.Reply{Text: missing([]string{"activity"}, "确认时长 A12")}, nil
