@@ -88,6 +88,13 @@ func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, e
 		} else if err != nil {
 			return bot.Reply{}, fmt.Errorf("confirm hours: %w", err)
 		}
+		for _, at := range all {
+			for _, c := range changes {
+				if c.AttendanceID == at.ID {
+					h.afterConfirmed(ctx, req.Now, at.UserID) // a star level reached is announced
+				}
+			}
+		}
 	}
 	// What needs the envoy's attention comes first; then who was credited.
 	var lines []string

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"envoybot/bot"
+	"envoybot/configs"
 	"envoybot/handlers"
 	"envoybot/store"
 	"envoybot/store/memory"
@@ -22,11 +23,17 @@ type requestChat struct {
 
 func newRequestChat(t *testing.T, s store.Store) requestChat {
 	t.Helper()
+	return newRequestChatWith(t, s, defaults.Requests)
+}
+
+// newRequestChatWith is newRequestChat with another requests section.
+func newRequestChatWith(t *testing.T, s store.Store, rq configs.Requests) requestChat {
+	t.Helper()
 	cache := memory.New()
 	t.Cleanup(func() { _ = cache.Close() })
 	at := now
 	r := handlers.NewRouter(handlers.Deps{Store: s, Cache: cache, Rules: rules(), Campaign: campaign(), Location: now.Location(),
-		Requests: defaults.Requests, Now: func() time.Time { return at }, Logger: slog.New(slog.DiscardHandler)})
+		Requests: rq, Now: func() time.Time { return at }, Logger: slog.New(slog.DiscardHandler)})
 	if _, err := s.AddCommunities(context.Background(), campaign().Communities, now); err != nil {
 		t.Fatal(err)
 	}

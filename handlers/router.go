@@ -92,6 +92,7 @@ type Handlers struct {
 
 	// Issue 15: help requests, points and stars.
 	requests     store.HelpRequestService
+	points       store.PointsService
 	requestRules configs.Requests
 }
 
@@ -154,7 +155,7 @@ func NewRouter(d Deps) *Router {
 		signups: d.Store, attendance: d.Store, lectures: d.Store, published: d.Store, changes: d.Store, outbox: d.Store, schedule: d.Store,
 		unrecognised: d.Store,
 		ids:          d.IDs, identity: d.Store, records: d.Store, certs: d.Store, issuer: d.Issuer, volunteerPrefix: d.VolunteerPrefix,
-		requests: d.Store, requestRules: d.Requests,
+		requests: d.Store, points: d.Store, requestRules: d.Requests,
 		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
@@ -206,6 +207,8 @@ func NewRouter(d Deps) *Router {
 	r.Handle(intent.AssignRequest, envoysOrAdmins(h.AssignRequest))
 	r.Handle(intent.RateRequest, h.RateRequest)
 	r.HandleReadOnly(intent.MyPoints, registeredUsers(h.MyPoints))
+	r.Handle(intent.LeaderboardPublic, registeredUsers(h.LeaderboardPublic))
+	r.Handle(intent.LeaderboardPrivate, registeredUsers(h.LeaderboardPrivate))
 
 	r.Handle(eventKey(bot.EventSubscribe), h.Followed)
 	r.HandlePassive(eventKey(bot.EventUnsubscribe), h.Unfollowed)

@@ -188,6 +188,7 @@ type HelpRequestService interface {
 // activities and requests, and the requests they served rated 5.
 type VolunteerStanding struct {
 	UserID    int64
+	OpenID    string
 	Name      string // the name; the dashboard shows it only when Public
 	Community string
 	Public    bool // opted in to be named on the community's leaderboard

@@ -65,7 +65,10 @@ const (
 	AssignRequest = "assign_request" // 派单 R12 张三
 	RateRequest   = "rate_request"   // 评价 R12 5 很满意
 	MyPoints      = "my_points"      // 我的积分
-	Unknown       = "unknown"
+	// 积分榜显示姓名 / 积分榜匿名: named on the community's leaderboard or not.
+	LeaderboardPublic  = "leaderboard_public"
+	LeaderboardPrivate = "leaderboard_private"
+	Unknown            = "unknown"
 )
 
 // All lists every intent name, so that callers (router, tests, fuzzing) can
@@ -78,7 +81,7 @@ var All = []string{
 	CancelActivity, ModifyActivity, More, AdminLogin, RealName, ConsentRealName,
 	MyCertificate, RecordTraining, RecordAward, RecordEvaluation, Makeup,
 	ApproveMakeup, RejectMakeup, RequestHelp, RequestFor, TakeRequest,
-	AssignRequest, RateRequest, MyPoints, Unknown,
+	AssignRequest, RateRequest, MyPoints, LeaderboardPublic, LeaderboardPrivate, Unknown,
 }
 
 // wholeMessages are intents that only a whole message (less politeness
@@ -251,6 +254,8 @@ var commands = []command{
 	{keywords: takeKeywords, suffixes: []string{"我来", "我接了", "我来接"}, parse: parseTake},
 	{keywords: assignKeywords, parse: parseAssign},
 	{keywords: myPointsKeywords, parse: bare(MyPoints)},
+	{keywords: []string{"积分榜显示姓名", "积分榜显示我的名字", "排行榜显示姓名", "积分榜实名", "公开积分", "积分榜公开"}, parse: bare(LeaderboardPublic)},
+	{keywords: []string{"积分榜匿名", "积分榜不显示姓名", "排行榜匿名", "隐藏积分", "积分榜隐藏姓名"}, parse: bare(LeaderboardPrivate)},
 }
 
 // keywordEntry pairs one keyword with its command; entries are kept longest

@@ -42,6 +42,8 @@ func TestRequestCommands(t *testing.T) {
 		{"check out of a request", "签退 R12", `{"intent":"checkout","request":"R12"}`},
 		{"confirm a request's hours", "确认时长 R12", `{"intent":"confirm_hours","request":"R12"}`},
 		{"points", "我的积分", `{"intent":"my_points"}`},
+		{"named on the leaderboard", "积分榜显示姓名", `{"intent":"leaderboard_public"}`},
+		{"anonymous on the leaderboard", "积分榜匿名", `{"intent":"leaderboard_private"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,14 +10,14 @@ import (
 // standingColumns selects a user's standing; FROM users u LEFT JOIN
 // communities c must follow. Minutes are the confirmed minutes of
 // activities and of help requests served.
-const standingColumns = `u.id, u.real_name, COALESCE(c.name, ''), u.leaderboard_public,
+const standingColumns = `u.id, u.openid, u.real_name, COALESCE(c.name, ''), u.leaderboard_public,
 	COALESCE((SELECT SUM(t.confirmed_minutes) FROM attendances t WHERE t.user_id = u.id AND t.confirmed_minutes IS NOT NULL), 0)
 	+ COALESCE((SELECT SUM(r.confirmed_minutes) FROM help_requests r WHERE r.taker_id = u.id AND r.confirmed_minutes IS NOT NULL), 0),
 	(SELECT COUNT(*) FROM help_requests r WHERE r.taker_id = u.id AND r.rating = 5 AND r.confirmed_minutes IS NOT NULL)`
 
 func scanStanding(row rowScanner) (store.VolunteerStanding, error) {
 	var s store.VolunteerStanding
-	err := row.Scan(&s.UserID, &s.Name, &s.Community, &s.Public, &s.Minutes, &s.Rated5)
+	err := row.Scan(&s.UserID, &s.OpenID, &s.Name, &s.Community, &s.Public, &s.Minutes, &s.Rated5)
 	return s, err
 }
 
