@@ -81,3 +81,8 @@ func (p Points) StarAt(hours float64) (reached, next *Star) {
 	}
 	return reached, nil
 }
+
+// Earned is the points of confirmed minutes and requests rated 5.
+func (p Points) Earned(minutes, rated5 int) float64 {
+	return float64(minutes)/60*p.PerHour + float64(rated5)*p.Rated5Bonus
+}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"envoybot/bot"
-	"envoybot/configs"
 	"envoybot/store"
 )
 
@@ -38,11 +37,6 @@ var PointsText = struct {
 	Announce:   "【星级提升】祝贺您！已确认志愿服务时长达到%s小时，成为“%s”。感谢您为社区的付出！回复“我的积分”查看详情。",
 }
 
-// Points is a standing's points by the rule.
-func Points(s store.VolunteerStanding, p configs.Points) float64 {
-	return float64(s.Minutes)/60*p.PerHour + float64(s.Rated5)*p.Rated5Bonus
-}
-
 // formatNumber writes a number with at most one decimal, none when whole.
 func formatNumber(v float64) string {
 	v = math.Round(v*10) / 10
@@ -57,7 +51,7 @@ func (h *Handlers) MyPoints(ctx context.Context, req *Request) (bot.Reply, error
 	}
 	p := h.requestRules.Points
 	hours := float64(st.Minutes) / 60
-	text := fmt.Sprintf(PointsText.Mine, formatNumber(Points(*st, p)), store.FormatHours(st.Minutes))
+	text := fmt.Sprintf(PointsText.Mine, formatNumber(p.Earned(st.Minutes, st.Rated5)), store.FormatHours(st.Minutes))
 	if st.Rated5 > 0 && p.Rated5Bonus > 0 {
 		text += fmt.Sprintf(PointsText.Rated5, st.Rated5, formatNumber(p.Rated5Bonus))
 	}

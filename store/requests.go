@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -208,4 +209,87 @@ type PointsService interface {
 	// SetLeaderboardPublic records whether the user is named on the
 	// leaderboard.
 	SetLeaderboardPublic(ctx context.Context, userID int64, public bool, at time.Time) error
+}
+
+// CommunityRequestStats sums one community's requests for the dashboard
+// and the progress report. Medians are over the requests that reached
+// the step (0 when none did); AverageRating over the rated ones.
+type CommunityRequestStats struct {
+	Community           string
+	Total               int
+	ByStatus            map[string]int
+	MedianToTake        time.Duration // filed → taken
+	MedianToFinish      time.Duration // filed → checked out
+	Rated               int
+	AverageRating       float64
+	ConfirmedMinutes    int
+	OnBehalf            int // filed with 代办
+	Escalated, ToAdmins int // escalated to the envoys, to the admins
+}
+
+// SummariseRequests groups requests by community, in the order of the
+// communities' first appearance in rs.
+func SummariseRequests(rs []*HelpRequest) []CommunityRequestStats {
+	var out []CommunityRequestStats
+	idx := map[string]int{}
+	take := map[string][]time.Duration{}
+	finish := map[string][]time.Duration{}
+	ratings := map[string]int{}
+	for _, r := range rs {
+		i, ok := idx[r.Community]
+		if !ok {
+			i = len(out)
+			idx[r.Community] = i
+			out = append(out, CommunityRequestStats{Community: r.Community, ByStatus: map[string]int{}})
+		}
+		s := &out[i]
+		s.Total++
+		s.ByStatus[r.Status]++
+		if !r.TakenAt.IsZero() {
+			take[r.Community] = append(take[r.Community], r.TakenAt.Sub(r.CreatedAt))
+		}
+		if !r.CheckOutAt.IsZero() {
+			finish[r.Community] = append(finish[r.Community], r.CheckOutAt.Sub(r.CreatedAt))
+		}
+		if r.Rating > 0 {
+			s.Rated++
+			ratings[r.Community] += r.Rating
+		}
+		if r.ConfirmedMinutes > 0 {
+			s.ConfirmedMinutes += r.ConfirmedMinutes
+		}
+		if r.OnBehalf() {
+			s.OnBehalf++
+		}
+		if r.Escalation >= EscalationEnvoy {
+			s.Escalated++
+		}
+		if r.Escalation >= EscalationAdmins {
+			s.ToAdmins++
+		}
+	}
+	for i := range out {
+		s := &out[i]
+		s.MedianToTake = median(take[s.Community])
+		s.MedianToFinish = median(finish[s.Community])
+		if s.Rated > 0 {
+			s.AverageRating = float64(ratings[s.Community]) / float64(s.Rated)
+		}
+	}
+	return out
+}
+
+// median is the middle duration (the mean of the two middle ones for an
+// even count); 0 for none.
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }

@@ -394,7 +394,7 @@ func TestProgressReport(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	now := at("2019-12-20 10:00")
-	if err := xlsx.ProgressReport(&buf, c, standings, now, shanghai); err != nil {
+	if err := xlsx.ProgressReport(&buf, c, standings, nil, now, shanghai); err != nil {
 		t.Fatal(err)
 	}
 	f := open(t, &buf)
@@ -454,7 +454,7 @@ func TestProgressReport(t *testing.T) {
 
 	t.Run("overdue targets are red", func(t *testing.T) {
 		var buf bytes.Buffer
-		if err := xlsx.ProgressReport(&buf, c, standings[1:2], at("2020-01-02 10:00"), shanghai); err != nil {
+		if err := xlsx.ProgressReport(&buf, c, standings[1:2], nil, at("2020-01-02 10:00"), shanghai); err != nil {
 			t.Fatal(err)
 		}
 		f := open(t, &buf)
@@ -488,5 +488,29 @@ func TestActivityAttendanceCompanions(t *testing.T) {
 	}
 	if got := cell(t, f, "签到表", "B4"); got != "张三（另带2人）" {
 		t.Errorf("B4 = %q, want the companions beside the name", got)
+	}
+}
+
+// TestProgressReportRequests: the 居民求助 sheet sums each community's
+// requests, medians in hours.
+func TestProgressReportRequests(t *testing.T) {
+	cfg, err := configs.Load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cfg.Campaign
+	stats := []store.CommunityRequestStats{{Community: "古槐社区", Total: 3, ByStatus: map[string]int{store.RequestOpen: 1, store.RequestDone: 2},
+		MedianToTake: 90 * time.Minute, MedianToFinish: 5 * time.Hour, Rated: 2, AverageRating: 4.5, ConfirmedMinutes: 180, OnBehalf: 1, Escalated: 1}}
+	var buf bytes.Buffer
+	if err := xlsx.ProgressReport(&buf, c, nil, stats, at("2026-12-20 10:00"), shanghai); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, &buf)
+	if info := cell(t, f, "居民求助", "A2"); !strings.Contains(info, "求助 3 条") {
+		t.Errorf("info = %q", info)
+	}
+	got := strings.Join(row(t, f, "居民求助", 4), "|")
+	if want := "1|古槐社区|3|1|0|2|0|1.5|5.0|2|4.5|3.0|1|1"; got != want {
+		t.Errorf("row = %q, want %q", got, want)
 	}
 }
