@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"envoybot/bot"
+	"envoybot/configs"
 	"envoybot/store"
 )
 
@@ -92,22 +93,31 @@ func (h *Handlers) LeaderboardPrivate(ctx context.Context, req *Request) (bot.Re
 }
 
 // afterConfirmed announces the star level the volunteer's confirmed hours
-// reached. The notice's key names the level, so each level is announced
-// once however often hours are confirmed; a failure is logged, since the
-// hours are already stored (the next confirmation tries again).
+// reached (AnnounceStarLevel); a failure is logged, since the hours are
+// already stored (the next confirmation tries again).
 func (h *Handlers) afterConfirmed(ctx context.Context, now time.Time, volunteerID int64) {
-	st, err := h.points.VolunteerStanding(ctx, volunteerID)
+	if err := AnnounceStarLevel(ctx, h.points, h.outbox, h.requestRules.Points, volunteerID, now); err != nil {
+		h.log.Error("star level not announced", slog.Int64("user", volunteerID), slog.Any("error", err))
+	}
+}
+
+// AnnounceStarLevel writes the notice of the star level the volunteer's
+// confirmed hours reached. Its outbox key names the volunteer and the
+// level, so each level is announced once however often hours are
+// confirmed, in chat or on the dashboard.
+func AnnounceStarLevel(ctx context.Context, points store.PointsService, outbox store.OutboxService, p configs.Points, volunteerID int64, now time.Time) error {
+	st, err := points.VolunteerStanding(ctx, volunteerID)
 	if err != nil {
-		h.log.Error("standing not read", slog.Int64("user", volunteerID), slog.Any("error", err))
-		return
+		return fmt.Errorf("standing: %w", err)
 	}
-	reached, _ := h.requestRules.Points.StarAt(float64(st.Minutes) / 60)
+	reached, _ := p.StarAt(float64(st.Minutes) / 60)
 	if reached == nil || st.OpenID == "" {
-		return
+		return nil
 	}
-	h.notify(ctx, now, store.NewNotice{
+	_, err = outbox.EnqueueNotices(ctx, []store.NewNotice{{
 		Key: fmt.Sprintf("%s|%s|%s", KindStarLevel, st.OpenID, reached.Name), Kind: KindStarLevel, Subject: reached.Name, OpenID: st.OpenID,
 		Text:   fmt.Sprintf(PointsText.Announce, formatNumber(reached.Hours), reached.Name),
 		Fields: map[string]string{"title": reached.Name, "time": formatNumber(reached.Hours) + "小时"},
-	})
+	}}, now)
+	return err
 }

@@ -60,6 +60,9 @@ func (h *Handlers) fileRequest(ctx context.Context, req *Request, onBehalf bool)
 	}
 	if p.Problem == intent.ProblemBadPhone {
 		h.dropDraft(ctx, req)
+		if !onBehalf {
+			return bot.Reply{Text: RequestText.BadOwnContact}, nil
+		}
 		return bot.Reply{Text: RequestText.BadContact}, nil
 	}
 	if len(p.Missing) > 0 {
@@ -70,11 +73,15 @@ func (h *Handlers) fileRequest(ctx context.Context, req *Request, onBehalf bool)
 		h.dropDraft(ctx, req)
 		return unknown, err
 	}
-	if open, err := h.requests.CountOpenHelpRequests(ctx, req.User.ID); err != nil {
-		return bot.Reply{}, fmt.Errorf("count open requests: %w", err)
-	} else if max := h.requestRules.MaxOpenPerResident; max > 0 && open >= max {
-		h.dropDraft(ctx, req)
-		return bot.Reply{Text: fmt.Sprintf(RequestText.TooMany, open)}, nil
+	// The cap is for residents and volunteers; an envoy or admin may file
+	// for many old neighbours in one morning.
+	if staff := req.User.Role == store.RoleEnvoy || req.User.Role == store.RoleAdmin; !staff {
+		if open, err := h.requests.CountOpenHelpRequests(ctx, req.User.ID); err != nil {
+			return bot.Reply{}, fmt.Errorf("count open requests: %w", err)
+		} else if max := h.requestRules.MaxOpenPerResident; max > 0 && open >= max {
+			h.dropDraft(ctx, req)
+			return bot.Reply{Text: fmt.Sprintf(RequestText.TooMany, open)}, nil
+		}
 	}
 	n := store.NewHelpRequest{
 		Need: p.Description, Community: community, Wished: p.Wished, WishedAt: parseTime(p.Start),
@@ -83,7 +90,12 @@ func (h *Handlers) fileRequest(ctx context.Context, req *Request, onBehalf bool)
 	if onBehalf {
 		n.ResidentName, n.ResidentContact = p.Name, p.Phone
 	} else {
-		n.ResidentID = req.User.ID
+		// The volunteer who takes it must be able to call: the mobile the
+		// resident typed, else the one they registered with.
+		n.ResidentID, n.ResidentContact = req.User.ID, p.Phone
+		if n.ResidentContact == "" {
+			n.ResidentContact = req.User.Phone
+		}
 	}
 	r, err := h.requests.CreateHelpRequest(ctx, n, req.Now)
 	switch {
@@ -104,6 +116,9 @@ func (h *Handlers) fileRequest(ctx context.Context, req *Request, onBehalf bool)
 	h.log.Info("help request", slog.String("request", r.Code), slog.String("community", r.Community),
 		slog.Bool("on_behalf", onBehalf), slog.String("openid", req.Msg.OpenID))
 	text := fmt.Sprintf(RequestText.Filed, r.Code, requestSummary(r), told)
+	if r.ResidentContact == "" {
+		text += "\n" + RequestText.NoContact
+	}
 	if onBehalf {
 		text = fmt.Sprintf(RequestText.FiledFor, r.ResidentName, store.MaskPhone(r.ResidentContact), r.Code, requestSummary(r), told)
 	}
@@ -309,7 +324,7 @@ func residentLine(r *store.HelpRequest) string {
 	}
 	contact := r.ResidentContact
 	if contact == "" {
-		contact = "请通过本公众号联系（居民会收到您的接单通知）"
+		contact = RequestText.NoContactForVolunteer
 	}
 	if r.OnBehalf() {
 		return fmt.Sprintf(RequestText.ResidentLineFor, name, contact, r.FiledByName)
@@ -330,9 +345,9 @@ func (h *Handlers) AssignRequest(ctx context.Context, req *Request) (bot.Reply, 
 	}
 	var volunteer *store.User
 	if p.Phone != "" {
-		volunteer, err = h.profiles.FindUserByPhone(ctx, p.Phone)
-		if store.ErrorCode(err) == store.ENOTFOUND || (err == nil && !volunteer.Registered()) {
-			return bot.Reply{Text: fmt.Sprintf(RequestText.NoSuchVolunteer, store.MaskPhone(p.Phone), r.Community)}, nil
+		volunteer, err = h.profiles.FindCommunityVolunteerByPhone(ctx, r.Community, p.Phone)
+		if store.ErrorCode(err) == store.ENOTFOUND {
+			return bot.Reply{Text: fmt.Sprintf(RequestText.NoSuchVolunteer, r.Community, store.MaskPhone(p.Phone))}, nil
 		} else if err != nil {
 			return bot.Reply{}, fmt.Errorf("find volunteer: %w", err)
 		}
@@ -343,7 +358,7 @@ func (h *Handlers) AssignRequest(ctx context.Context, req *Request) (bot.Reply, 
 		}
 		switch len(us) {
 		case 0:
-			return bot.Reply{Text: fmt.Sprintf(RequestText.NoSuchVolunteer, p.Name, r.Community)}, nil
+			return bot.Reply{Text: fmt.Sprintf(RequestText.NoSuchVolunteer, r.Community, p.Name)}, nil
 		case 1:
 			volunteer = us[0]
 		default:

@@ -80,7 +80,7 @@ func TestRequestStory(t *testing.T) {
 		// A resident asks; the bot asks for the community and time.
 		c.say("o-res", "求助 家里老人想理发", "还差所在社区、希望的时间", "古槐社区", "周六上午")
 		filed := c.say("o-res", "古槐社区 周六上午", "已收到您的求助 R1", "家里老人想理发（古槐社区，12月5日(周六)上午）",
-			"已通知古槐社区的和谐使者李明和志愿队（1人）", "有人接单后会告诉您")
+			"已通知古槐社区的和谐使者李明和志愿队（1人）", "有人接单后会告诉您", "您没有留联系电话")
 		for _, who := range []string{"o-envoy", "o-vol"} {
 			if got := c.notices(handlers.KindRequestNew, who); len(got) != 1 || !strings.Contains(got[0], "接单 R1") {
 				t.Errorf("%s told %q, want the new request R1", who, got)
@@ -135,6 +135,7 @@ func TestRequestStory(t *testing.T) {
 		*c.at = now
 		c.say("o-vol2", "代办 求助 王奶奶 13912345678 想理发 古槐社区 周六下午", "已为王奶奶（139****5678）登记求助 R3")
 		c.say("o-vol2", "派单 R3 张三", "和谐使者的功能")
+		c.say("o-envoy", "派单 R3 13800000000", "没有找到古槐社区的志愿者“138****0000”")
 		c.say("o-envoy", "派单 R3 张三", "已把求助 R3 派给张三")
 		if got := c.notices(handlers.KindRequestAssigned, "o-vol"); len(got) != 1 || !strings.Contains(got[0], "王奶奶") || !strings.Contains(got[0], "13912345678") {
 			t.Errorf("assigned volunteer told %q, want the resident and the contact", got)
@@ -145,6 +146,15 @@ func TestRequestStory(t *testing.T) {
 		r, err = s.FindHelpRequest(ctx, "R3")
 		if err != nil || r.ResidentName != "王奶奶" || r.ResidentContact != "13912345678" || r.FiledByOpenID != "o-vol2" || r.TakerOpenID != "o-vol" {
 			t.Fatalf("R3 = %+v, %v", r, err)
+		}
+
+		// A registered resident's mobile is the contact; one typed wins.
+		c.say("o-vol2", "求助 帮忙搬东西 周六下午", "已收到您的求助 R4", "古槐社区")
+		c.say("o-res4", "求助 买菜 古槐社区 尽快 电话13712345678", "已收到您的求助 R5")
+		for code, want := range map[string]string{"R4": "13812345679", "R5": "13712345678"} {
+			if r, err := s.FindHelpRequest(ctx, code); err != nil || r.ResidentContact != want {
+				t.Errorf("%s contact = %+v, %v; want %s", code, r, err, want)
+			}
 		}
 
 		// Drafts: 取消 drops one; a bad time is refused.

@@ -5,6 +5,7 @@ package handlers
 type RequestCatalogue struct {
 	FieldNames, Examples                                       map[string]string
 	Ask, DraftKept, BadTime, BadContact, TooMany, Invalid      string
+	BadOwnContact, NoContact, NoContactForVolunteer            string
 	Summary, Filed, FiledFor                                   string
 	ToldEnvoysAndTeams, ToldEnvoys, ToldAdmins, NewNotice      string
 	WhichRequest, NotFound, AlreadyTaken, NotOpen              string
@@ -20,14 +21,17 @@ type RequestCatalogue struct {
 
 // RequestText is the catalogue of help requests.
 var RequestText = RequestCatalogue{
-	FieldNames: map[string]string{"need": "需要什么帮助", "community": "所在社区", "wished": "希望的时间", "name": "居民姓名", "phone": "居民的联系电话"},
-	Examples:   map[string]string{"need": "家里老人想理发", "name": "王奶奶", "phone": "13812345678"},
-	Ask:        "还差%s，请回复例如“%s”",
-	DraftKept:  "（已记下前面的内容，10分钟内回复即可；回复“取消”就不提交了）",
-	BadTime:    "这个时间已经过去了或不存在，请说一个以后的时间，例如“%s”，或“尽快”。",
-	BadContact: "联系电话好像不对，请填写11位手机号，例如：\n代办 求助 王奶奶 13812345678 想理发 古槐社区 周六上午",
-	TooMany:    "您还有%d条求助没有人接单，请等一等；着急的话可以联系社区的和谐使者。",
-	Invalid:    "这条求助内容太长或不完整，请简短地重新发送，例如：\n%s",
+	FieldNames:            map[string]string{"need": "需要什么帮助", "community": "所在社区", "wished": "希望的时间", "name": "居民姓名", "phone": "居民的联系电话"},
+	Examples:              map[string]string{"need": "家里老人想理发", "name": "王奶奶", "phone": "13812345678"},
+	Ask:                   "还差%s，请回复例如“%s”",
+	DraftKept:             "（已记下前面的内容，10分钟内回复即可；回复“取消”就不提交了）",
+	BadTime:               "这个时间已经过去了或不存在，请说一个以后的时间，例如“%s”，或“尽快”。",
+	BadContact:            "联系电话好像不对，请填写11位手机号，例如：\n代办 求助 王奶奶 13812345678 想理发 古槐社区 周六上午",
+	BadOwnContact:         "联系电话好像不对，请填写11位手机号，或不写电话，例如：\n求助 家里老人想理发 古槐社区 周六上午 电话13812345678",
+	NoContact:             "您没有留联系电话，志愿者上门前无法联系您；可以再发一次并写上电话，例如“求助 … 电话13812345678”，或告诉社区的和谐使者。",
+	NoContactForVolunteer: "居民没有留电话，需要时请找社区的和谐使者",
+	TooMany:               "您还有%d条求助没有人接单，请等一等；着急的话可以联系社区的和谐使者。",
+	Invalid:               "这条求助内容太长或不完整，请简短地重新发送，例如：\n%s",
 
 	Summary:  "%s（%s，%s）",
 	Filed:    "已收到您的求助 %s：%s。\n%s有人接单后会告诉您谁来、什么时候来。",
@@ -51,7 +55,7 @@ var RequestText = RequestCatalogue{
 	ResidentLine:    "居民：%s，联系方式：%s",
 	ResidentLineFor: "居民：%s，联系电话：%s（由%s代办）",
 
-	NoSuchVolunteer:   "没有找到%s社区的志愿者“%s”。请核对姓名，或用手机号派单：派单 R12 13812345678",
+	NoSuchVolunteer:   "没有找到%s的志愿者“%s”。请核对姓名或手机号（只能派给本社区注册的志愿者），例如：派单 R12 13812345678",
 	SeveralVolunteers: "“%s”有重名，请用手机号派单，例如：派单 %s 13812345678",
 	NotYourCommunity:  "求助 %s 属于%s，只有该社区的和谐使者或管理员可以操作。",
 

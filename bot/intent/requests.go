@@ -41,14 +41,21 @@ var rePeriodWord = regexp.MustCompile(`(早上|早晨|清晨|上午|中午|午�
 
 // requestFiller is what a request says around its need: "家里", "想",
 // "需要", "帮忙".
-var requestFiller = []string{"我", "家里", "需要", "想要", "想", "请", "帮忙", "麻烦", "一下", "的", "在", "时间", "地点", "社区"}
+var requestFiller = []string{"我", "家里", "需要", "想要", "想", "请", "帮忙", "麻烦", "一下", "的", "在", "时间", "地点", "社区", "电话", "手机", "联系电话", "手机号"}
 
 // parseRequest reads "求助 家里老人想理发 古槐社区 周六上午": the need, the
 // community and the wished time. What lacks is in Missing; a time that
 // cannot be is a Problem.
 func parseRequest(rest string, now time.Time) (Result, bool) {
 	r := Result{Intent: RequestHelp}
-	readRequest(&r, rest, now)
+	// A contact the resident adds ("电话13812345678") is theirs; a bad one
+	// is a Problem, never part of the need.
+	phone, bad, text := extractPhone(rest)
+	r.Phone = phone
+	readRequest(&r, text, now)
+	if bad && r.Problem == "" {
+		r.Problem = ProblemBadPhone
+	}
 	return r, true
 }
 

@@ -29,6 +29,8 @@ func TestRequestCommands(t *testing.T) {
 			`{"intent":"request_for","name":"李大爷","community":"古槐社区","start":"2026-11-30T09:00:00+08:00","description":"买菜","wished":"11月30日(周一)上午","missing":["phone"]}`},
 		{"a voice message, run on", "您好，我想求助，家里老人想理发，古槐社区，周六上午",
 			`{"intent":"request_help","community":"古槐社区","start":"2026-12-05T09:00:00+08:00","description":"家里老人想理发","wished":"12月5日(周六)上午"}`},
+		{"with a contact", "求助 老人需要买药 古槐社区 尽快 电话13812345678",
+			`{"intent":"request_help","phone":"13812345678","community":"古槐社区","description":"老人需要买药","wished":"尽快"}`},
 		{"take", "接单 R12", `{"intent":"take_request","request":"R12"}`},
 		{"take, lower case", "我接单r12", `{"intent":"take_request","request":"R12"}`},
 		{"take without a code", "接单", `{"intent":"take_request","missing":["request"]}`},

@@ -3,12 +3,15 @@ package admin
 import (
 	"bytes"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"envoybot/configs"
 	"envoybot/store"
 	"envoybot/store/storetest"
 )
@@ -113,6 +116,39 @@ func TestRequestsPage(t *testing.T) {
 		rows, err := f.GetRows("居民求助")
 		if err != nil || len(rows) < 5 || rows[3][1] != "古槐社区" || rows[3][2] != "3" || rows[4][1] != "运河社区" {
 			t.Errorf("居民求助 sheet = %q, %v", rows, err)
+		}
+	})
+}
+
+// TestStarOnDashboardConfirmation: hours confirmed on the dashboard
+// announce the star level they reach, once, as in chat.
+func TestStarOnDashboardConfirmation(t *testing.T) {
+	storetest.Backends(t, func(t *testing.T, s store.Store) {
+		sd := seedCampaign(t, s)
+		cfg := testConfig(t)
+		cfg.Requests.Points.Stars = []configs.Star{{Name: "一星志愿者", Hours: 1}, {Name: "二星志愿者", Hours: 10}}
+		e := newEnvWith(t, s, cfg)
+		b := e.browser("10.0.0.1").login()
+		as, err := s.ListAttendance(t.Context(), sd.Activity.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		for _, a := range as {
+			if a.OpenID == "o-v1" {
+				id = a.ID
+			}
+		}
+		for _, minutes := range []string{"90", "100"} {
+			r := b.post("/admin/hours?activity="+sd.Activity.Code, "/admin/hours", url.Values{
+				"activity": {sd.Activity.Code}, "attendance": {strconv.FormatInt(id, 10)}, "minutes": {minutes}, "reason": {"按实际时间"}})
+			if r.Code != http.StatusSeeOther {
+				t.Fatalf("POST /admin/hours = %d:\n%s", r.Code, r.Body)
+			}
+		}
+		ns, err := s.ListNotices(t.Context(), "star_level", 10)
+		if err != nil || len(ns) != 1 || ns[0].OpenID != "o-v1" || !strings.Contains(ns[0].Text, "一星志愿者") {
+			t.Fatalf("star notices = %+v, %v; want one 一星 for 张三", ns, err)
 		}
 	})
 }
