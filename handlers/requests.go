@@ -129,7 +129,7 @@ func (h *Handlers) fileRequest(ctx context.Context, req *Request, onBehalf bool)
 func (h *Handlers) askRequest(ctx context.Context, req *Request, lacking []string, onBehalf bool) bot.Reply {
 	names, examples := []string{}, []string{}
 	for _, f := range []string{intent.FieldName, intent.FieldPhone, intent.FieldNeed, intent.FieldCommunity, intent.FieldWished} {
-		if !containsString(lacking, f) {
+		if !slices.Contains(lacking, f) {
 			continue
 		}
 		names = append(names, RequestText.FieldNames[f])
@@ -156,15 +156,6 @@ func (h *Handlers) askRequest(ctx context.Context, req *Request, lacking []strin
 	}
 	h.dropDraft(ctx, req)
 	return bot.Reply{Text: ask + "\n" + fmt.Sprintf(Text.DraftNotKept, requestForm)}
-}
-
-func containsString(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // requestFormWith is the command with the community c.
@@ -205,9 +196,9 @@ func (h *Handlers) dispatchRequest(ctx context.Context, r *store.HelpRequest, no
 	told := ""
 	switch {
 	case len(envoys) > 0 && len(members) > 0:
-		told = fmt.Sprintf(RequestText.ToldEnvoysAndTeams, r.Community, names(envoys), len(members))
+		told = fmt.Sprintf(RequestText.ToldEnvoysAndTeams, r.Community, peopleNames(envoys), len(members))
 	case len(envoys) > 0:
-		told = fmt.Sprintf(RequestText.ToldEnvoys, r.Community, names(envoys))
+		told = fmt.Sprintf(RequestText.ToldEnvoys, r.Community, peopleNames(envoys))
 	default:
 		admins, err := h.schedule.ListUsersByRole(ctx, store.RoleAdmin)
 		if err != nil {
@@ -231,8 +222,8 @@ func (h *Handlers) dispatchRequest(ctx context.Context, r *store.HelpRequest, no
 	return told, nil
 }
 
-// names lists people's names, 、-separated, at most three.
-func names(us []*store.User) string {
+// peopleNames lists people's names, 、-separated, at most three.
+func peopleNames(us []*store.User) string {
 	out := []string{}
 	for _, u := range us {
 		if len(out) == 3 {
