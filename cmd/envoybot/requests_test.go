@@ -69,6 +69,13 @@ func TestRequestsStory(t *testing.T) {
     request_done:
       id: TPL_REQUEST_DONE
       fields: {first: text, keyword1: title, keyword2: community}
+requests:
+  points:
+    per_hour: 1
+    rated5_bonus: 2
+    stars:
+      - {name: 一星志愿者, hours: 2}
+      - {name: 二星志愿者, hours: 50}
 `), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -116,6 +123,13 @@ func TestRequestsStory(t *testing.T) {
 			tr.say("居民", "o-res", "评价 R1 5 很满意", "谢谢您的评价", "★★★★★")
 			tr.say("居民", "o-res", "评价 R1 4", "已经评价过了")
 
+			// Points and stars (thresholds lowered in the configuration):
+			// 2 confirmed hours and a request rated 5 make 4 points and
+			// 一星, announced once.
+			tr.say("志愿者", "o-v1", "我的积分", "您的积分：4分", "已确认服务：2小时", "星级：一星志愿者", "距“二星志愿者”（50小时）还差48小时")
+			waitText(t, api, "o-v1", "【星级提升】")
+			tr.say("使者", "o-envoy", "确认时长 R1", "已经确认过了")
+
 			// 代办 for a resident without a phone; the envoy assigns it.
 			tr.say("志愿者2", "o-v2", "代办 求助 王奶奶 13912345678 想理发 古槐社区 周日下午", "已为王奶奶（139****5678）登记求助 R2")
 			tr.say("使者", "o-envoy", "派单 R2 张三", "已把求助 R2 派给张三")
@@ -129,15 +143,26 @@ func TestRequestsStory(t *testing.T) {
 				t.Errorf("voice request: reply %q", voice)
 			}
 
+			r1, err := r.app.store.FindHelpRequest(ctx, "R1")
+			if err != nil || r1.Rating != 5 || r1.ConfirmedMinutes != 120 {
+				t.Errorf("R1 = %+v, %v", r1, err)
+			}
+			if n := countContaining(textsTo(api)["o-v1"], "【星级提升】"); n != 1 {
+				t.Errorf("the level was announced %d times, want once", n)
+			}
+
 			// R3 nobody takes: the envoy is told after 2 h, the admins after
-			// 6 h, once each (the server's clock moves with the job's --now).
+			// 6 h, once each, by `envoybot jobs run request-escalation`. The
+			// server stops first: the WeChat SDK keeps its HTTP client and
+			// API base in package globals, which a second app in this test
+			// process would set while the server's dispatcher sends.
 			filed, err := r.app.store.FindHelpRequest(ctx, "R3")
 			if err != nil {
 				t.Fatal(err)
 			}
+			r.stop(t)
 			for _, after := range []time.Duration{time.Hour, 2 * time.Hour, 6 * time.Hour, 7 * time.Hour} {
-				clk.Set(filed.CreatedAt.Add(after))
-				jobsRun(t, env, "request-escalation", clk.Now())
+				jobsRun(t, env, "request-escalation", filed.CreatedAt.Add(after))
 			}
 			waitText(t, api, "o-envoy", "【求助待接单】求助 R3 已等待2小时")
 			waitText(t, api, "o-admin", "【求助无人接单】求助 R3 已等待6小时")
@@ -146,10 +171,6 @@ func TestRequestsStory(t *testing.T) {
 			}
 			if n := countContaining(textsTo(api)["o-admin"], "求助 R3 已等待"); n != 1 {
 				t.Errorf("the admins were told of R3 %d times, want once", n)
-			}
-			r1, err := r.app.store.FindHelpRequest(ctx, "R1")
-			if err != nil || r1.Rating != 5 || r1.ConfirmedMinutes != 120 {
-				t.Errorf("R1 = %+v, %v", r1, err)
 			}
 		})
 	}
