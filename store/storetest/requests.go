@@ -207,3 +207,45 @@ func runPointsConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 	})
 }
+
+// runRequestRecordsConformance checks that confirmed hours of requests
+// served are service records and count on certificates, as activities do.
+func runRequestRecordsConformance(t *testing.T, open func(t *testing.T) store.Store) {
+	ctx := context.Background()
+	t.Run("requests served are service records and count on certificates", func(t *testing.T) {
+		s := open(t)
+		at := time.Date(2026, 12, 10, 10, 0, 0, 0, shanghai)
+		h := RecordsFixture(t, s, "v1:k:x", "3708**********123X", at)
+		resident := mustTouch(t, s, "o-resident", at).ID
+		n := newRequest(resident)
+		n.WishedAt = time.Time{}
+		r, err := s.CreateHelpRequest(ctx, n, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := at.Add(time.Hour)
+		s.TakeHelpRequest(ctx, r.Code, h.User.ID, 0, at)
+		s.CheckInHelpRequest(ctx, r.Code, h.User.ID, in)
+		s.CheckOutHelpRequest(ctx, r.Code, h.User.ID, 60, in.Add(time.Hour))
+		if _, err := s.ConfirmHelpRequestHours(ctx, r.Code, h.Envoy.ID, 60, in.Add(2*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		records, err := s.ServiceRecords(ctx, time.Time{}, time.Time{})
+		if err != nil || len(records) != 2 || records[0].ActivityCode != h.Activity.Code {
+			t.Fatalf("ServiceRecords = %+v, %v; want the activity, then the request", records, err)
+		}
+		got := records[1]
+		if got.ActivityCode != r.Code || got.ActivityTitle != "老人想理发" || got.Category != "关爱困难群体" || got.ConfirmedMinutes != 60 ||
+			got.VolunteerName != "张三" || !got.CheckInAt.Equal(in) || got.Community != "古槐社区" || got.Recorder != "李使者" {
+			t.Fatalf("the request's record = %+v", got)
+		}
+		if list, _ := s.ServiceRecords(ctx, in.Add(time.Minute), time.Time{}); len(list) != 0 {
+			t.Fatalf("records after the request = %+v", list)
+		}
+		c, err := s.IssueCertificate(ctx, store.NewCertificate{Number: "ZM2026-REQ00001", UserID: h.User.ID, Issuer: "站", VolunteerNumber: "HX000001",
+			IssuedVia: store.IssuedViaChat, DownloadHash: "abc"}, at.Add(5*time.Hour))
+		if err != nil || c.Minutes != 180 || c.Activities != 2 || len(c.Lines) != 1 || c.Lines[0].Minutes != 180 {
+			t.Fatalf("IssueCertificate = %+v, %v; want the activity's 120 and the request's 60 minutes", c, err)
+		}
+	})
+}

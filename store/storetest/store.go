@@ -70,6 +70,7 @@ func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("records (issue 14)", func(t *testing.T) { runRecordsConformance(t, open) })
 	t.Run("help requests (issue 15)", func(t *testing.T) { runRequestConformance(t, open) })
 	t.Run("points (issue 15)", func(t *testing.T) { runPointsConformance(t, open) })
+	t.Run("request records (issue 15)", func(t *testing.T) { runRequestRecordsConformance(t, open) })
 	t.Run("ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {
 			t.Fatalf("Ping: %v", err)
