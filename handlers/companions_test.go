@@ -34,10 +34,13 @@ func TestSignupCompanions(t *testing.T) {
 		}
 		say(t, r, text("o-first", "报名 "+act))
 		got := say(t, r, text("o-group", "报名 "+act+" 带2人"))
+		t.Logf("张三> 报名 %s 带2人\nbot> %s", act, got)
 		if !strings.Contains(got, "报名成功") || !strings.Contains(got, "含您带的2人，共占3个名额") {
 			t.Fatalf("group sign-up with 3 seats left: %q", got)
 		}
-		if got := say(t, r, text("o-fourth", "报名 "+act)); !strings.Contains(got, "候补第1位") {
+		got = say(t, r, text("o-fourth", "报名 "+act))
+		t.Logf("李四> 报名 %s\nbot> %s", act, got)
+		if !strings.Contains(got, "候补第1位") {
 			t.Fatalf("the fourth person: %q", got)
 		}
 		if got := say(t, r, text("o-wang", "报名 "+act+" 带12人")); !strings.Contains(got, "最多带9人") {
@@ -48,6 +51,7 @@ func TestSignupCompanions(t *testing.T) {
 			t.Fatalf("activity = %+v, %v; want 4 seated (people), 1 waiting", a, err)
 		}
 		reply := say(t, r, text("o-envoy", "导入 "+act+"\n#接龙\n1. 王五 +1\n2. 赵六（家属2人）"))
+		t.Logf("使者> 导入 %s (接龙: 1. 王五 +1 / 2. 赵六（家属2人）)\nbot> %s", act, reply)
 		for _, want := range []string{"候补：王五（另带1人）、赵六（另带2人）"} {
 			if !strings.Contains(reply, want) {
 				t.Errorf("import reply %q lacks %q", reply, want)
