@@ -62,7 +62,7 @@ func (h *Handlers) Signup(ctx context.Context, req *Request) (bot.Reply, error) 
 		return bot.Reply{}, fmt.Errorf("sign up: %w", err)
 	}
 	h.log.Info("sign-up", slog.String("activity", a.Code), slog.String("openid", req.Msg.OpenID),
-		slog.String("status", s.Status), slog.Bool("created", created), slog.Int("companions", s.Companions))
+		slog.String("status", s.Status), slog.Bool("created", created))
 	text := ""
 	switch {
 	case !created && s.Status == store.SignupWaitlisted:
