@@ -62,6 +62,7 @@ type Config struct {
 	Schedules    Schedules `yaml:"schedules"`
 	Admin        Admin     `yaml:"admin"`
 	Records      Records   `yaml:"records"`
+	Requests     Requests  `yaml:"requests"`
 	Campaign     Campaign  `yaml:"-"` // from CampaignFile or the built-in campaign.yaml
 
 	// sources maps a YAML key path to the environment variable that set it,

@@ -26,7 +26,7 @@ func (e *KeyError) Error() string { return "config: " + e.Key + ": " + e.Msg }
 // Validate checks every value and returns a *KeyError naming the first bad
 // one, so that a misconfigured server refuses to start with a clear line.
 func (c *Config) Validate() error {
-	for _, check := range []func() error{c.validateServer, c.validateWeChat, c.validateRules, c.validateNotices, c.validateAdmin, c.validateCampaign, c.validateLimits, c.validateRecords} {
+	for _, check := range []func() error{c.validateServer, c.validateWeChat, c.validateRules, c.validateNotices, c.validateAdmin, c.validateCampaign, c.validateLimits, c.validateRecords, c.validateRequests} {
 		if err := check(); err != nil {
 			return err
 		}

@@ -62,8 +62,8 @@ func (h *Handlers) cancelFutureSignups(ctx context.Context, userID int64, now ti
 			return n, fmt.Errorf("cancel sign-up %s: %w", a.Code, err)
 		}
 		n++
-		if promoted != nil {
-			h.notify(ctx, now, h.promotionNotice(a, promoted, now))
+		for _, p := range promoted {
+			h.notify(ctx, now, h.promotionNotice(a, p, now))
 		}
 	}
 	return n, nil

@@ -30,8 +30,8 @@ func (h *Handlers) Cancel(ctx context.Context, req *Request) (bot.Reply, error) 
 	} else if err != nil {
 		return bot.Reply{}, fmt.Errorf("cancel sign-up: %w", err)
 	}
-	if promoted != nil {
-		h.notify(ctx, req.Now, h.promotionNotice(a, promoted, req.Now))
+	for _, p := range promoted {
+		h.notify(ctx, req.Now, h.promotionNotice(a, p, req.Now))
 	}
 	return bot.Reply{Text: fmt.Sprintf(Text.CancelDone, a.Code, a.Title)}, nil
 }

@@ -20,11 +20,17 @@ const positionFreshness = 10 * time.Minute
 
 // Checkin answers `签到 A12`.
 func (h *Handlers) Checkin(ctx context.Context, req *Request) (bot.Reply, error) {
+	if req.Parse.Request != "" {
+		return h.CheckinRequest(ctx, req) // 签到 R12
+	}
 	return h.checkin(ctx, req, req.Parse.Activity, h.recentPosition(req))
 }
 
 // Checkout answers `签退 A12`.
 func (h *Handlers) Checkout(ctx context.Context, req *Request) (bot.Reply, error) {
+	if req.Parse.Request != "" {
+		return h.CheckoutRequest(ctx, req) // 签退 R12
+	}
 	code := req.Parse.Activity
 	if code == "" {
 		var reply bot.Reply

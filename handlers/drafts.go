@@ -65,15 +65,26 @@ func isDraftCancel(text string) bool {
 // that command and the draft waits; the exception is a list query such as
 // "法律知识讲座" (read as 讲座 …) while the draft lacks its title.
 func (h *Handlers) resumeDraft(ctx context.Context, req *Request) string {
-	if h.cache == nil || req.User == nil || req.User.Role != store.RoleEnvoy || req.Msg.Kind != bot.KindText {
+	if h.cache == nil || req.User == nil {
+		return ""
+	}
+	heard := req.Msg.Kind == bot.KindVoice && strings.TrimSpace(req.Msg.Text) != ""
+	if req.Msg.Kind != bot.KindText && !heard {
 		return ""
 	}
 	p := req.Parse
-	if p.Intent == intent.PublishActivity || p.Intent == intent.PublishLecture {
-		return "" // a new publish replaces the draft
+	if p.Intent == intent.PublishActivity || p.Intent == intent.PublishLecture || isRequestIntent(p.Intent) {
+		return "" // a new publish or request replaces the draft
+	}
+	envoy := req.User.Role == store.RoleEnvoy
+	if !envoy && p.Intent != intent.Unknown && len(p.Missing) == 0 {
+		// Anyone may have a 求助 draft; a command of its own is that
+		// command, so the draft is looked up only for what may answer it
+		// (and 取消), sparing a cache round trip on every message.
+		return ""
 	}
 	d := h.loadDraft(ctx, req.User.ID, req.Now)
-	if d == nil {
+	if d == nil || (!envoy && !isRequestIntent(d.Intent)) {
 		return ""
 	}
 	if d.PublishedBy != "" {
@@ -111,6 +122,10 @@ func (h *Handlers) resumeDraft(ctx context.Context, req *Request) string {
 // neither read first nor left over as words.
 func (h *Handlers) continued(d *draft, msg string, now time.Time) (string, intent.Result) {
 	at := now.In(h.loc)
+	if isRequestIntent(d.Intent) {
+		text := d.Text + " " + msg
+		return text, intent.Parse(text, at)
+	}
 	msg = labelAnswer(d, msg)
 	text := d.Text + " " + msg
 	whole := intent.Parse(text, at)
@@ -224,6 +239,9 @@ func (h *Handlers) draftPublished(ctx context.Context, req *Request) {
 // CancelDraft answers 取消/算了/不发了 while a draft is open.
 func (h *Handlers) CancelDraft(ctx context.Context, req *Request) (bot.Reply, error) {
 	h.dropDraft(ctx, req)
+	if req.draft != nil && isRequestIntent(req.draft.Intent) {
+		return bot.Reply{Text: RequestText.Cancelled}, nil
+	}
 	what := "活动"
 	if req.draft != nil && req.draft.Intent == intent.PublishLecture {
 		what = "讲座"

@@ -32,6 +32,9 @@ func (h *Handlers) MyHours(ctx context.Context, req *Request) (bot.Reply, error)
 // The rules are the dashboard's (store.CheckHoursConfirmable): only after
 // the end, and an admin's correction stays, which the reply says.
 func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, error) {
+	if req.Parse.Request != "" {
+		return h.ConfirmRequestHours(ctx, req) // 确认时长 R12
+	}
 	code := req.Parse.Activity
 	if code == "" {
 		return bot.Reply{Text: missing([]string{"activity"}, "确认时长 A12")}, nil
@@ -84,6 +87,13 @@ func (h *Handlers) ConfirmHours(ctx context.Context, req *Request) (bot.Reply, e
 			return bot.Reply{Text: fmt.Sprintf(RulesText.ConfirmNotEnded, a.Code, dayWithWeekday(a.EndsAt, req.Now, h.loc)+clock(a.EndsAt, h.loc))}, nil
 		} else if err != nil {
 			return bot.Reply{}, fmt.Errorf("confirm hours: %w", err)
+		}
+		for _, at := range all {
+			for _, c := range changes {
+				if c.AttendanceID == at.ID {
+					h.afterConfirmed(ctx, req.Now, at.UserID) // a star level reached is announced
+				}
+			}
 		}
 	}
 	// What needs the envoy's attention comes first; then who was credited.

@@ -44,7 +44,11 @@ func (h *Handlers) Import(ctx context.Context, req *Request) (bot.Reply, error) 
 			unmatched = append(unmatched, label)
 			continue
 		}
-		s, created, err := h.signups.SignUp(ctx, a.Code, u.ID, store.SourceImport, req.Now)
+		brought := min(e.Companions, store.MaxCompanions)
+		if brought > 0 {
+			label += fmt.Sprintf(Text.ImportCompanions, brought)
+		}
+		s, created, err := h.signups.SignUpGroup(ctx, a.Code, u.ID, brought, store.SourceImport, req.Now)
 		if err != nil {
 			return bot.Reply{}, fmt.Errorf("import sign-up: %w", err)
 		}

@@ -58,6 +58,8 @@ type Catalogue struct {
 	// 接龙 import: a person matched by mobile under another stored name is
 	// named as typed, with this note instead of the stored name.
 	ImportMobileMatched string
+	// Companions (issue 15): 报名 A12 带2人 and a 接龙 "+1".
+	SignupCompanions, SignupTooManyCompanions, ImportCompanions string
 	// Drafts and the publish echo (issue 10 item 3, "never a silent wrong
 	// guess"): questions for what a 发布活动/发布讲座 lacks, refusals of a
 	// time that cannot be, and the reply that shows every field read.
@@ -90,12 +92,14 @@ var Text = Catalogue{
 		"· 报名：报名 A12（未注册可：报名 A12 张三 13812345678）\n" +
 		"· 看讲座：讲座 古槐社区\n" +
 		"· 讲座提醒：订阅讲座 古槐社区 / 退订讲座\n" +
+		"· 需要帮助：求助 家里老人想理发 古槐社区 周六上午（也可发语音）\n" +
 		"· 使者绑定：绑定 邀请码",
 	HelpVolunteer: "【志愿者帮助】\n" +
 		"· 看活动：活动（或 活动 心理疏导）\n" +
-		"· 报名 A12 / 取消报名 A12 / 我的报名\n" +
+		"· 报名 A12（带家属：报名 A12 带2人）/ 取消报名 A12 / 我的报名\n" +
 		"· 签到 A12 / 签退 A12（也可扫活动二维码或发送位置）\n" +
-		"· 我的时长 / 漏签补录：补录 A12 14:00-16:00 忘记签到\n" +
+		"· 我的时长 / 我的积分 / 漏签补录：补录 A12 14:00-16:00 忘记签到\n" +
+		"· 居民求助：接单 R12 / 签到 R12 / 签退 R12；为老人代办：代办 求助 王奶奶 13812345678 想理发 古槐社区 周六上午\n" +
 		"· 实名登记（开证明需要）：实名 / 开证明：我的证明\n" +
 		"· 加入队伍：入队 T3\n" +
 		"· 讲座 / 订阅讲座 古槐社区 / 退订讲座\n" +
@@ -108,6 +112,7 @@ var Text = Catalogue{
 		"· 发布讲座 法律知识讲座 每月第一个周六 9:30 古槐社区活动室\n" +
 		"· 活动签到 A12（10分钟内可发现场照片）\n" +
 		"· 确认时长 A12 / 补录审核：补录、同意补录 B3、驳回补录 B3 原因\n" +
+		"· 居民求助：派单 R12 张三 / 确认时长 R12 / 代办 求助 …\n" +
 		"· 培训 张三 急救知识培训 11月5日 3小时 / 表彰 张三 优秀志愿者 / 评价 张三 优秀 服务认真\n" +
 		"· 导入 A12（下一行起粘贴群接龙）\n" +
 		"· 品牌 银发守护 为空巢老人提供上门陪伴\n" +
@@ -248,7 +253,10 @@ var Text = Catalogue{
 	Deleted:            "您的姓名和手机号已删除，也不会再收到通知。已有的志愿服务记录以匿名方式保留。如需再次参加，重新注册即可。",
 
 	// 接龙 import.
-	ImportMobileMatched: "（手机号已匹配）",
+	ImportMobileMatched:     "（手机号已匹配）",
+	SignupCompanions:        "（含您带的%d人，共占%d个名额）",
+	SignupTooManyCompanions: "一次报名最多带%d人。请分几位志愿者各自报名，或联系活动使者。",
+	ImportCompanions:        "（另带%d人）",
 	// Drafts and the publish echo (issue 10 item 3).
 	DraftAsk:            "还差%s%s，请回复例如“%s”",
 	DraftAskClock:       "还差%s的具体钟点，请回复例如“%s”",

@@ -420,6 +420,7 @@ func (h *Handlers) decideMakeup(ctx context.Context, req *Request, approve bool)
 		h.log.ErrorContext(ctx, "makeup decided, volunteer not told", slog.String("makeup", decided.Code), slog.Any("error", err))
 	}
 	if approve {
+		h.afterConfirmed(ctx, req.Now, decided.UserID) // a star level reached is announced
 		return bot.Reply{Text: fmt.Sprintf(RecordsText.MakeupApproved, decided.Code, orAnonymous(decided.Name), decided.ActivityCode, store.FormatHours(decided.Minutes))}, nil
 	}
 	return bot.Reply{Text: fmt.Sprintf(RecordsText.MakeupRejected, decided.Code, orAnonymous(decided.Name), decided.ActivityCode)}, nil

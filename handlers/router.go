@@ -47,6 +47,8 @@ type Deps struct {
 	// Issuer is the organisation certificates name (records.issuer), and
 	// VolunteerPrefix starts volunteer numbers.
 	Issuer, VolunteerPrefix string
+	// Requests configures help requests, points and stars (issue 15).
+	Requests configs.Requests
 	// AdminURL is where admins reach the dashboard (configs admin.public_url),
 	// for login links sent in chat; "" gives a path only.
 	AdminURL string
@@ -87,6 +89,11 @@ type Handlers struct {
 	certs           store.CertificateService
 	issuer          string
 	volunteerPrefix string
+
+	// Issue 15: help requests, points and stars.
+	requests     store.HelpRequestService
+	points       store.PointsService
+	requestRules configs.Requests
 }
 
 // Middleware wraps a handler, as a role check does.
@@ -139,12 +146,16 @@ func NewRouter(d Deps) *Router {
 	if d.Location == nil {
 		d.Location = time.FixedZone("CST", 8*3600)
 	}
+	if d.Requests.Line == "" {
+		d.Requests.Line = "关爱困难群体" // a request's hours count under the care line unless configured
+	}
 	log := d.Logger.With(slog.String("component", "handlers"))
 	h := &Handlers{
 		users: d.Store, community: d.Store, profiles: d.Store, invites: d.Store, envoys: d.Store, activities: d.Store,
 		signups: d.Store, attendance: d.Store, lectures: d.Store, published: d.Store, changes: d.Store, outbox: d.Store, schedule: d.Store,
 		unrecognised: d.Store,
 		ids:          d.IDs, identity: d.Store, records: d.Store, certs: d.Store, issuer: d.Issuer, volunteerPrefix: d.VolunteerPrefix,
+		requests: d.Store, points: d.Store, requestRules: d.Requests,
 		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
@@ -176,7 +187,7 @@ func NewRouter(d Deps) *Router {
 	r.Handle(intent.ConfirmHours, envoysOrAdmins(h.ConfirmHours))
 	r.Handle(intent.Import, envoysOrAdmins(h.Import))
 	r.Handle(intent.CancelLecture, envoysOrAdmins(h.CancelLecture))
-	r.Handle(draftCancelKey, onlyEnvoys(h.CancelDraft))
+	r.Handle(draftCancelKey, h.CancelDraft) // only an open draft routes here: an envoy's publish, anyone's 求助
 	// From a volunteer, 取消活动 A12 means their own sign-up: the handler
 	// answers it as 取消报名 A12.
 	r.Handle(intent.CancelActivity, h.CancelActivity)
@@ -190,6 +201,14 @@ func NewRouter(d Deps) *Router {
 	r.Handle(intent.Makeup, registeredUsers(h.Makeup))
 	r.Handle(intent.ApproveMakeup, envoysOrAdmins(h.ApproveMakeup))
 	r.Handle(intent.RejectMakeup, envoysOrAdmins(h.RejectMakeup))
+	r.Handle(intent.RequestHelp, h.RequestHelp)
+	r.Handle(intent.RequestFor, registeredUsers(h.RequestFor))
+	r.Handle(intent.TakeRequest, registeredUsers(h.TakeRequest))
+	r.Handle(intent.AssignRequest, envoysOrAdmins(h.AssignRequest))
+	r.Handle(intent.RateRequest, h.RateRequest)
+	r.HandleReadOnly(intent.MyPoints, registeredUsers(h.MyPoints))
+	r.Handle(intent.LeaderboardPublic, registeredUsers(h.LeaderboardPublic))
+	r.Handle(intent.LeaderboardPrivate, registeredUsers(h.LeaderboardPrivate))
 
 	r.Handle(eventKey(bot.EventSubscribe), h.Followed)
 	r.HandlePassive(eventKey(bot.EventUnsubscribe), h.Unfollowed)

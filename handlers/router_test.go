@@ -24,7 +24,7 @@ func newRouterAt(s store.Store, at time.Time) *handlers.Router {
 		panic(err)
 	}
 	return handlers.NewRouter(handlers.Deps{Store: s, Rules: rules(), Campaign: campaign(), Location: at.Location(),
-		Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return at }})
+		Requests: defaults.Requests, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return at }})
 }
 
 func text(openID, s string) *bot.Message {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"envoybot/bot"
 	"envoybot/bot/intent"
@@ -16,6 +17,9 @@ func (h *Handlers) Signup(ctx context.Context, req *Request) (bot.Reply, error) 
 	p := req.Parse
 	if p.Activity == "" {
 		return bot.Reply{Text: missing([]string{"activity"}, "报名 A12")}, nil
+	}
+	if p.Companions > store.MaxCompanions {
+		return bot.Reply{Text: fmt.Sprintf(Text.SignupTooManyCompanions, store.MaxCompanions)}, nil
 	}
 	a, reply, err := h.openActivity(ctx, p.Activity)
 	if a == nil {
@@ -50,7 +54,7 @@ func (h *Handlers) Signup(ctx context.Context, req *Request) (bot.Reply, error) 
 		}
 		prefix = fmt.Sprintf(Text.SignupRegisteredFirst, u.Name, store.MaskPhone(u.Phone))
 	}
-	s, created, err := h.signups.SignUp(ctx, a.Code, req.User.ID, store.SourceChat, req.Now)
+	s, created, err := h.signups.SignUpGroup(ctx, a.Code, req.User.ID, p.Companions, store.SourceChat, req.Now)
 	if err != nil {
 		if store.ErrorCode(err) == store.EINVALID {
 			return bot.Reply{Text: fmt.Sprintf(Text.ActivityNotOpen, a.Code)}, nil
@@ -69,6 +73,9 @@ func (h *Handlers) Signup(ctx context.Context, req *Request) (bot.Reply, error) 
 		text = fmt.Sprintf(Text.SignupWaitlisted, s.Position, summary(a, h.loc, req.Now))
 	default:
 		text = fmt.Sprintf(Text.SignupSeated, summary(a, h.loc, req.Now), int(h.rules.CheckinOpensBefore.Minutes()), a.Code)
+	}
+	if s.Companions > 0 {
+		text = strings.Replace(text, "\n", fmt.Sprintf(Text.SignupCompanions, s.Companions, 1+s.Companions)+"\n", 1)
 	}
 	return bot.Reply{Text: prefix + text}, nil
 }

@@ -44,6 +44,7 @@ type Jobs struct {
 	Campaign configs.Campaign
 	Rules    configs.Rules
 	Sched    configs.Schedules
+	Requests configs.Requests // help requests' escalation (issue 15)
 	Loc      *time.Location
 	Log      *slog.Logger
 }
@@ -59,6 +60,8 @@ func (j *Jobs) All() []Job {
 			Doc: "reminds signed-up volunteers before activities, and after them those not checked out and the envoy"},
 		{Name: JobWeeklyReport, Spec: j.Sched.WeeklyReport, Run: j.WeeklyReport,
 			Doc: "sends admins last week's activities, hours and envoy progress"},
+		{Name: JobRequestEscalation, Spec: j.Requests.EscalationSchedule, Run: j.RequestEscalation,
+			Doc: "sends help requests nobody took in time to the community's envoys, then to the admins"},
 		{Name: JobPruneUnrecognised, Spec: pruneUnrecognisedSpec, Run: j.PruneUnrecognised,
 			Doc: "forgets unrecognised messages not seen for 90 days"},
 		{Name: JobPruneReplies, Spec: pruneRepliesSpec, Run: j.PruneReplies,

@@ -160,7 +160,8 @@ type Activity struct {
 	CancelledBy  int64
 	// Revision counts the changes of time, place or quota (修改活动).
 	Revision int
-	// Seated and Waitlisted count current sign-ups.
+	// Seated and Waitlisted count the people of current sign-ups: each
+	// volunteer and the companions they bring.
 	Seated     int
 	Waitlisted int
 }
@@ -225,6 +226,9 @@ const (
 	SignupCancelled  = "cancelled"
 )
 
+// MaxCompanions is how many people one sign-up may bring along.
+const MaxCompanions = 9
+
 // Sign-up sources.
 const (
 	SourceChat   = "chat"
@@ -248,9 +252,12 @@ type Signup struct {
 	Phone  string
 	Status string
 	// Position is the 1-based place on the wait-list; 0 when seated.
-	Position  int
-	Source    string
-	CreatedAt time.Time
+	Position int
+	// Companions are the people the volunteer brings (报名 A12 带2人):
+	// they hold seats with the volunteer, and wait with them.
+	Companions int
+	Source     string
+	CreatedAt  time.Time
 	// Activity is filled by ListUserSignups.
 	Activity *Activity
 }
@@ -263,10 +270,18 @@ type SignupService interface {
 	// cancelled sign-up is renewed at the end of the queue. An unknown
 	// activity is ENOTFOUND; one not open is EINVALID.
 	SignUp(ctx context.Context, activityCode string, userID int64, source string, at time.Time) (s *Signup, created bool, err error)
+	// SignUpGroup is SignUp for the volunteer and companions more people
+	// (0–MaxCompanions), who take 1+companions seats together or wait
+	// together. A repeat with another number of companions while the
+	// sign-up is live changes nothing (created false): the volunteer
+	// cancels and signs up again.
+	SignUpGroup(ctx context.Context, activityCode string, userID int64, companions int, source string, at time.Time) (s *Signup, created bool, err error)
 	// CancelSignup cancels the user's sign-up (ENOTFOUND MsgNotSignedUp when
 	// there is none); when it freed a seat, the first wait-listed volunteer
-	// is seated and returned as promoted (nil when nobody waits).
-	CancelSignup(ctx context.Context, activityCode string, userID int64, at time.Time) (cancelled, promoted *Signup, err error)
+	// is seated and returned in promoted (empty when nobody waits); a
+	// group that frees several seats seats more, in queue order, while
+	// the next in the queue fits.
+	CancelSignup(ctx context.Context, activityCode string, userID int64, at time.Time) (cancelled *Signup, promoted []*Signup, err error)
 	// ListUserSignups returns the user's seated and wait-listed sign-ups for
 	// activities ending after from and not cancelled, soonest first, with
 	// Activity filled.

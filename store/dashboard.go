@@ -87,9 +87,12 @@ type ServiceRecord struct {
 	CheckInAt        time.Time
 	CheckOutAt       time.Time
 	ConfirmedMinutes int
-	Organiser        string // the envoy's name (和谐使者)
-	Recorder         string // who confirmed the hours
-	ConfirmedAt      time.Time
+	// Companions are the people the volunteer's sign-up brings (报名 A12
+	// 带2人); ActivityRecords fills it.
+	Companions  int
+	Organiser   string // the envoy's name (和谐使者)
+	Recorder    string // who confirmed the hours
+	ConfirmedAt time.Time
 }
 
 // DashboardQueries are what the admin dashboard and exports read.

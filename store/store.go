@@ -250,6 +250,8 @@ type Store interface {
 	IdentityService
 	RecordService
 	CertificateService
+	HelpRequestService
+	PointsService
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.

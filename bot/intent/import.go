@@ -35,6 +35,9 @@ var companions = []string{
 type ImportEntry struct {
 	Name  string
 	Phone string
+	// Companions is how many the person brings ("张三 +1", "（家属2人）"),
+	// for a line that names one person.
+	Companions int
 }
 
 // String writes the entry as Result.Names has always held it: the name,
@@ -156,6 +159,7 @@ func lineEntries(line string) []ImportEntry {
 	if m == nil || m[3] == "" && m[2] == "" && startsWithUnit(m[4]) {
 		return nil
 	}
+	brought, _ := companionCount(m[4], true)
 	// A remark goes, but a mobile may stand in brackets ("张三(138…)").
 	body := reRemark.ReplaceAllStringFunc(m[4], func(remark string) string {
 		if phone, _, _ := extractPhone(remark); phone != "" {
@@ -186,6 +190,9 @@ func lineEntries(line string) []ImportEntry {
 	if len(entries) > 1 && !several {
 		// "张三, 3号楼" is one person, with the line's mobile.
 		entries = []ImportEntry{{Name: entries[0].Name, Phone: firstNonEmpty(entries[0].Phone, phone)}}
+	}
+	if len(entries) == 1 {
+		entries[0].Companions = brought
 	}
 	return entries
 }

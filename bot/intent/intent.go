@@ -58,7 +58,17 @@ const (
 	Makeup           = "makeup"            // 补录 A12 14:00-16:00 忘记签到
 	ApproveMakeup    = "approve_makeup"    // 同意补录 B3
 	RejectMakeup     = "reject_makeup"     // 驳回补录 B3 原因
-	Unknown          = "unknown"
+	// Issue 15: residents ask, volunteers answer.
+	RequestHelp   = "request_help"   // 求助 家里老人想理发 古槐社区 周六上午
+	RequestFor    = "request_for"    // 代办 求助 王奶奶 138… 想理发 古槐社区 周六上午
+	TakeRequest   = "take_request"   // 接单 R12
+	AssignRequest = "assign_request" // 派单 R12 张三
+	RateRequest   = "rate_request"   // 评价 R12 5 很满意
+	MyPoints      = "my_points"      // 我的积分
+	// 积分榜显示姓名 / 积分榜匿名: named on the community's leaderboard or not.
+	LeaderboardPublic  = "leaderboard_public"
+	LeaderboardPrivate = "leaderboard_private"
+	Unknown            = "unknown"
 )
 
 // All lists every intent name, so that callers (router, tests, fuzzing) can
@@ -70,7 +80,8 @@ var All = []string{
 	ConfirmHours, Brand, Import, Progress, CancelLecture, DeleteAccount,
 	CancelActivity, ModifyActivity, More, AdminLogin, RealName, ConsentRealName,
 	MyCertificate, RecordTraining, RecordAward, RecordEvaluation, Makeup,
-	ApproveMakeup, RejectMakeup, Unknown,
+	ApproveMakeup, RejectMakeup, RequestHelp, RequestFor, TakeRequest,
+	AssignRequest, RateRequest, MyPoints, LeaderboardPublic, LeaderboardPrivate, Unknown,
 }
 
 // wholeMessages are intents that only a whole message (less politeness
@@ -95,6 +106,8 @@ const (
 	FieldPlace     = "place"
 	FieldNames     = "names"
 	FieldIDNumber  = "id_number"
+	FieldRequest   = "request"
+	FieldRating    = "rating"
 )
 
 // Problems: machine-readable reasons for a field that is present but wrong,
@@ -153,8 +166,18 @@ type Result struct {
 	To   string `json:"to,omitempty"`
 	// Minutes is a training's length; Clock the time of day a make-up
 	// request says it served, 14:00-16:00.
-	Minutes int      `json:"minutes,omitempty"`
-	Clock   string   `json:"clock,omitempty"`
+	Minutes int    `json:"minutes,omitempty"`
+	Clock   string `json:"clock,omitempty"`
+	// Companions is how many people a sign-up brings along (报名 A12
+	// 带2人), as typed; the store caps it.
+	Companions int `json:"companions,omitempty"`
+	// Issue 15. Request is a help request's code (R12); Wished the time a
+	// request wishes for as the reply shows it (12月5日(周六)上午, 尽快),
+	// with Start the beginning of that window when it has one; Rating a
+	// request's score 1–5 (the comment in Reason); Description the need.
+	Request string   `json:"request,omitempty"`
+	Wished  string   `json:"wished,omitempty"`
+	Rating  int      `json:"rating,omitempty"`
 	Missing []string `json:"missing,omitempty"` // field names a half-understood command lacks, e.g. ["phone"]
 	Problem string   `json:"problem,omitempty"` // machine-readable reason when a field is present but wrong, e.g. "bad_phone"
 }
@@ -186,9 +209,9 @@ var commands = []command{
 	{anywhere: true, keywords: cancelKeywords, suffixes: cancelSuffixes, parse: parseCancel},
 	{keywords: mySignupsKeywords, suffixes: mySignupsKeywords, parse: bare(MySignups)},
 	{keywords: myHoursKeywords, parse: bare(MyHours)},
-	{anywhere: true, keywords: []string{"签到", "我要签到", "扫码签到"}, suffixes: []string{"签到"}, parse: withActivity(Checkin)},
+	{anywhere: true, keywords: []string{"签到", "我要签到", "扫码签到"}, suffixes: []string{"签到"}, parse: withRequestOr(Checkin)},
 	{keywords: arrivedKeywords, suffixes: arrivedSuffixes, parse: parseArrived},
-	{anywhere: true, keywords: []string{"签退", "我要签退", "扫码签退"}, suffixes: []string{"签退"}, parse: withActivity(Checkout)},
+	{anywhere: true, keywords: []string{"签退", "我要签退", "扫码签退"}, suffixes: []string{"签退"}, parse: withRequestOr(Checkout)},
 	{
 		keywords: lecturesKeywords, parse: withCommunity(Lectures, false, true, wTellMe, wStop, wNotice),
 		suffixes: []string{"讲座", "的讲座", "讲座列表", "有什么讲座", "有哪些讲座"}, suffixParse: withCommunity(Lectures, false, false, wTellMe, wStop, wNotice),
@@ -204,7 +227,7 @@ var commands = []command{
 	{keywords: publishActivityKeywords, parse: parsePublishActivity},
 	{keywords: publishLectureKeywords, parse: parsePublishLecture},
 	{anywhere: true, keywords: []string{"活动签到", "活动开始", "开始活动", "活动已开始"}, suffixes: []string{"活动签到", "活动开始"}, parse: withActivity(ActivityCheckin)},
-	{anywhere: true, keywords: []string{"确认时长", "确认工时", "时长确认", "工时确认", "确认服务时长"}, suffixes: []string{"确认时长", "确认工时"}, parse: withActivity(ConfirmHours)},
+	{anywhere: true, keywords: []string{"确认时长", "确认工时", "时长确认", "工时确认", "确认服务时长"}, suffixes: []string{"确认时长", "确认工时"}, parse: withRequestOr(ConfirmHours)},
 	{keywords: []string{"确认"}, parse: parseConfirmSplit},
 	{keywords: brandKeywords, parse: parseBrand},
 	{keywords: importKeywords, parse: parseImport},
@@ -222,10 +245,17 @@ var commands = []command{
 	{keywords: certificateKeys, suffixes: []string{"证明", "的证明"}, parse: parseCertificate},
 	{keywords: trainingKeywords, parse: parsePersonRecord(RecordTraining)},
 	{keywords: awardKeywords, parse: parsePersonRecord(RecordAward)},
-	{keywords: evalKeywords, parse: parsePersonRecord(RecordEvaluation)},
+	{keywords: evalKeywords, parse: parseRateOrEvaluate},
 	{anywhere: true, keywords: makeupKeywords, suffixes: []string{"补录", "补签", "补录时长"}, parse: parseMakeup},
 	{keywords: approveKeywords, parse: parseDecideMakeup(ApproveMakeup)},
 	{keywords: rejectKeywords, parse: parseDecideMakeup(RejectMakeup)},
+	{keywords: requestKeywords, parse: parseRequest},
+	{keywords: requestForKeywords, parse: parseRequestFor},
+	{keywords: takeKeywords, suffixes: []string{"我来", "我接了", "我来接"}, parse: parseTake},
+	{keywords: assignKeywords, parse: parseAssign},
+	{keywords: myPointsKeywords, parse: bare(MyPoints)},
+	{keywords: []string{"积分榜显示姓名", "积分榜显示我的名字", "排行榜显示姓名", "积分榜实名", "公开积分", "积分榜公开"}, parse: bare(LeaderboardPublic)},
+	{keywords: []string{"积分榜匿名", "积分榜不显示姓名", "排行榜匿名", "隐藏积分", "积分榜隐藏姓名"}, parse: bare(LeaderboardPrivate)},
 }
 
 // keywordEntry pairs one keyword with its command; entries are kept longest

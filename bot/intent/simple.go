@@ -99,6 +99,7 @@ func parseSignup(rest string, now time.Time) (Result, bool) {
 	if code == "" {
 		r.Missing = append(r.Missing, FieldActivity)
 	}
+	r.Companions, text = companionCount(text, false)
 	phone, bad, _ := extractPhone(text)
 	if phone == "" && !bad {
 		if code == "" && cutFillers(text, signupChatter) != "" && (isQuestion(text) || containsAny(text, wNot) || strings.Contains(text, "取消") || strings.HasPrefix(trimGaps(text), "的") || strings.HasSuffix(trimGaps(text), "的") || containsAny(text, []string{"成功", "了没", "几个", "上了"})) {

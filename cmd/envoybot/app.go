@@ -123,7 +123,7 @@ func newApp(cfg *configs.Config, st store.Store, cache store.Cache, log *slog.Lo
 		Store: st, Cache: cache, QR: a.api,
 		Campaign: cfg.Campaign, Rules: cfg.Rules, Location: cfg.Location(), AdminURL: cfg.Admin.PublicURL,
 		IDs: ids, Issuer: cfg.CertificateIssuer(), VolunteerPrefix: cfg.Records.VolunteerNumberPrefix,
-		Logger: log, Now: now,
+		Requests: cfg.Requests, Logger: log, Now: now,
 	})
 	a.callback = bot.NewCallback(bot.Config{
 		Token:           wc.Token,
@@ -218,7 +218,7 @@ func (a *app) devInvite(ctx context.Context, role, name string) (string, error) 
 
 // jobsFor returns the scheduled jobs by name, on the app's store.
 func (a *app) jobsFor() map[string]scheduler.Job {
-	js := &scheduler.Jobs{Store: a.store, Campaign: a.cfg.Campaign, Rules: a.cfg.Rules, Sched: a.cfg.Schedules, Loc: a.cfg.Location(), Log: a.log}
+	js := &scheduler.Jobs{Store: a.store, Campaign: a.cfg.Campaign, Rules: a.cfg.Rules, Sched: a.cfg.Schedules, Requests: a.cfg.Requests, Loc: a.cfg.Location(), Log: a.log}
 	out := map[string]scheduler.Job{}
 	for _, j := range js.All() {
 		out[j.Name] = j

@@ -30,7 +30,7 @@ func runJobs(ctx context.Context, cfg *configs.Config, args []string, stdout, st
 		return 2
 	}
 	log := newLogger(stderr, cfg.LogLevel)
-	jobs := (&scheduler.Jobs{Campaign: cfg.Campaign, Rules: cfg.Rules, Sched: cfg.Schedules, Loc: cfg.Location(), Log: log}).All()
+	jobs := (&scheduler.Jobs{Campaign: cfg.Campaign, Rules: cfg.Rules, Sched: cfg.Schedules, Requests: cfg.Requests, Loc: cfg.Location(), Log: log}).All()
 	switch args[0] {
 	case "list":
 		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)

@@ -16,8 +16,8 @@ const activityColumns = `a.id, a.code, a.title, a.category, a.service_type, a.st
 	a.venue_lat, a.venue_lng, COALESCE(a.venue_radius_m, 0), a.qr_url, a.status,
 	a.held_at, a.held_photo_media_id, a.created_at,
 	a.cancelled_at, a.cancel_reason, COALESCE(a.cancelled_by, 0), a.revision,
-	(SELECT COUNT(*) FROM signups s WHERE s.activity_id = a.id AND s.status = 'seated'),
-	(SELECT COUNT(*) FROM signups s WHERE s.activity_id = a.id AND s.status = 'waitlisted')`
+	(SELECT COALESCE(SUM(1 + s.companions), 0) FROM signups s WHERE s.activity_id = a.id AND s.status = 'seated'),
+	(SELECT COALESCE(SUM(1 + s.companions), 0) FROM signups s WHERE s.activity_id = a.id AND s.status = 'waitlisted')`
 
 // activityFrom joins what activityColumns reads.
 const activityFrom = ` FROM activities a

@@ -90,34 +90,13 @@ func (db *DB) ModifyActivity(ctx context.Context, code string, change store.Acti
 }
 
 // promoteWaitlisted seats the wait-listed of the activity, longest waiting
-// first, in the seats a quota larger than before's (or no limit) opened.
+// first, in the seats a quota larger than before's (or no limit) opened;
+// a group seats only when all of it fits (seatWaitlisted).
 func promoteWaitlisted(ctx context.Context, tx conn, activityID int64, before *store.Activity, quota int, at time.Time) ([]*store.Signup, error) {
-	free := quota - before.Seated
-	if quota == 0 {
-		free = before.Waitlisted
-	}
-	if free <= 0 || before.Waitlisted == 0 {
+	if before.Waitlisted == 0 || (quota > 0 && quota <= before.Seated) {
 		return []*store.Signup{}, nil
 	}
-	rows, err := tx.query(ctx, `
-		SELECT id FROM signups WHERE activity_id = $1 AND status = 'waitlisted'
-		ORDER BY arrival_order LIMIT $2`, activityID, free)
-	ids, err := collect(rows, err, func(row rowScanner) (id int64, err error) { return id, row.Scan(&id) })
-	if err != nil {
-		return nil, err
-	}
-	promoted := make([]*store.Signup, 0, len(ids))
-	for _, id := range ids {
-		if _, err := tx.exec(ctx, `UPDATE signups SET status = 'seated', updated_at = $1 WHERE id = $2`, at, id); err != nil {
-			return nil, err
-		}
-		s, err := findSignup(ctx, tx, id)
-		if err != nil {
-			return nil, err
-		}
-		promoted = append(promoted, s)
-	}
-	return promoted, nil
+	return seatWaitlisted(ctx, tx, activityID, quota, at)
 }
 
 // CancelLectureSession cancels the lecture's sessions on day under the

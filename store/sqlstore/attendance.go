@@ -205,12 +205,17 @@ func (db *DB) ConfirmHours(ctx context.Context, activityCode string, actorID int
 // minutes is a bigint on PostgreSQL, no cast needed.
 func (db *DB) UserHours(ctx context.Context, userID int64) ([]store.LineHours, error) {
 	rows, err := db.reader().query(ctx, `
-		SELECT a.category, SUM(t.confirmed_minutes), COUNT(DISTINCT a.id)
-		FROM attendances t
-		JOIN activities a ON a.id = t.activity_id
-		WHERE t.user_id = $1 AND t.confirmed_minutes IS NOT NULL
-		GROUP BY a.category
-		ORDER BY `+db.d.codePointOrder("a.category"), userID)
+		SELECT x.category, SUM(x.minutes), COUNT(*) FROM (
+			SELECT a.category AS category, t.confirmed_minutes AS minutes
+			FROM attendances t
+			JOIN activities a ON a.id = t.activity_id
+			WHERE t.user_id = $1 AND t.confirmed_minutes IS NOT NULL
+			UNION ALL
+			SELECT r.category, r.confirmed_minutes
+			FROM help_requests r
+			WHERE r.taker_id = $1 AND r.confirmed_minutes IS NOT NULL) x
+		GROUP BY x.category
+		ORDER BY `+db.d.codePointOrder("x.category"), userID)
 	hours, err := collect(rows, err, func(row rowScanner) (store.LineHours, error) {
 		var h store.LineHours
 		err := row.Scan(&h.Category, &h.Minutes, &h.Activities)

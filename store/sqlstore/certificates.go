@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"envoybot/store"
@@ -34,11 +35,18 @@ func (db *DB) IssueCertificate(ctx context.Context, n store.NewCertificate, at t
 		q := filter{conds: []string{"t.confirmed_minutes IS NOT NULL", "t.confirmed_minutes > 0"}}
 		q.where("t.user_id", "=", n.UserID)
 		q.between("a.starts_at", n.From, n.To)
+		// Help requests served (issue 15) count as activities of their
+		// line, dated by the check-in, with the same conditions.
+		onRequests := strings.NewReplacer("t.confirmed_minutes", "h.confirmed_minutes", "t.user_id", "h.taker_id", "a.starts_at", "h.check_in_at")
 		rows, err := tx.query(ctx, `
-			SELECT a.category, COUNT(DISTINCT a.id), SUM(t.confirmed_minutes), MIN(a.starts_at), MAX(a.starts_at)
-			FROM attendances t JOIN activities a ON a.id = t.activity_id`+q.clause()+`
-			GROUP BY a.category
-			ORDER BY `+tx.d.codePointOrder("a.category"), q.args...)
+			SELECT x.category, COUNT(*), SUM(x.minutes), MIN(x.at), MAX(x.at) FROM (
+				SELECT a.category AS category, t.confirmed_minutes AS minutes, a.starts_at AS at
+				FROM attendances t JOIN activities a ON a.id = t.activity_id`+q.clause()+`
+				UNION ALL
+				SELECT h.category, h.confirmed_minutes, h.check_in_at
+				FROM help_requests h`+onRequests.Replace(q.clause())+`) x
+			GROUP BY x.category
+			ORDER BY `+tx.d.codePointOrder("x.category"), q.args...)
 		type line struct {
 			store.CertificateLine
 			first, last time.Time

@@ -177,6 +177,7 @@ var mergeSteps = []struct{ table, statements string }{
 	{"teams", `UPDATE teams SET community_id = $2 WHERE community_id = $1`},
 	{"activities", `UPDATE activities SET community_id = $2 WHERE community_id = $1`},
 	{"lectures", `UPDATE lectures SET community_id = $2 WHERE community_id = $1`},
+	{"help_requests", `UPDATE help_requests SET community_id = $2 WHERE community_id = $1`},
 	{"lecture_subscriptions", `
 		UPDATE lecture_subscriptions SET active = TRUE
 		WHERE community_id = $2 AND active = FALSE

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -250,13 +251,53 @@ const recordFrom = ` FROM attendances t
 // included) of activities starting in [from, to), by start, then
 // volunteer name in code point order. A zero from or to leaves that end
 // open.
+//
+// Help requests served and confirmed (issue 15) are records too: the
+// request's code and need stand for the activity's, its community for the
+// place, its check-in and check-out for the times, whoever confirmed the
+// hours for the organiser; they are dated by the check-in.
 func (db *DB) ServiceRecords(ctx context.Context, from, to time.Time) ([]store.ServiceRecord, error) {
-	q := filter{conds: []string{"t.confirmed_minutes IS NOT NULL"}}
-	q.between("a.starts_at", from, to)
-	query := `
-		SELECT ` + recordColumns + recordFrom + q.clause() + `
-		ORDER BY a.starts_at, ` + db.d.codePointOrder("u.real_name") + `, a.id, t.id`
-	return readAll(ctx, db, "service records", scanRecord, query, q.args...)
+	var list []store.ServiceRecord
+	err := db.snapshot(ctx, func(q conn) error {
+		f := filter{conds: []string{"t.confirmed_minutes IS NOT NULL"}}
+		f.between("a.starts_at", from, to)
+		rows, err := q.query(ctx, `
+			SELECT `+recordColumns+recordFrom+f.clause()+`
+			ORDER BY a.starts_at, `+db.d.codePointOrder("u.real_name")+`, a.id, t.id`, f.args...)
+		if list, err = collect(rows, err, scanRecord); err != nil {
+			return err
+		}
+		r := filter{conds: []string{"h.confirmed_minutes IS NOT NULL"}}
+		r.between("h.check_in_at", from, to)
+		rows, err = q.query(ctx, `
+			SELECT u.id, u.real_name, u.mobile, u.anonymised_at IS NOT NULL,
+				h.code, h.need, h.category, h.service_type, c.name, c.name, h.check_in_at, h.check_out_at,
+				h.check_in_at, h.check_out_at, h.confirmed_minutes, COALESCE(r.real_name, ''), COALESCE(r.real_name, ''),
+				h.confirmed_at, u.gender, COALESCE(u.birth_year, 0), u.id_type, u.id_masked
+			FROM help_requests h
+			JOIN communities c ON c.id = h.community_id
+			JOIN users u ON u.id = h.taker_id
+			LEFT JOIN users r ON r.id = h.confirmed_by`+r.clause()+`
+			ORDER BY h.check_in_at, h.id`, r.args...)
+		served, err := collect(rows, err, scanRecord)
+		if err != nil || len(served) == 0 {
+			return err
+		}
+		// Merged by the day's order: the start, then the name in code
+		// point order (Go's string order), activities first at a tie.
+		list = append(list, served...)
+		sort.SliceStable(list, func(i, j int) bool {
+			if !list[i].StartsAt.Equal(list[j].StartsAt) {
+				return list[i].StartsAt.Before(list[j].StartsAt)
+			}
+			return list[i].VolunteerName < list[j].VolunteerName
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, db.wrapError("service records", err)
+	}
+	return list, nil
 }
 
 // ActivityRecords returns the activity's attendance in check-in order,
@@ -291,7 +332,23 @@ func (db *DB) ActivityRecords(ctx context.Context, code string) ([]store.Service
 			WHERE s.activity_id = $1 AND s.status = 'seated' AND t.id IS NULL
 			ORDER BY s.arrival_order, s.id`, a.id)
 		absent, err := collect(rows, err, scanRecord)
+		if err != nil {
+			return err
+		}
 		list = append(list, absent...)
+		// The companions each seated volunteer brings, for the roster.
+		rows, err = q.query(ctx, `
+			SELECT user_id, companions FROM signups
+			WHERE activity_id = $1 AND status = 'seated' AND companions > 0`, a.id)
+		type brought struct{ user, n int64 }
+		groups, err := collect(rows, err, func(row rowScanner) (b brought, err error) { return b, row.Scan(&b.user, &b.n) })
+		for _, g := range groups {
+			for i := range list {
+				if list[i].VolunteerID == g.user {
+					list[i].Companions = int(g.n)
+				}
+			}
+		}
 		return err
 	})
 	if err != nil {

@@ -139,7 +139,7 @@ func (db *DB) ForgetUser(ctx context.Context, userID int64, at time.Time) (*stor
 // kept.
 func anonymiseUserRow(ctx context.Context, tx conn, userID int64, at time.Time) error {
 	if err := tx.mustAffect(ctx, `
-		UPDATE users SET real_name = '', mobile = '', following = FALSE,
+		UPDATE users SET real_name = '', mobile = '', following = FALSE, leaderboard_public = FALSE,
 			id_type = '', id_sealed = '', id_masked = '', gender = '', birth_year = NULL,
 			id_consent_at = NULL, real_name_at = NULL,
 			last_lat = NULL, last_lng = NULL, last_location_at = NULL,

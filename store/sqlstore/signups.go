@@ -17,7 +17,7 @@ const signupColumns = `s.id, s.activity_id, a.code, s.user_id, u.openid, u.real_
 		SELECT COUNT(*) FROM signups w
 		WHERE w.activity_id = s.activity_id AND w.status = 'waitlisted' AND w.arrival_order <= s.arrival_order
 	) ELSE 0 END,
-	s.source, s.created_at`
+	s.source, s.created_at, s.companions`
 
 // signupFrom joins what signupColumns reads.
 const signupFrom = ` FROM signups s
@@ -33,9 +33,18 @@ const signupFrom = ` FROM signups s
 // a commit; on SQLite, a repeat racing the first is also found inside the
 // transaction, before the seats are counted.
 func (db *DB) SignUp(ctx context.Context, activityCode string, userID int64, source string, at time.Time) (*store.Signup, bool, error) {
+	return db.SignUpGroup(ctx, activityCode, userID, 0, source, at)
+}
+
+// SignUpGroup is SignUp with companions: the group is seated when
+// 1+companions seats are left, else wait-listed whole.
+func (db *DB) SignUpGroup(ctx context.Context, activityCode string, userID int64, companions int, source string, at time.Time) (*store.Signup, bool, error) {
 	source, err := store.SignupSource(source)
 	if err != nil {
 		return nil, false, db.wrapError("sign up", err)
+	}
+	if companions < 0 || companions > store.MaxCompanions {
+		return nil, false, db.wrapError("sign up", store.Errorf(store.EINVALID, "companions %d not in 0–%d", companions, store.MaxCompanions))
 	}
 	code := store.NormaliseCode(activityCode)
 	if s, err := findLiveSignup(ctx, db.reader(), code, userID); err == nil {
@@ -82,18 +91,18 @@ func (db *DB) SignUp(ctx context.Context, activityCode string, userID int64, sou
 		// (a racing retry) is left alone and returns no row.
 		var signupID int64
 		err := tx.row(ctx, `
-			INSERT INTO signups (activity_id, user_id, status, arrival_order, source, created_at, updated_at)
+			INSERT INTO signups (activity_id, user_id, status, arrival_order, source, created_at, updated_at, companions)
 			SELECT $1, $2,
-				CASE WHEN CAST($3 AS BIGINT) = 0 OR COUNT(*) FILTER (WHERE status = 'seated') < CAST($3 AS BIGINT)
+				CASE WHEN CAST($3 AS BIGINT) = 0 OR COALESCE(SUM(1 + companions) FILTER (WHERE status = 'seated'), 0) + 1 + CAST($6 AS BIGINT) <= CAST($3 AS BIGINT)
 					THEN 'seated' ELSE 'waitlisted' END,
-				COALESCE(MAX(arrival_order), 0) + 1, $4, $5, $5
+				COALESCE(MAX(arrival_order), 0) + 1, $4, $5, $5, $6
 			FROM signups WHERE activity_id = $1
 			ON CONFLICT (activity_id, user_id) DO UPDATE SET
 				status = excluded.status, arrival_order = excluded.arrival_order, source = excluded.source,
-				created_at = excluded.created_at, updated_at = excluded.updated_at
+				created_at = excluded.created_at, updated_at = excluded.updated_at, companions = excluded.companions
 			WHERE signups.status = 'cancelled'
 			RETURNING id`,
-			a.id, userID, a.quota, source, at).Scan(&signupID)
+			a.id, userID, a.quota, source, at, companions).Scan(&signupID)
 		created = err == nil
 		if errors.Is(err, sql.ErrNoRows) {
 			err = tx.row(ctx, `SELECT id FROM signups WHERE activity_id = $1 AND user_id = $2`,
@@ -114,8 +123,11 @@ func (db *DB) SignUp(ctx context.Context, activityCode string, userID int64, sou
 // CancelSignup cancels the user's sign-up and, when that freed a seat,
 // seats the longest-waiting volunteer in the same transaction, under the
 // same activity lock as SignUp.
-func (db *DB) CancelSignup(ctx context.Context, activityCode string, userID int64, at time.Time) (*store.Signup, *store.Signup, error) {
-	var cancelled, promoted *store.Signup
+func (db *DB) CancelSignup(ctx context.Context, activityCode string, userID int64, at time.Time) (*store.Signup, []*store.Signup, error) {
+	var (
+		cancelled *store.Signup
+		promoted  = []*store.Signup{}
+	)
 	err := db.inTx(ctx, func(tx conn) error {
 		a, err := activityRef(ctx, tx, activityCode, true, false)
 		if err != nil {
@@ -140,29 +152,52 @@ func (db *DB) CancelSignup(ctx context.Context, activityCode string, userID int6
 		if cancelled, err = findSignup(ctx, tx, signupID); err != nil {
 			return err
 		}
-		if status != store.SignupSeated {
+		if status != store.SignupSeated || a.quota == 0 {
 			return nil
 		}
-		var nextID int64
-		err = tx.row(ctx, `
-			SELECT id FROM signups WHERE activity_id = $1 AND status = 'waitlisted'
-			ORDER BY arrival_order LIMIT 1`, a.id).Scan(&nextID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if _, err := tx.exec(ctx, `UPDATE signups SET status = 'seated', updated_at = $1 WHERE id = $2`,
-			at, nextID); err != nil {
-			return err
-		}
-		promoted, err = findSignup(ctx, tx, nextID)
+		promoted, err = seatWaitlisted(ctx, tx, a.id, int(a.quota), at)
 		return err
 	})
 	if err != nil {
 		return nil, nil, db.wrapError("cancel signup", err)
 	}
 	return cancelled, promoted, nil
+}
+
+// seatWaitlisted seats the wait-listed of the activity in queue order
+// while the next group (the volunteer and companions) fits in the seats
+// quota leaves (0: no limit, everyone is seated). The queue is kept: a
+// group that does not fit is not overtaken by a smaller one behind it.
+func seatWaitlisted(ctx context.Context, tx conn, activityID int64, quota int, at time.Time) ([]*store.Signup, error) {
+	var taken int
+	if err := tx.row(ctx, `SELECT COALESCE(SUM(1 + companions), 0) FROM signups WHERE activity_id = $1 AND status = 'seated'`,
+		activityID).Scan(&taken); err != nil {
+		return nil, err
+	}
+	rows, err := tx.query(ctx, `
+		SELECT id, 1 + companions FROM signups WHERE activity_id = $1 AND status = 'waitlisted'
+		ORDER BY arrival_order`, activityID)
+	type waiting struct{ id, size int64 }
+	queue, err := collect(rows, err, func(row rowScanner) (w waiting, err error) { return w, row.Scan(&w.id, &w.size) })
+	if err != nil {
+		return nil, err
+	}
+	promoted := []*store.Signup{}
+	for _, w := range queue {
+		if quota > 0 && taken+int(w.size) > quota {
+			break
+		}
+		taken += int(w.size)
+		if _, err := tx.exec(ctx, `UPDATE signups SET status = 'seated', updated_at = $1 WHERE id = $2`, at, w.id); err != nil {
+			return nil, err
+		}
+		s, err := findSignup(ctx, tx, w.id)
+		if err != nil {
+			return nil, err
+		}
+		promoted = append(promoted, s)
+	}
+	return promoted, nil
 }
 
 // ListUserSignups returns the user's live sign-ups for activities ending
@@ -275,5 +310,5 @@ func scanSignup(row rowScanner) (*store.Signup, error) {
 // signupFields are the scan destinations of signupColumns.
 func signupFields(s *store.Signup) []any {
 	return []any{&s.ID, &s.ActivityID, &s.ActivityCode, &s.UserID, &s.OpenID, &s.Name, &s.Phone,
-		&s.Status, &s.Position, &s.Source, timeColumn{&s.CreatedAt}}
+		&s.Status, &s.Position, &s.Source, timeColumn{&s.CreatedAt}, &s.Companions}
 }

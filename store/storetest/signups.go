@@ -176,10 +176,10 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 				t.Fatalf("cancelled = %+v, want %s cancelled", cancelled, tc.cancel)
 			}
 			switch {
-			case tc.wantPromoted == "" && promoted != nil:
+			case tc.wantPromoted == "" && len(promoted) != 0:
 				t.Fatalf("promoted = %+v, want nobody", promoted)
-			case tc.wantPromoted != "" && (promoted == nil || promoted.OpenID != tc.wantPromoted ||
-				promoted.Status != store.SignupSeated || promoted.Position != 0 || promoted.ActivityCode != "A1"):
+			case tc.wantPromoted != "" && (len(promoted) != 1 || promoted[0].OpenID != tc.wantPromoted ||
+				promoted[0].Status != store.SignupSeated || promoted[0].Position != 0 || promoted[0].ActivityCode != "A1"):
 				t.Fatalf("promoted = %+v, want %s seated", promoted, tc.wantPromoted)
 			}
 			assertSignups(t, s, "A1", tc.want...)
@@ -322,6 +322,58 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 	})
 
+	t.Run("a group takes seats together or waits together", func(t *testing.T) {
+		s := withActivity(t, open, 5)
+		mustSignUp(t, s, "A1", "o-1", base)
+		mustSignUp(t, s, "A1", "o-2", base)
+		group, created, err := s.SignUpGroup(t.Context(), "A1", mustUser(t, s, "o-3"), 2, store.SourceChat, base)
+		if err != nil || !created || group.Status != store.SignupSeated || group.Companions != 2 {
+			t.Fatalf("SignUpGroup with 3 seats left = %+v, %v, %v; want seated with 2 companions", group, created, err)
+		}
+		fourth := mustSignUp(t, s, "A1", "o-4", base)
+		if fourth.Status != store.SignupWaitlisted || fourth.Position != 1 {
+			t.Fatalf("fourth person = %+v, want wait-listed first", fourth)
+		}
+		pair, _, err := s.SignUpGroup(t.Context(), "A1", mustUser(t, s, "o-5"), 1, store.SourceImport, base)
+		if err != nil || pair.Status != store.SignupWaitlisted || pair.Position != 2 {
+			t.Fatalf("a pair on a full activity = %+v, %v; want wait-listed second", pair, err)
+		}
+		a, err := s.FindActivityByCode(t.Context(), "A1")
+		if err != nil || a.Seated != 5 || a.Waitlisted != 3 {
+			t.Fatalf("counts = %+v, %v; want 5 seated, 3 waiting (people)", a, err)
+		}
+		// The group of three leaves: the single and the pair fit, in order.
+		_, promoted, err := s.CancelSignup(t.Context(), "A1", group.UserID, base.Add(time.Minute))
+		if err != nil || len(promoted) != 2 || promoted[0].OpenID != "o-4" || promoted[1].OpenID != "o-5" || promoted[1].Companions != 1 {
+			t.Fatalf("CancelSignup of the group promoted %+v, %v; want o-4 then o-5", promoted, err)
+		}
+		if a, _ = s.FindActivityByCode(t.Context(), "A1"); a.Seated != 5 || a.Waitlisted != 0 {
+			t.Fatalf("counts after = %d seated, %d waiting; want 5, 0", a.Seated, a.Waitlisted)
+		}
+	})
+
+	t.Run("a group that does not fit is not overtaken", func(t *testing.T) {
+		s := withActivity(t, open, 2)
+		first := mustSignUp(t, s, "A1", "o-1", base)
+		mustSignUp(t, s, "A1", "o-2", base)
+		if g, _, err := s.SignUpGroup(t.Context(), "A1", mustUser(t, s, "o-3"), 2, store.SourceChat, base); err != nil || g.Status != store.SignupWaitlisted {
+			t.Fatalf("group = %+v, %v; want wait-listed", g, err)
+		}
+		mustSignUp(t, s, "A1", "o-4", base)
+		_, promoted, err := s.CancelSignup(t.Context(), "A1", first.UserID, base)
+		if err != nil || len(promoted) != 0 {
+			t.Fatalf("promoted %+v, %v; want nobody (the group of 3 waits first)", promoted, err)
+		}
+	})
+
+	t.Run("companions out of range are invalid", func(t *testing.T) {
+		s := withActivity(t, open, 0)
+		for _, n := range []int{-1, store.MaxCompanions + 1} {
+			_, _, err := s.SignUpGroup(t.Context(), "A1", mustUser(t, s, "o-1"), n, store.SourceChat, base)
+			assertCode(t, fmt.Sprintf("SignUpGroup with %d companions", n), err, store.EINVALID, "")
+		}
+	})
+
 	t.Run("concurrent cancellations promote each waiting volunteer once", func(t *testing.T) {
 		s := withActivity(t, open, 10)
 		ids := openIDs(20)
@@ -329,7 +381,7 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 		for i, id := range ids {
 			users[i] = mustSignUp(t, s, "A1", id, base).UserID
 		}
-		promoted, errs := make([]*store.Signup, 10), make([]error, 10)
+		promoted, errs := make([][]*store.Signup, 10), make([]error, 10)
 		atOnce(10, func(i int) {
 			_, promoted[i], errs[i] = s.CancelSignup(context.Background(), "A1", users[i], base)
 		})
@@ -338,10 +390,10 @@ func runSignupConformance(t *testing.T, open func(t *testing.T) store.Store) {
 			if err != nil {
 				t.Fatalf("CancelSignup %d: %v", i, err)
 			}
-			if promoted[i] == nil {
-				t.Fatalf("CancelSignup %d promoted nobody", i)
+			if len(promoted[i]) != 1 {
+				t.Fatalf("CancelSignup %d promoted %d, want one", i, len(promoted[i]))
 			}
-			got = append(got, promoted[i].OpenID)
+			got = append(got, promoted[i][0].OpenID)
 		}
 		slices.Sort(got)
 		want := slices.Sorted(slices.Values(ids[10:]))

@@ -69,6 +69,9 @@ func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("rules", func(t *testing.T) { runRulesConformance(t, open) })
 	t.Run("publish once", func(t *testing.T) { runPublishOnceConformance(t, open) })
 	t.Run("records (issue 14)", func(t *testing.T) { runRecordsConformance(t, open) })
+	t.Run("help requests (issue 15)", func(t *testing.T) { runRequestConformance(t, open) })
+	t.Run("points (issue 15)", func(t *testing.T) { runPointsConformance(t, open) })
+	t.Run("request records (issue 15)", func(t *testing.T) { runRequestRecordsConformance(t, open) })
 	t.Run("ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {
 			t.Fatalf("Ping: %v", err)

@@ -115,6 +115,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /admin/certificates/revoke", s.authed(s.revokeCertificate))
 	mux.Handle("GET /admin/certificates/{file}", s.authed(s.certificatePDF))
 	mux.Handle("GET /admin/export/national.xlsx", s.authed(s.exportNational))
+	mux.Handle("GET /admin/requests", s.authed(s.requestsPage))
 	mux.Handle("GET /admin/unrecognised", s.authed(s.unrecognisedPage))
 	mux.Handle("POST /admin/unrecognised/delete", s.authed(s.deleteUnrecognised))
 	mux.Handle("GET /admin/export/unrecognised.jsonl", s.authed(s.exportUnrecognised))

@@ -132,7 +132,7 @@ func (s *server) mergeCommunity(w http.ResponseWriter, r *http.Request, ss *sess
 // mergeTableNames are the tables a merge reports, in the order shown.
 var mergeTableNames = []struct{ table, name string }{
 	{"users", "居民和志愿者"}, {"lecture_subscriptions", "讲座订阅"}, {"activities", "活动"}, {"lectures", "讲座"},
-	{"contact_points", "联系点"}, {"teams", "队伍"}, {"brands", "品牌"},
+	{"contact_points", "联系点"}, {"teams", "队伍"}, {"brands", "品牌"}, {"help_requests", "居民求助"},
 }
 
 // mergeFlash says what a merge moved.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -38,9 +39,16 @@ func (s *server) exportProgress(w http.ResponseWriter, r *http.Request, _ *sessi
 		s.fail(w, r, err)
 		return
 	}
+	requests, err := s.st.ListHelpRequests(r.Context(), store.HelpRequestFilter{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	stats := append([]store.CommunityRequestStats{}, store.SummariseRequests(requests)...) // the sheet even when none
+	sort.SliceStable(stats, func(i, j int) bool { return stats[i].Community < stats[j].Community })
 	now := s.now()
 	s.sendWorkbook(w, r, "进度报表-"+now.In(s.loc).Format("20060102")+".xlsx", func(out io.Writer) error {
-		return xlsx.ProgressReport(out, s.cfg.Campaign, standings, now, s.loc)
+		return xlsx.ProgressReport(out, s.cfg.Campaign, standings, stats, now, s.loc)
 	})
 }
 

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"envoybot/handlers"
 	"envoybot/store"
 )
 
@@ -118,7 +120,38 @@ func (s *server) confirmHours(w http.ResponseWriter, r *http.Request, ss *sessio
 		s.fail(w, r, err)
 		return
 	}
+	if n > 0 {
+		s.announceStar(r.Context(), s.attendanceUser(r.Context(), code, id))
+	}
 	s.log.Info("admin confirmed hours", slog.String("admin", ss.Name), slog.String("activity", code),
 		slog.Int64("attendance", id), slog.Int("minutes", minutes), slog.Int("changed", n))
 	http.Redirect(w, r, "/admin/hours?activity="+url.QueryEscape(code)+"&changed="+strconv.Itoa(n), http.StatusSeeOther)
+}
+
+// attendanceUser is the volunteer of the activity's attendance id, 0 when
+// it cannot be read (the announcement then waits for the next
+// confirmation).
+func (s *server) attendanceUser(ctx context.Context, code string, id int64) int64 {
+	all, err := s.st.ListAttendance(ctx, code)
+	if err != nil {
+		s.log.Error("attendance not read for the star level", slog.String("activity", code), slog.Any("error", err))
+		return 0
+	}
+	for _, a := range all {
+		if a.ID == id {
+			return a.UserID
+		}
+	}
+	return 0
+}
+
+// announceStar announces the star level the volunteer's confirmed hours
+// reached (issue 15), once per level; a failure is logged.
+func (s *server) announceStar(ctx context.Context, userID int64) {
+	if userID == 0 {
+		return
+	}
+	if err := handlers.AnnounceStarLevel(ctx, s.st, s.st, s.cfg.Requests.Points, userID, s.now()); err != nil {
+		s.log.Error("star level not announced", slog.Int64("user", userID), slog.Any("error", err))
+	}
 }

@@ -127,6 +127,9 @@ func (s *server) decideMakeup(w http.ResponseWriter, r *http.Request, ss *sessio
 		s.showMakeups(w, r, ss, p)
 		return
 	}
+	if m.Status == store.MakeupApproved {
+		s.announceStar(r.Context(), m.UserID)
+	}
 	s.log.Info("admin decided makeup", slog.String("admin", ss.Name), slog.String("makeup", m.Code), slog.String("status", m.Status))
 	http.Redirect(w, r, "/admin/makeups?status=all&done="+url.QueryEscape(m.Status), http.StatusSeeOther)
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // pageNames are the templates in templates/, each rendered inside layout.
-var pageNames = []string{"login", "progress", "charts", "activities", "lectures", "volunteers", "outbox", "invites", "hours", "broadcast", "unrecognised", "communities", "audit", "makeups", "certificates"}
+var pageNames = []string{"login", "progress", "charts", "activities", "lectures", "volunteers", "outbox", "invites", "hours", "broadcast", "unrecognised", "communities", "audit", "makeups", "certificates", "requests"}
 
 // pages maps a page name to its parsed template set.
 type pages map[string]*template.Template

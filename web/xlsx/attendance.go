@@ -31,6 +31,9 @@ func ActivityAttendance(w io.Writer, campaignName string, a *store.Activity, rec
 	s.heading(titleLine(campaignName, "活动签到表 "+a.Code, now, loc), activityInfo(a, records, loc))
 	for i, r := range records {
 		name, phone := volunteer(r)
+		if r.Companions > 0 {
+			name += fmt.Sprintf("（另带%d人）", r.Companions) // they hold seats; the envoy counts them at the door
+		}
 		s.add(i+1, name, phone, r.CheckInAt, r.CheckOutAt, hours(r.ConfirmedMinutes), nil)
 	}
 	s.setRowHeights(28)
@@ -57,11 +60,12 @@ func activityInfo(a *store.Activity, records []store.ServiceRecord, loc *time.Lo
 	if a.Community != "" && !strings.Contains(place, a.Community) {
 		place = a.Community + " " + place
 	}
-	checkedIn := 0
+	checkedIn, companions := 0, 0
 	for _, r := range records {
 		if !r.CheckInAt.IsZero() {
 			checkedIn++
 		}
+		companions += r.Companions
 	}
 	parts := []string{
 		"活动：" + a.Code + " " + a.Title, line, "时间：" + when, "地点：" + strings.TrimSpace(place),
@@ -69,7 +73,11 @@ func activityInfo(a *store.Activity, records []store.ServiceRecord, loc *time.Lo
 	if a.EnvoyName != "" {
 		parts = append(parts, "和谐使者："+a.EnvoyName)
 	}
-	parts = append(parts, fmt.Sprintf("名单 %d 人，签到 %d 人", len(records), checkedIn))
+	roster := fmt.Sprintf("名单 %d 人，签到 %d 人", len(records), checkedIn)
+	if companions > 0 {
+		roster = fmt.Sprintf("名单 %d 人（另带家属 %d 人），签到 %d 人", len(records), companions, checkedIn)
+	}
+	parts = append(parts, roster)
 	return strings.Join(nonEmpty(parts), "｜")
 }
 

@@ -15,7 +15,10 @@ import (
 // points, teams, brand, activities by line, hours, and one column per target
 // that is green when met, amber while its deadline is ahead and red once it
 // passed (at now, in loc).
-func ProgressReport(w io.Writer, campaign configs.Campaign, standings []store.EnvoyStanding, now time.Time, loc *time.Location) error {
+// A second sheet, 居民求助, sums each community's help requests (issue 15):
+// by status, median time to take and to finish, ratings, confirmed hours;
+// requests nil leaves it out.
+func ProgressReport(w io.Writer, campaign configs.Campaign, standings []store.EnvoyStanding, requests []store.CommunityRequestStats, now time.Time, loc *time.Location) error {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -52,7 +55,37 @@ func ProgressReport(w io.Writer, campaign configs.Campaign, standings []store.En
 		n++
 		s.add(progressRow(n, &campaign, st, now, loc)...)
 	}
+	if requests == nil {
+		return s.write(w)
+	}
+	t := s.addSheet("居民求助", []column{
+		{"序号", kindInt}, {"社区", kindText}, {"求助（条）", kindInt}, {"待接单", kindInt}, {"已接单", kindInt}, {"已完成", kindInt},
+		{"已撤销", kindInt}, {"接单用时中位数\n（小时）", kindHours}, {"完成用时中位数\n（小时）", kindHours},
+		{"评价（条）", kindInt}, {"平均评分", kindHours}, {"确认服务时长\n（小时）", kindHours}, {"代办（条）", kindInt}, {"超时提醒（条）", kindInt},
+	})
+	total := 0
+	for _, r := range requests {
+		total += r.Total
+	}
+	t.heading(titleLine(campaign.Name, "居民求助（点单—派单—评单）", now, loc), fmt.Sprintf("社区 %d 个，求助 %d 条", len(requests), total))
+	for i, r := range requests {
+		var avg any
+		if r.Rated > 0 {
+			avg = math.Round(r.AverageRating*100) / 100
+		}
+		t.add(i+1, r.Community, r.Total, r.ByStatus[store.RequestOpen], r.ByStatus[store.RequestTaken], r.ByStatus[store.RequestDone],
+			r.ByStatus[store.RequestCancelled], durationHours(r.MedianToTake), durationHours(r.MedianToFinish),
+			r.Rated, avg, float64(r.ConfirmedMinutes)/60, r.OnBehalf, r.Escalated)
+	}
 	return s.write(w)
+}
+
+// durationHours is a duration in hours to two decimals, nil when none.
+func durationHours(d time.Duration) any {
+	if d <= 0 {
+		return nil
+	}
+	return math.Round(d.Hours()*100) / 100
 }
 
 // progressInfo names the current phase and how many envoys the sheet lists.

@@ -394,7 +394,7 @@ func TestProgressReport(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	now := at("2019-12-20 10:00")
-	if err := xlsx.ProgressReport(&buf, c, standings, now, shanghai); err != nil {
+	if err := xlsx.ProgressReport(&buf, c, standings, nil, now, shanghai); err != nil {
 		t.Fatal(err)
 	}
 	f := open(t, &buf)
@@ -454,7 +454,7 @@ func TestProgressReport(t *testing.T) {
 
 	t.Run("overdue targets are red", func(t *testing.T) {
 		var buf bytes.Buffer
-		if err := xlsx.ProgressReport(&buf, c, standings[1:2], at("2020-01-02 10:00"), shanghai); err != nil {
+		if err := xlsx.ProgressReport(&buf, c, standings[1:2], nil, at("2020-01-02 10:00"), shanghai); err != nil {
 			t.Fatal(err)
 		}
 		f := open(t, &buf)
@@ -468,4 +468,49 @@ func TestProgressReport(t *testing.T) {
 			t.Errorf("fill = %+v (%v), want red", s.Fill, err)
 		}
 	})
+}
+
+// TestActivityAttendanceCompanions: the roster says who brings people, and
+// how many in all, so the envoy counts them at the door.
+func TestActivityAttendanceCompanions(t *testing.T) {
+	a := &store.Activity{Code: "A12", Title: "敬老院包饺子", StartsAt: at("2026-12-05 14:00"), EndsAt: at("2026-12-05 16:00")}
+	records := []store.ServiceRecord{
+		{VolunteerName: "张三", VolunteerPhone: "13812345678", ConfirmedMinutes: -1, Companions: 2},
+		{VolunteerName: "李四", VolunteerPhone: "13900001111", ConfirmedMinutes: -1},
+	}
+	var buf bytes.Buffer
+	if err := xlsx.ActivityAttendance(&buf, campaignName, a, records, at("2026-12-05 17:00"), shanghai); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, &buf)
+	if info := cell(t, f, "签到表", "A2"); !strings.Contains(info, "名单 2 人（另带家属 2 人）") {
+		t.Errorf("info = %q, want the companions counted", info)
+	}
+	if got := cell(t, f, "签到表", "B4"); got != "张三（另带2人）" {
+		t.Errorf("B4 = %q, want the companions beside the name", got)
+	}
+}
+
+// TestProgressReportRequests: the 居民求助 sheet sums each community's
+// requests, medians in hours.
+func TestProgressReportRequests(t *testing.T) {
+	cfg, err := configs.Load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cfg.Campaign
+	stats := []store.CommunityRequestStats{{Community: "古槐社区", Total: 3, ByStatus: map[string]int{store.RequestOpen: 1, store.RequestDone: 2},
+		MedianToTake: 90 * time.Minute, MedianToFinish: 5 * time.Hour, Rated: 2, AverageRating: 4.5, ConfirmedMinutes: 180, OnBehalf: 1, Escalated: 1}}
+	var buf bytes.Buffer
+	if err := xlsx.ProgressReport(&buf, c, nil, stats, at("2026-12-20 10:00"), shanghai); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, &buf)
+	if info := cell(t, f, "居民求助", "A2"); !strings.Contains(info, "求助 3 条") {
+		t.Errorf("info = %q", info)
+	}
+	got := strings.Join(row(t, f, "居民求助", 4), "|")
+	if want := "1|古槐社区|3|1|0|2|0|1.5|5.0|2|4.5|3.0|1|1"; got != want {
+		t.Errorf("row = %q, want %q", got, want)
+	}
 }
