@@ -15,6 +15,8 @@ var (
 	reFamilyCount = regexp.MustCompile(`(?:带|携)\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:个|位|名)?\s*(?:家属|家人|孩子|朋友|小孩)`)
 	// rePlusCount is a 接龙 "+1" after a name (not the "+86" of a mobile).
 	rePlusCount = regexp.MustCompile(`\+\s*([1-9])(?:$|[^0-9])`)
+	// spokenCounts are the spoken numbers "two of them", "three of them".
+	spokenCounts = strings.NewReplacer("俩", "两个", "仨", "三个")
 )
 
 // companionCount reads how many people a text brings along and returns the
@@ -22,6 +24,7 @@ var (
 // plus lets a bare "+N" count (a 接龙 line, where "+1" after a name is a
 // companion, not the sign-up itself).
 func companionCount(text string, plus bool) (int, string) {
+	text = spokenCounts.Replace(text) // 带俩孩子, 带仨人
 	res := []*regexp.Regexp{reBringCount, reFamilyCount}
 	if plus {
 		res = append(res, rePlusCount)

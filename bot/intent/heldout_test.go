@@ -195,3 +195,18 @@ func normaliseField(v any) any {
 	}
 	return v
 }
+
+// TestHeldOutCorpus5 scores the fifth corpus: help requests, 代办, 接单,
+// ratings, companions and points, written from docs/CHAT.md by a session
+// that had not read the parser, and run on it once before any change.
+func TestHeldOutCorpus5(t *testing.T) {
+	scoreCorpus(t, "testdata/heldout5/messages.jsonl", heldout5Floor, 80)
+}
+
+// heldout5Floor is the floor for the fifth corpus. It read 54/90 (60.0%)
+// on its first run (at d992205); its misses were then fixed by
+// generalising (requests said inside a sentence, who-I-am clauses around
+// the community, a clock as the wished time, 今晚/明早, vague days kept as
+// said, names of old neighbours inside phrases, take/rate with the code
+// first, star-level questions, 俩/仨 as counts), 90/90.
+const heldout5Floor = 0.95

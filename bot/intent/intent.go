@@ -299,10 +299,16 @@ func Parse(text string, now time.Time) Result {
 	if isQuestionMarks(body) {
 		return Result{Intent: Help}
 	}
+	if reStarQuestion.MatchString(body) && !strings.ContainsAny(body, "RrAaLl") {
+		return Result{Intent: MyPoints} // "我还差多少小时升到二星": the level, not the hours
+	}
 	if r := parseBody(body, now); r.Intent != Unknown {
-		return r
+		return withCompanions(r, body)
 	}
 	if r := parseClauses(body, now); r.Intent != Unknown {
+		return withCompanions(withCommunityFrom(r, body), body)
+	}
+	if r := parseRequestFrames(body, now); r.Intent != Unknown {
 		return r
 	}
 	if fixed, ok := unslip(body); ok {

@@ -29,7 +29,7 @@ const (
 
 // asSoonAs are the words of a wished time that is no time: any time will
 // do, the sooner the better.
-var asSoonAs = []string{"越快越好", "尽快", "尽早", "随时", "都行", "都可以", "时间不限", "什么时候都行", "马上", "急"}
+var asSoonAs = []string{"越快越好", "越早越好", "尽快", "尽早", "随时", "都行", "都可以", "时间不限", "什么时候都行", "马上", "急"}
 
 // periodStart is where a part of the day begins, for a wished day said with
 // a part ("周六上午") and no clock: the start of the window.
@@ -75,17 +75,33 @@ func parseRequestFor(rest string, now time.Time) (Result, bool) {
 	if bad {
 		r.Problem = ProblemBadPhone
 	}
-	// The resident's name: the first short Han word that looks like one.
+	// The resident's name: the first short Han word that looks like one,
+	// or how neighbours name an old person inside a longer phrase ("帮隔壁
+	// 王大爷", "我替楼下的刘大娘"), whose framing goes with it.
 	for _, t := range tokens(text) {
+		whole := t
 		if field, v := cutLabel(t); field == FieldName {
 			t = v // 姓名王奶奶
 		}
 		t = strings.TrimPrefix(t, "居民")
-		if (looksLikeName(t) || isElderName(t)) && !looksLikeCommunity(t) && !strings.HasSuffix(t, "社区") {
+		if (looksLikeName(t) || isElderName(t)) && !looksLikeCommunity(t) && !strings.HasSuffix(t, "社区") && !startsWithWant(t) && !reTimeWord.MatchString(t) {
 			r.Name = t
 			text = strings.Replace(text, t, " ", 1)
 			break
 		}
+		if m := reElderInside.FindString(whole); m != "" {
+			r.Name = m
+			if rest := strings.Replace(whole, m, "", 1); runeCount(rest) <= 6 {
+				text = strings.Replace(text, whole, " ", 1) // "我替楼下的": framing
+			} else {
+				text = strings.Replace(text, m, " ", 1)
+			}
+			break
+		}
+	}
+	// Others mentioning the resident again ("王大爷没手机") are no need.
+	if r.Name != "" {
+		text = strings.ReplaceAll(text, r.Name, " ")
 	}
 	readRequest(&r, text, now)
 	if r.Name == "" {
@@ -95,6 +111,23 @@ func parseRequestFor(rest string, now time.Time) (Result, bool) {
 		r.Missing = append(r.Missing, FieldPhone)
 	}
 	return r, true
+}
+
+// reElderInside is an old neighbour's name inside a phrase: a surname and
+// how one calls them (刘大娘, 王大爷, 老孙头).
+var reElderInside = regexp.MustCompile(`[赵钱孙李周吴郑王冯陈卫蒋沈韩杨朱秦许何吕张孔曹严华金魏陶姜谢邹苏潘葛范彭鲁马方任袁柳唐罗薛雷贺倪汤殷郝邬安常乐于傅齐康伍余顾孟黄穆萧尹姚邵汪祁毛狄米贝明臧计成戴宋庞熊纪舒屈项祝董梁杜阮蓝闵席季贾路江童颜郭梅盛林钟徐邱骆高夏蔡田胡凌霍万柯卢莫房缪解应宗丁宣邓洪包左石崔吉龚程邢裴陆荣翁荀甄曲家封储靳焦牧山谷车侯全班仰秋仲伊宫宁仇甘厉戎祖武符刘景詹龙叶司黎白蒲邰从鄂索咸赖卓蔺屠池乔闻党翟谭姬申冉雍桑桂牛寿通边燕冀浦尚农温别庄晏柴瞿阎慕连习艾鱼容向古易慎廖庾终居衡步都耿满弘匡国文寇广禄东欧沃利蔚越隆师巩聂晁勾敖融冷辛阚简饶空曾沙养鞠须丰巢关蒯相查荆红游竺权盖益桓公岳帅缑亢况后有琴商牟佘佴伯赏墨哈谯笪年爱阳佟言福](?:奶奶|爷爷|大爷|大妈|阿姨|叔叔|婆婆|姥姥|姥爷|大娘|老太太|老太|大伯|伯伯|老汉)|老[\p{Han}]头`)
+
+// reTimeWord is a word of a date or time, never a name: 明天上午.
+var reTimeWord = regexp.MustCompile(`[今明后昨前]天|周[一二三四五六日天末]|星期|礼拜|上午|下午|晚上|早上|中午|[0-9一二三四五六七八九十]+[点号日]`)
+
+// startsWithWant reports a word that is a need, not a name: 想理发.
+func startsWithWant(t string) bool {
+	for _, w := range []string{"想", "要", "需", "帮", "请", "找", "陪", "买", "修", "送"} {
+		if strings.HasPrefix(t, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // isElderName reports how neighbours name an old resident: 王奶奶, 李大爷,
@@ -113,9 +146,21 @@ func isElderName(t string) bool {
 
 // readRequest fills the need, community and wished time of r from text.
 func readRequest(r *Result, text string, now time.Time) {
+	text = reSpokenEvening.ReplaceAllStringFunc(text, func(w string) string { return spokenEvening[w] })
+	// Who the resident is and where they live, around the community, is
+	// no part of the need: "我们是古槐社区的", "我家在越河这边".
+	text = reWhereILive.ReplaceAllStringFunc(text, func(w string) string {
+		if c := communityIn(w); c != "" && r.Community == "" {
+			r.Community = c
+		}
+		return " "
+	})
 	if c := communityIn(text); c != "" {
 		r.Community = c
 		text = strings.Replace(text, c, " ", 1)
+		if short := strings.TrimSuffix(c, "社区"); short != c {
+			text = replaceWord(text, short)
+		}
 	}
 	soon := ""
 	for _, w := range asSoonAs {
@@ -124,35 +169,46 @@ func readRequest(r *Result, text string, now time.Time) {
 			break
 		}
 	}
+	vague := ""
+	for _, w := range vagueTimes {
+		if strings.Contains(text, w) {
+			vague, text = w, strings.Replace(text, w, " ", 1)
+			break
+		}
+	}
 	period := rePeriodWord.FindString(text)
 	w, left := extractWhen(text, now, false)
 	switch {
-	case w.hasStart && w.problem == "":
+	case w.hasStart:
+		// A clock: the wished time is that clock, past or not (a past one
+		// is quoted back with the problem).
 		r.Start = formatTime(w.start)
-		if w.hasEnd {
+		if w.hasEnd && w.problem == "" {
 			r.End = formatTime(w.end)
 		}
-		r.Wished = wishedWords(w.start, period, now)
-	case w.problem == ProblemNoTime && w.hasDay:
-		h := periodStart[period]
-		if h == 0 {
-			h = 9
-		}
-		start := atClock(w.day, h, 0)
-		if !start.After(now) && sameDate(start, now) {
-			start = now.Truncate(time.Minute) // 今天上午, said in the morning: from now
-		}
-		if start.Before(now) {
+		r.Wished = wishedDay(w.start, now) + w.start.Format("15:04")
+		if w.problem != "" {
 			r.Problem = ProblemBadTime
-		} else {
-			r.Start = formatTime(start)
-			r.Wished = wishedWords(start, period, now)
-			if period == "" {
-				r.Wished = wishedDay(start, now)
-			}
+		}
+	case w.problem == ProblemNoTime && w.hasDay && period == "":
+		// A day alone ("下周一"): the day is the wish, no window start.
+		r.Wished = wishedDay(w.day, now)
+		if day := atClock(w.day, 23, 59); day.Before(now) {
+			r.Problem = ProblemBadTime
+		}
+	case w.problem == ProblemNoTime && w.hasDay:
+		start := atClock(w.day, periodStart[period], 0)
+		r.Start = formatTime(start)
+		r.Wished = wishedDay(start, now) + period
+		if end := atClock(w.day, periodEnd(period), 0); !end.After(now) {
+			r.Problem = ProblemBadTime // 3月25日上午, said on the 29th
+		} else if start.Before(now) {
+			r.Start = formatTime(now.Truncate(time.Minute)) // 今天上午, said in the morning: from now
 		}
 	case w.problem == ProblemBadTime:
 		r.Problem = ProblemBadTime
+	case vague != "":
+		r.Wished = vague
 	case soon != "":
 		r.Wished = "尽快"
 	}
@@ -160,6 +216,7 @@ func readRequest(r *Result, text string, now time.Time) {
 		r.Wished = "尽快"
 	}
 	left = rePeriodWord.ReplaceAllString(left, " ")
+	left = reRequestChatter.ReplaceAllString(left, " ")
 	r.Description = requestNeed(left)
 	if r.Description == "" {
 		r.Missing = append(r.Missing, FieldNeed)
@@ -172,6 +229,37 @@ func readRequest(r *Result, text string, now time.Time) {
 	}
 }
 
+// periodEnd is the hour a part of the day is over.
+func periodEnd(period string) int {
+	switch period {
+	case "早上", "早晨", "清晨", "上午":
+		return 12
+	case "中午", "午后":
+		return 14
+	case "下午", "傍晚":
+		return 18
+	}
+	return 23
+}
+
+// replaceWord removes the first w from text.
+func replaceWord(text, w string) string {
+	return strings.Replace(text, w, " ", 1)
+}
+
+var (
+	// spokenEvening are the one-character parts of a day: 今晚, 明早.
+	spokenEvening = map[string]string{"今晚": "今天晚上", "明晚": "明天晚上", "今早": "今天早上", "明早": "明天早上", "后晚": "后天晚上"}
+	reSpokenEvening = regexp.MustCompile(`今晚|明晚|今早|明早`)
+	// reWhereILive is the resident saying who or where they are.
+	reWhereILive = regexp.MustCompile(`(?:那个)?(?:我们|我|咱们|咱)(?:家)?(?:是|在|住在|住)\s*[\p{Han}]{2,6}?(?:社区|小区)?(?:这边|那边|这块|那块|这里|的)`)
+	// reRequestChatter is what a request says besides its need: "看…行不行",
+	// "就行", "可以吗", a question how the command works.
+	reRequestChatter = regexp.MustCompile(`(?:看\s*)?(?:行不行|行吗|可以吗|可不可以|好不好|好吗|成吗|中不中|就行|就可以)|^\s*(?:是)?(?:怎么|如何)\S*$`)
+	// vagueTimes are wished times kept as the resident said them.
+	vagueTimes = []string{"这两天", "这几天", "近两天", "近几天", "最近几天", "这周内", "本周内"}
+)
+
 // requestNeed is what is left of a request once its time and community
 // are out: the words joined, fillers at the ends trimmed.
 func requestNeed(text string) string {
@@ -181,7 +269,10 @@ func requestNeed(text string) string {
 		if c := cutFillers(w, requestFiller); c == "" {
 			continue
 		}
-		kept = append(kept, w)
+		if strings.Contains(w, "手机") || strings.Contains(w, "电话") {
+			continue // "没有手机", "电话留她儿子的": about the contact, not the need
+		}
+		kept = append(kept, strings.TrimPrefix(w, "一下"))
 	}
 	need := strings.Join(kept, " ")
 	if runeCount(need) > 60 {
