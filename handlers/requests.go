@@ -56,7 +56,11 @@ func (h *Handlers) fileRequest(ctx context.Context, req *Request, onBehalf bool)
 	}
 	if p.Problem == intent.ProblemBadTime {
 		h.dropDraft(ctx, req)
-		return bot.Reply{Text: fmt.Sprintf(RequestText.BadTime, h.exampleDay(req.Now))}, nil
+		text := fmt.Sprintf(RequestText.BadTime, h.exampleDay(req.Now))
+		if p.Wished != "" {
+			text = "您说的“" + p.Wished + "”" + text // quote what was read
+		}
+		return bot.Reply{Text: text}, nil
 	}
 	if p.Problem == intent.ProblemBadPhone {
 		h.dropDraft(ctx, req)

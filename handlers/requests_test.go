@@ -97,6 +97,9 @@ func TestRequestStory(t *testing.T) {
 			t.Errorf("voice request: %q", voice)
 		}
 
+		// A time gone by is quoted back, and nothing is filed.
+		c.say("o-res3", "求助 理发 古槐社区 11月20日上午", "您说的“11月20日(周五)上午”这个时间已经过去了", "尽快")
+
 		// 接单: the first volunteer gets it, the resident is told.
 		c.say("o-vol", "接单 R1", "接单成功：R1", "签到 R1", "签退 R1")
 		c.say("o-vol2", "接单 R1", "已经有人接单")
