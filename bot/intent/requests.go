@@ -249,7 +249,7 @@ func replaceWord(text, w string) string {
 
 var (
 	// spokenEvening are the one-character parts of a day: 今晚, 明早.
-	spokenEvening = map[string]string{"今晚": "今天晚上", "明晚": "明天晚上", "今早": "今天早上", "明早": "明天早上", "后晚": "后天晚上"}
+	spokenEvening   = map[string]string{"今晚": "今天晚上", "明晚": "明天晚上", "今早": "今天早上", "明早": "明天早上", "后晚": "后天晚上"}
 	reSpokenEvening = regexp.MustCompile(`今晚|明晚|今早|明早`)
 	// reWhereILive is the resident saying who or where they are.
 	reWhereILive = regexp.MustCompile(`(?:那个)?(?:我们|我|咱们|咱)(?:家)?(?:是|在|住在|住)\s*[\p{Han}]{2,6}?(?:社区|小区)?(?:这边|那边|这块|那块|这里|的)`)
