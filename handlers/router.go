@@ -87,6 +87,9 @@ type Handlers struct {
 	certs           store.CertificateService
 	issuer          string
 	volunteerPrefix string
+
+	// Issue 13: who accepted which subscription notice template.
+	subscriptions store.SubscriptionService
 }
 
 // Middleware wraps a handler, as a role check does.
@@ -145,7 +148,8 @@ func NewRouter(d Deps) *Router {
 		signups: d.Store, attendance: d.Store, lectures: d.Store, published: d.Store, changes: d.Store, outbox: d.Store, schedule: d.Store,
 		unrecognised: d.Store,
 		ids:          d.IDs, identity: d.Store, records: d.Store, certs: d.Store, issuer: d.Issuer, volunteerPrefix: d.VolunteerPrefix,
-		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
+		subscriptions: d.Store,
+		cache:         d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
 	r.HandleReadOnly(intent.Help, h.Help)
@@ -194,6 +198,8 @@ func NewRouter(d Deps) *Router {
 	r.Handle(eventKey(bot.EventSubscribe), h.Followed)
 	r.HandlePassive(eventKey(bot.EventUnsubscribe), h.Unfollowed)
 	r.HandlePassive(eventKey(bot.EventLocation), h.ReportedLocation)
+	r.HandlePassive(eventKey(bot.EventSubscribePopup), h.SubscriptionChoices)
+	r.HandlePassive(eventKey(bot.EventSubscribeChange), h.SubscriptionChoices)
 	r.Handle(eventKey(bot.EventScan), h.Scan)
 	r.Handle(eventKey(bot.EventClick), h.MenuUnknown) // a click with a known key is routed as its text
 	r.Handle(kindKey(bot.KindLocation), h.Location)

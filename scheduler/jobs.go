@@ -99,6 +99,21 @@ func dueOffset(start, now time.Time, offsets []time.Duration) (time.Duration, bo
 	return best, ok
 }
 
+// nextDueWithin reports whether a reminder later than offset (a smaller
+// offset) comes due within window of now: the reminder at offset is then
+// left to it, so that one person does not get two alike minutes apart.
+func nextDueWithin(start, now time.Time, offset time.Duration, offsets []time.Duration, window time.Duration) bool {
+	if window <= 0 {
+		return false
+	}
+	for _, o := range offsets {
+		if o < offset && start.Add(-o).Sub(now) <= window {
+			return true
+		}
+	}
+	return false
+}
+
 func maxOffset(offsets []time.Duration) time.Duration {
 	m := time.Duration(0)
 	for _, o := range offsets {
@@ -189,7 +204,7 @@ func (j *Jobs) ActivityReminders(ctx context.Context, now time.Time) error {
 	}
 	for _, a := range upcoming {
 		offset, ok := dueOffset(a.StartsAt, now, j.Sched.ActivityOffsets)
-		if !ok {
+		if !ok || nextDueWithin(a.StartsAt, now, offset, j.Sched.ActivityOffsets, j.Sched.ReminderMergeWindow) {
 			continue
 		}
 		signups, err := j.Store.ListActivitySignups(ctx, a.Code)

@@ -249,6 +249,7 @@ type Store interface {
 	IdentityService
 	RecordService
 	CertificateService
+	SubscriptionService
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.
