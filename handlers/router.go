@@ -90,6 +90,7 @@ type Handlers struct {
 
 	// Issue 13: who accepted which subscription notice template.
 	subscriptions store.SubscriptionService
+	confirmations store.SignupConfirmations
 }
 
 // Middleware wraps a handler, as a role check does.
@@ -148,8 +149,8 @@ func NewRouter(d Deps) *Router {
 		signups: d.Store, attendance: d.Store, lectures: d.Store, published: d.Store, changes: d.Store, outbox: d.Store, schedule: d.Store,
 		unrecognised: d.Store,
 		ids:          d.IDs, identity: d.Store, records: d.Store, certs: d.Store, issuer: d.Issuer, volunteerPrefix: d.VolunteerPrefix,
-		subscriptions: d.Store,
-		cache:         d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
+		subscriptions: d.Store, confirmations: d.Store,
+		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
 	r.HandleReadOnly(intent.Help, h.Help)
@@ -194,6 +195,7 @@ func NewRouter(d Deps) *Router {
 	r.Handle(intent.Makeup, registeredUsers(h.Makeup))
 	r.Handle(intent.ApproveMakeup, envoysOrAdmins(h.ApproveMakeup))
 	r.Handle(intent.RejectMakeup, envoysOrAdmins(h.RejectMakeup))
+	r.Handle(intent.ConfirmAttendance, h.ConfirmAttendance)
 
 	r.Handle(eventKey(bot.EventSubscribe), h.Followed)
 	r.HandlePassive(eventKey(bot.EventUnsubscribe), h.Unfollowed)

@@ -222,7 +222,7 @@ func (j *Jobs) ActivityReminders(ctx context.Context, now time.Time) error {
 				Subject: a.Code,
 				OpenID:  s.OpenID,
 				Text: fmt.Sprintf(notice.ActivityReminder, a.Code, a.Title, at, a.Place,
-					int(j.Rules.CheckinOpensBefore.Minutes()), a.Code, a.Code),
+					a.Code, a.Code, int(j.Rules.CheckinOpensBefore.Minutes()), a.Code),
 				Fields: map[string]string{"title": a.Title, "time": at, "place": a.Place, "code": a.Code,
 					FieldNotAfter: a.StartsAt.Format(time.RFC3339)},
 			})

@@ -250,6 +250,7 @@ type Store interface {
 	RecordService
 	CertificateService
 	SubscriptionService
+	SignupConfirmations
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.

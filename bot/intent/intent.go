@@ -58,7 +58,9 @@ const (
 	Makeup           = "makeup"            // 补录 A12 14:00-16:00 忘记签到
 	ApproveMakeup    = "approve_makeup"    // 同意补录 B3
 	RejectMakeup     = "reject_makeup"     // 驳回补录 B3 原因
-	Unknown          = "unknown"
+	// Issue 13: a seated volunteer confirms they will come (确认参加 A12).
+	ConfirmAttendance = "confirm_attendance"
+	Unknown           = "unknown"
 )
 
 // All lists every intent name, so that callers (router, tests, fuzzing) can
@@ -70,7 +72,7 @@ var All = []string{
 	ConfirmHours, Brand, Import, Progress, CancelLecture, DeleteAccount,
 	CancelActivity, ModifyActivity, More, AdminLogin, RealName, ConsentRealName,
 	MyCertificate, RecordTraining, RecordAward, RecordEvaluation, Makeup,
-	ApproveMakeup, RejectMakeup, Unknown,
+	ApproveMakeup, RejectMakeup, ConfirmAttendance, Unknown,
 }
 
 // wholeMessages are intents that only a whole message (less politeness
@@ -205,6 +207,7 @@ var commands = []command{
 	{keywords: publishLectureKeywords, parse: parsePublishLecture},
 	{anywhere: true, keywords: []string{"活动签到", "活动开始", "开始活动", "活动已开始"}, suffixes: []string{"活动签到", "活动开始"}, parse: withActivity(ActivityCheckin)},
 	{anywhere: true, keywords: []string{"确认时长", "确认工时", "时长确认", "工时确认", "确认服务时长"}, suffixes: []string{"确认时长", "确认工时"}, parse: withActivity(ConfirmHours)},
+	{anywhere: true, keywords: []string{"确认参加", "确定参加", "确认出席", "确认能来"}, suffixes: []string{"确认参加"}, parse: withActivity(ConfirmAttendance)},
 	{keywords: []string{"确认"}, parse: parseConfirmSplit},
 	{keywords: brandKeywords, parse: parseBrand},
 	{keywords: importKeywords, parse: parseImport},

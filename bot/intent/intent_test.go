@@ -138,6 +138,8 @@ func TestParse(t *testing.T) {
 		{"the next page", "更多。", Result{Intent: More}},
 		{"the next page politely", "请 下一页", Result{Intent: More}},
 		{"dashboard link", "登录后台", Result{Intent: AdminLogin}},
+		{"attendance confirmed", "确认参加 A12", Result{Intent: ConfirmAttendance, Activity: "A12"}},
+		{"attendance confirmed glued", "确认参加a12", Result{Intent: ConfirmAttendance, Activity: "A12"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,8 +152,8 @@ func TestParse(t *testing.T) {
 }
 
 func TestAllHoldsEveryIntentOnce(t *testing.T) {
-	if len(All) != 39 {
-		t.Errorf("len(All) = %d, want 39", len(All))
+	if len(All) != 40 {
+		t.Errorf("len(All) = %d, want 40", len(All))
 	}
 	seen := map[string]bool{}
 	for _, name := range All {

@@ -1,0 +1,48 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"envoybot/store"
+)
+
+// ConfirmSignup sets the seated sign-up's confirmed_at once.
+func (db *DB) ConfirmSignup(ctx context.Context, code string, userID int64, at time.Time) (bool, error) {
+	var first bool
+	err := db.inTx(ctx, func(tx conn) error {
+		var confirmed sql.NullString
+		err := tx.row(ctx, `
+			SELECT CAST(s.confirmed_at AS TEXT) FROM signups s JOIN activities a ON a.id = s.activity_id
+			WHERE a.code = $1 AND s.user_id = $2 AND s.status = 'seated'`, code, userID).Scan(&confirmed)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.Errorf(store.ENOTFOUND, "no seat on %s for user %d", code, userID)
+		}
+		if err != nil || confirmed.Valid {
+			return err
+		}
+		first = true
+		return tx.mustAffect(ctx, `
+			UPDATE signups SET confirmed_at = $1, updated_at = $1
+			WHERE user_id = $2 AND status = 'seated' AND confirmed_at IS NULL
+				AND activity_id = (SELECT id FROM activities WHERE code = $3)`, at, userID, code)
+	})
+	if err != nil {
+		return false, db.wrapError("confirm signup", err)
+	}
+	return first, nil
+}
+
+// CountConfirmedSignups counts seated and confirmed sign-ups of code.
+func (db *DB) CountConfirmedSignups(ctx context.Context, code string) (int, int, error) {
+	var confirmed, seated int
+	err := db.reader().row(ctx, `
+		SELECT COUNT(s.confirmed_at), COUNT(*) FROM signups s JOIN activities a ON a.id = s.activity_id
+		WHERE a.code = $1 AND s.status = 'seated'`, code).Scan(&confirmed, &seated)
+	if err != nil {
+		return 0, 0, db.wrapError("count confirmed signups", err)
+	}
+	return confirmed, seated, nil
+}
