@@ -259,3 +259,28 @@ func (c *Config) validateChannels() error {
 
 // String describes a template for logs.
 func (t Template) String() string { return fmt.Sprintf("template %s", t.ID) }
+
+// ExpectedChannel is the channel a notice of kind would go by, as the
+// dispatcher chooses, to a person who wrote within the customer-service
+// window (inWindow, budget left) or not and who accepted the kind's
+// subscription template (subscribed) or not; "" when no channel could
+// carry it. Previews use it; the dispatcher decides at send time.
+func (n Notices) ExpectedChannel(kind string, inWindow, subscribed bool) string {
+	for _, ch := range n.ChannelsFor(kind) {
+		switch ch {
+		case ChannelCustomer:
+			if inWindow {
+				return ch
+			}
+		case ChannelSubscribe:
+			if _, ok := n.Subscription(kind); ok && subscribed {
+				return ch
+			}
+		case ChannelTemplate:
+			if _, ok := n.Template(kind); ok {
+				return ch
+			}
+		}
+	}
+	return ""
+}

@@ -16,3 +16,12 @@ type SignupConfirmations interface {
 	// many of them confirmed.
 	CountConfirmedSignups(ctx context.Context, code string) (confirmed, seated int, err error)
 }
+
+// BroadcastQueries find who a broadcast reaches.
+type BroadcastQueries interface {
+	// ListCommunityVolunteers returns the registered volunteers (and
+	// envoys) of a community who follow the account and are not
+	// anonymised, in id order: who a broadcast to the community's
+	// volunteers reaches.
+	ListCommunityVolunteers(ctx context.Context, community string) ([]*User, error)
+}

@@ -251,6 +251,7 @@ type Store interface {
 	CertificateService
 	SubscriptionService
 	SignupConfirmations
+	BroadcastQueries
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.

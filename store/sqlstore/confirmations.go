@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"envoybot/store"
@@ -45,4 +46,15 @@ func (db *DB) CountConfirmedSignups(ctx context.Context, code string) (int, int,
 		return 0, 0, db.wrapError("count confirmed signups", err)
 	}
 	return confirmed, seated, nil
+}
+
+// ListCommunityVolunteers reads the community's registered, following,
+// not anonymised volunteers and envoys.
+func (db *DB) ListCommunityVolunteers(ctx context.Context, community string) ([]*store.User, error) {
+	return readAll(ctx, db, "list community volunteers", scanUser, `
+		SELECT `+userColumns+`
+		FROM users u JOIN communities c ON c.id = u.community_id
+		WHERE c.name = $1 AND u.role IN ('volunteer', 'envoy') AND u.mobile <> '' AND u.real_name <> ''
+			AND u.following = TRUE AND u.anonymised_at IS NULL
+		ORDER BY u.id`, strings.TrimSpace(community))
 }

@@ -41,3 +41,32 @@ func runConfirmationConformance(t *testing.T, open func(t *testing.T) store.Stor
 		count(1, 2)
 	})
 }
+
+func runBroadcastQueryConformance(t *testing.T, open func(t *testing.T) store.Store) {
+	t.Run("a community's volunteers: registered, following, there", func(t *testing.T) {
+		s := open(t)
+		ctx := t.Context()
+		for _, r := range []struct{ openID, community string }{
+			{"o-a1", "古槐社区"}, {"o-a2", "古槐社区"}, {"o-gone", "古槐社区"}, {"o-b1", "北关社区"},
+		} {
+			if _, _, err := s.RegisterVolunteer(ctx, registration(r.openID, r.community), base); err != nil {
+				t.Fatalf("RegisterVolunteer: %v", err)
+			}
+		}
+		mustTouch(t, s, "o-resident", base)
+		if err := s.SetFollowing(ctx, "o-gone", false, base); err != nil {
+			t.Fatal(err)
+		}
+		us, err := s.ListCommunityVolunteers(ctx, "古槐社区")
+		if err != nil {
+			t.Fatalf("ListCommunityVolunteers: %v", err)
+		}
+		var got []string
+		for _, u := range us {
+			got = append(got, u.OpenID)
+		}
+		if len(got) != 2 || got[0] != "o-a1" || got[1] != "o-a2" {
+			t.Errorf("volunteers of 古槐社区 = %v, want [o-a1 o-a2]", got)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"envoybot/configs"
 	"envoybot/store"
 )
 
@@ -21,10 +22,20 @@ const maxBroadcast = 500
 // broadcastIDPattern is what newBroadcastID makes.
 var broadcastIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
 
+// Audiences of a broadcast.
+const (
+	audienceVolunteers  = "volunteers"  // the community's registered volunteers
+	audienceSubscribers = "subscribers" // the community's lecture subscribers
+)
+
 // broadcastView is the broadcast form and its result.
 type broadcastView struct {
 	Communities     []string
 	Community, Text string
+	// Audience is audienceVolunteers or audienceSubscribers.
+	Audience string
+	// Preview, when set, counts who the broadcast would reach by channel.
+	Preview *broadcastPreview
 	// ID identifies this broadcast in the outbox keys: made when the form
 	// is shown, so that a repeated submit does not send twice.
 	ID string
@@ -32,7 +43,7 @@ type broadcastView struct {
 
 // broadcastForm shows the form to notify a community's subscribers.
 func (s *server) broadcastForm(w http.ResponseWriter, r *http.Request, ss *session) {
-	s.showBroadcast(w, r, ss, broadcastView{Community: r.URL.Query().Get("community")}, page{})
+	s.showBroadcast(w, r, ss, broadcastView{Community: r.URL.Query().Get("community"), Audience: audienceVolunteers}, page{})
 }
 
 // showBroadcast renders the form with a fresh broadcast id.
@@ -56,11 +67,14 @@ func (s *server) broadcast(w http.ResponseWriter, r *http.Request, ss *session) 
 		Community: strings.TrimSpace(r.PostFormValue("community")),
 		Text:      strings.TrimSpace(r.PostFormValue("text")),
 		ID:        r.PostFormValue("broadcast"),
+		Audience:  r.PostFormValue("audience"),
 	}
 	p := page{}
 	switch {
 	case v.Community == "":
 		p.Error = "请选择社区。"
+	case v.Audience != audienceVolunteers && v.Audience != audienceSubscribers:
+		p.Error = "请选择发送对象。"
 	case v.Text == "":
 		p.Error = "请填写通知内容。"
 	case len([]rune(v.Text)) > maxBroadcast:
@@ -74,9 +88,17 @@ func (s *server) broadcast(w http.ResponseWriter, r *http.Request, ss *session) 
 		return
 	}
 	ctx := r.Context()
-	subs, err := s.st.ListSubscribers(ctx, v.Community)
+	subs, err := s.audience(r, v)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if r.PostFormValue("action") == "preview" {
+		if v.Preview, err = s.preview(r, subs); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.showBroadcast(w, r, ss, v, p)
 		return
 	}
 	now := s.now()
@@ -97,14 +119,68 @@ func (s *server) broadcast(w http.ResponseWriter, r *http.Request, ss *session) 
 		}
 	}
 	s.log.Info("admin broadcast", slog.String("admin", ss.Name), slog.String("community", v.Community),
-		slog.Int("subscribers", len(subs)), slog.Int("new", n))
+		slog.String("audience", v.Audience), slog.Int("recipients", len(subs)), slog.Int("new", n))
+	who := audienceName(v.Audience)
 	switch {
 	case len(subs) == 0:
-		p.Error = v.Community + "暂无订阅讲座通知的居民，没有发送。"
+		p.Error = v.Community + "暂无" + who + "，没有发送。"
 	case n == 0:
 		p.Flash = "这条通知已经提交过，没有重复发送。"
 	default:
-		p.Flash = "已加入发件箱：" + strconv.Itoa(n) + " 条（订阅者 " + strconv.Itoa(len(subs)) + " 人），将按发送速率陆续送达。"
+		p.Flash = "已加入发件箱：" + strconv.Itoa(n) + " 条（" + who + " " + strconv.Itoa(len(subs)) + " 人），将按发送速率陆续送达。"
 	}
-	s.showBroadcast(w, r, ss, broadcastView{Community: v.Community}, p)
+	s.showBroadcast(w, r, ss, broadcastView{Community: v.Community, Audience: v.Audience}, p)
+}
+
+// audienceName names an audience in Chinese.
+func audienceName(audience string) string {
+	if audience == audienceSubscribers {
+		return "订阅讲座通知的居民"
+	}
+	return "注册志愿者"
+}
+
+// audience lists who the broadcast v reaches.
+func (s *server) audience(r *http.Request, v broadcastView) ([]*store.User, error) {
+	if v.Audience == audienceSubscribers {
+		return s.st.ListSubscribers(r.Context(), v.Community)
+	}
+	return s.st.ListCommunityVolunteers(r.Context(), v.Community)
+}
+
+// broadcastPreview counts the recipients of a broadcast by the channel
+// each would be reached by now.
+type broadcastPreview struct {
+	Total, Customer, Subscribe, Template, None int
+}
+
+// preview counts who each channel would reach, as the dispatcher would
+// choose now (notices.channels for the broadcast kind).
+func (s *server) preview(r *http.Request, us []*store.User) (*broadcastPreview, error) {
+	n := s.cfg.Notices
+	now := s.now()
+	sub, hasSub := n.Subscription(broadcastKind)
+	p := &broadcastPreview{Total: len(us)}
+	for _, u := range us {
+		inWindow := !u.LastInteractionAt.IsZero() && now.Sub(u.LastInteractionAt) < n.CustomerWindow
+		subscribed := false
+		if hasSub && !inWindow {
+			ok, err := s.st.SubscriptionAccepted(r.Context(), u.OpenID, sub.ID)
+			if err != nil {
+				return nil, err
+			}
+			subscribed = ok
+		}
+		switch n.ExpectedChannel(broadcastKind, inWindow, subscribed) {
+		case configs.ChannelCustomer:
+			p.Customer++
+		case configs.ChannelSubscribe:
+			p.Subscribe++
+		case configs.ChannelTemplate:
+			p.Template++
+		default:
+			p.None++
+		}
+	}
+	return p, nil
 }
