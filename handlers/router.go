@@ -91,6 +91,7 @@ type Handlers struct {
 	// Issue 13: who accepted which subscription notice template.
 	subscriptions store.SubscriptionService
 	confirmations store.SignupConfirmations
+	broadcasts    store.BroadcastQueries
 }
 
 // Middleware wraps a handler, as a role check does.
@@ -149,7 +150,7 @@ func NewRouter(d Deps) *Router {
 		signups: d.Store, attendance: d.Store, lectures: d.Store, published: d.Store, changes: d.Store, outbox: d.Store, schedule: d.Store,
 		unrecognised: d.Store,
 		ids:          d.IDs, identity: d.Store, records: d.Store, certs: d.Store, issuer: d.Issuer, volunteerPrefix: d.VolunteerPrefix,
-		subscriptions: d.Store, confirmations: d.Store,
+		subscriptions: d.Store, confirmations: d.Store, broadcasts: d.Store,
 		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
@@ -196,6 +197,9 @@ func NewRouter(d Deps) *Router {
 	r.Handle(intent.ApproveMakeup, envoysOrAdmins(h.ApproveMakeup))
 	r.Handle(intent.RejectMakeup, envoysOrAdmins(h.RejectMakeup))
 	r.Handle(intent.ConfirmAttendance, h.ConfirmAttendance)
+	r.Handle(intent.Broadcast, envoysOrAdmins(h.Broadcast))
+	r.Handle(intent.ConfirmBroadcast, envoysOrAdmins(h.ConfirmBroadcast))
+	r.Handle(intent.UrgentRecruit, envoysOrAdmins(h.UrgentRecruit))
 
 	r.Handle(eventKey(bot.EventSubscribe), h.Followed)
 	r.HandlePassive(eventKey(bot.EventUnsubscribe), h.Unfollowed)

@@ -24,4 +24,9 @@ type BroadcastQueries interface {
 	// anonymised, in id order: who a broadcast to the community's
 	// volunteers reaches.
 	ListCommunityVolunteers(ctx context.Context, community string) ([]*User, error)
+	// ListFreeVolunteers returns ListCommunityVolunteers of the activity's
+	// community who are neither signed up for it (seated or waitlisted)
+	// nor seated on another activity, not cancelled, overlapping its time:
+	// who an urgent recruitment (紧急招募) asks.
+	ListFreeVolunteers(ctx context.Context, code string) ([]*User, error)
 }

@@ -58,3 +58,22 @@ func (db *DB) ListCommunityVolunteers(ctx context.Context, community string) ([]
 			AND u.following = TRUE AND u.anonymised_at IS NULL
 		ORDER BY u.id`, strings.TrimSpace(community))
 }
+
+// ListFreeVolunteers reads the volunteers of the activity's community free
+// at its time.
+func (db *DB) ListFreeVolunteers(ctx context.Context, code string) ([]*store.User, error) {
+	return readAll(ctx, db, "list free volunteers", scanUser, `
+		SELECT `+userColumns+`
+		FROM activities a
+		JOIN users u ON u.community_id = a.community_id
+		JOIN communities c ON c.id = u.community_id
+		WHERE a.code = $1 AND u.role IN ('volunteer', 'envoy') AND u.mobile <> '' AND u.real_name <> ''
+			AND u.following = TRUE AND u.anonymised_at IS NULL
+			AND NOT EXISTS (
+				SELECT 1 FROM signups s JOIN activities b ON b.id = s.activity_id
+				WHERE s.user_id = u.id AND (
+					(b.id = a.id AND s.status IN ('seated', 'waitlisted'))
+					OR (b.id <> a.id AND s.status = 'seated' AND b.status <> 'cancelled'
+						AND b.starts_at < a.ends_at AND b.ends_at > a.starts_at)))
+		ORDER BY u.id`, code)
+}

@@ -70,3 +70,46 @@ func runBroadcastQueryConformance(t *testing.T, open func(t *testing.T) store.St
 		}
 	})
 }
+
+func runFreeVolunteerConformance(t *testing.T, open func(t *testing.T) store.Store) {
+	t.Run("free volunteers: not signed up, not busy at that time", func(t *testing.T) {
+		s := open(t)
+		ctx := t.Context()
+		envoy := mustEnvoy(t, s, "o-envoy")
+		start := base.Add(48 * time.Hour)
+		a := mustActivity(t, s, newActivity(envoy.ID, start, 5))
+		clash := mustActivity(t, s, newActivity(envoy.ID, start.Add(time.Hour), 5))
+		later := mustActivity(t, s, newActivity(envoy.ID, start.Add(3*time.Hour), 5))
+		ids := map[string]int64{}
+		for _, id := range []string{"o-free", "o-in", "o-busy", "o-later"} {
+			u, _, err := s.RegisterVolunteer(ctx, registration(id, "古槐社区"), base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[id] = u.ID
+		}
+		if _, _, err := s.RegisterVolunteer(ctx, registration("o-north", "北关社区"), base); err != nil {
+			t.Fatal(err)
+		}
+		for _, su := range []struct {
+			code string
+			id   string
+		}{{a.Code, "o-in"}, {clash.Code, "o-busy"}, {later.Code, "o-later"}} {
+			if _, _, err := s.SignUp(ctx, su.code, ids[su.id], store.SourceChat, base); err != nil {
+				t.Fatal(err)
+			}
+		}
+		us, err := s.ListFreeVolunteers(ctx, a.Code)
+		if err != nil {
+			t.Fatalf("ListFreeVolunteers: %v", err)
+		}
+		got := map[string]bool{}
+		for _, u := range us {
+			got[u.OpenID] = true
+		}
+		// o-envoy is a registered envoy of 古槐社区 with nothing at that time.
+		if len(got) != 3 || !got["o-free"] || !got["o-later"] || !got["o-envoy"] {
+			t.Errorf("free volunteers = %v, want o-envoy, o-free and o-later", got)
+		}
+	})
+}

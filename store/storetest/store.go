@@ -72,6 +72,7 @@ func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("customer-service budget", func(t *testing.T) { runBudgetConformance(t, open) })
 	t.Run("sign-up confirmations", func(t *testing.T) { runConfirmationConformance(t, open) })
 	t.Run("broadcast queries", func(t *testing.T) { runBroadcastQueryConformance(t, open) })
+	t.Run("free volunteers", func(t *testing.T) { runFreeVolunteerConformance(t, open) })
 	t.Run("ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {
 			t.Fatalf("Ping: %v", err)
