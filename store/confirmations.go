@@ -29,4 +29,11 @@ type BroadcastQueries interface {
 	// nor seated on another activity, not cancelled, overlapping its time:
 	// who an urgent recruitment (紧急招募) asks.
 	ListFreeVolunteers(ctx context.Context, code string) ([]*User, error)
+	// ListTeamMembers returns the members of team (T3) who follow the
+	// account and are not anonymised, in id order.
+	ListTeamMembers(ctx context.Context, team string) ([]*User, error)
+	// ListLineVolunteers returns the volunteers of a community who follow
+	// the account, are not anonymised and were ever seated on an activity
+	// of the line (category), in id order: an activity line's volunteers.
+	ListLineVolunteers(ctx context.Context, community, line string) ([]*User, error)
 }

@@ -77,3 +77,29 @@ func (db *DB) ListFreeVolunteers(ctx context.Context, code string) ([]*store.Use
 						AND b.starts_at < a.ends_at AND b.ends_at > a.starts_at)))
 		ORDER BY u.id`, code)
 }
+
+// ListTeamMembers reads the team's following, not anonymised members.
+func (db *DB) ListTeamMembers(ctx context.Context, team string) ([]*store.User, error) {
+	return readAll(ctx, db, "list team members", scanUser, `
+		SELECT `+userColumns+`
+		FROM teams t
+		JOIN team_members m ON m.team_id = t.id
+		JOIN users u ON u.id = m.user_id
+		LEFT JOIN communities c ON c.id = u.community_id
+		WHERE t.code = $1 AND u.following = TRUE AND u.anonymised_at IS NULL
+		ORDER BY u.id`, strings.ToUpper(strings.TrimSpace(team)))
+}
+
+// ListLineVolunteers reads the community's volunteers ever seated on an
+// activity of the line.
+func (db *DB) ListLineVolunteers(ctx context.Context, community, line string) ([]*store.User, error) {
+	return readAll(ctx, db, "list line volunteers", scanUser, `
+		SELECT `+userColumns+`
+		FROM users u JOIN communities c ON c.id = u.community_id
+		WHERE c.name = $1 AND u.role IN ('volunteer', 'envoy') AND u.mobile <> ''
+			AND u.following = TRUE AND u.anonymised_at IS NULL
+			AND EXISTS (
+				SELECT 1 FROM signups s JOIN activities a ON a.id = s.activity_id
+				WHERE s.user_id = u.id AND s.status = 'seated' AND a.category = $2)
+		ORDER BY u.id`, strings.TrimSpace(community), strings.TrimSpace(line))
+}

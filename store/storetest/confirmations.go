@@ -69,6 +69,60 @@ func runBroadcastQueryConformance(t *testing.T, open func(t *testing.T) store.St
 			t.Errorf("volunteers of 古槐社区 = %v, want [o-a1 o-a2]", got)
 		}
 	})
+	t.Run("a team's members who follow", func(t *testing.T) {
+		s := open(t)
+		ctx := t.Context()
+		envoy := mustEnvoy(t, s, "o-envoy")
+		team, err := s.CreateTeam(ctx, envoy.ID, "银发服务队", "古槐社区", base)
+		if err != nil {
+			t.Fatalf("CreateTeam: %v", err)
+		}
+		for _, id := range []string{"o-m1", "o-m2"} {
+			if _, _, err := s.JoinTeam(ctx, team.Code, mustUser(t, s, id), base); err != nil {
+				t.Fatalf("JoinTeam: %v", err)
+			}
+		}
+		mustUser(t, s, "o-outside")
+		if err := s.SetFollowing(ctx, "o-m2", false, base); err != nil {
+			t.Fatal(err)
+		}
+		us, err := s.ListTeamMembers(ctx, team.Code)
+		if err != nil {
+			t.Fatalf("ListTeamMembers: %v", err)
+		}
+		if len(us) != 1 || us[0].OpenID != "o-m1" {
+			t.Errorf("team members = %+v, want o-m1 (o-m2 unfollowed)", us)
+		}
+	})
+	t.Run("an activity line's volunteers: ever seated on one of its activities", func(t *testing.T) {
+		s := open(t)
+		ctx := t.Context()
+		envoy := mustEnvoy(t, s, "o-envoy")
+		na := newActivity(envoy.ID, base.Add(48*time.Hour), 1)
+		a := mustActivity(t, s, na)
+		na.Category = "医疗保健"
+		other := mustActivity(t, s, na)
+		for _, id := range []string{"o-line", "o-wait", "o-other"} {
+			u, _, err := s.RegisterVolunteer(ctx, registration(id, "古槐社区"), base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			code := a.Code
+			if id == "o-other" {
+				code = other.Code
+			}
+			if _, _, err := s.SignUp(ctx, code, u.ID, store.SourceChat, base); err != nil {
+				t.Fatal(err)
+			}
+		}
+		us, err := s.ListLineVolunteers(ctx, "古槐社区", a.Category)
+		if err != nil {
+			t.Fatalf("ListLineVolunteers: %v", err)
+		}
+		if len(us) != 1 || us[0].OpenID != "o-line" {
+			t.Errorf("line volunteers = %+v, want o-line only (o-wait is wait-listed, o-other on another line)", us)
+		}
+	})
 }
 
 func runFreeVolunteerConformance(t *testing.T, open func(t *testing.T) store.Store) {

@@ -205,6 +205,29 @@ func TestActions(t *testing.T) {
 					t.Errorf("broadcast sent to %d, preview said %d", len(sent), len(want))
 				}
 			})
+			t.Run("to a team, to an activity line's volunteers", func(t *testing.T) {
+				if _, _, err := s.JoinTeam(ctx, "T1", mustUserID(t, s, "o-v1"), testNow); err != nil {
+					t.Fatal(err)
+				}
+				for _, tc := range []struct {
+					set  map[string]string
+					want string
+				}{
+					{map[string]string{"audience": "team", "team": "t1", "community": ""}, "将送达 <b>1</b> 人"},
+					{map[string]string{"audience": "line", "line": "关爱困难群体"}, "将送达 <b>3</b> 人"},
+					{map[string]string{"audience": "team", "team": ""}, "请填写队伍编号"},
+					{map[string]string{"audience": "line", "line": ""}, "请选择活动线"},
+				} {
+					f := form()
+					f.Set("action", "preview")
+					for k, v := range tc.set {
+						f.Set(k, v)
+					}
+					if r := b.post("/admin/broadcast", "/admin/broadcast", f); !strings.Contains(r.Body, tc.want) {
+						t.Errorf("preview %v lacks %q:\n%.1500s", tc.set, tc.want, r.Body)
+					}
+				}
+			})
 			page := b.do("GET", "/admin/outbox", nil).Body
 			if !strings.Contains(page, "<td>群发通知</td>") || !strings.Contains(page, ">待发送</td>") || strings.Contains(page, ">broadcast<") {
 				t.Errorf("the outbox page does not name kinds and statuses in Chinese:\n%.2000s", page)
@@ -283,4 +306,14 @@ func TestPages(t *testing.T) {
 			}
 		})
 	})
+}
+
+// mustUserID is the id of the user with openID.
+func mustUserID(t *testing.T, s store.Store, openID string) int64 {
+	t.Helper()
+	u, err := s.FindUserByOpenID(t.Context(), openID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
 }
