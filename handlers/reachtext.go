@@ -15,6 +15,8 @@ var ReachText = struct {
 	BroadcastHow, BroadcastOwnOnly, BroadcastNoCommunity, BroadcastTooLong, BroadcastNobody, BroadcastPreview string
 	BroadcastNothing, BroadcastSent, BroadcastUnavailable, BroadcastHeader, BroadcastNoOwn                    string
 	RecruitWhich, RecruitFull, RecruitOver, RecruitNobody, RecruitSent, RecruitText                           string
+	// PhotoSaved: code, how many photos the activity has.
+	PhotoSaved string
 }{
 	CheckoutByScan:     "已通过扫码为您签退：%s %s\n本次服务约 %s 小时，使者确认后计入志愿时长。",
 	CheckoutByLocation: "已根据您发送的位置为您签退：%s %s\n本次服务约 %s 小时，使者确认后计入志愿时长。",
@@ -44,5 +46,6 @@ var ReachText = struct {
 	RecruitOver:          "活动 %s 已经开始或结束，不能再招募。",
 	RecruitNobody:        "%s暂无那个时间有空、尚未报名的志愿者，没有发送。",
 	RecruitSent:          "已向%s那个时间有空、尚未报名的志愿者 %d 人发出紧急招募（还差 %d 人），将按发送速率陆续送达。",
+	PhotoSaved:           "已收到活动 %s 的现场照片（共 %d 张），将保存为活动凭证。10分钟内还可继续发送。",
 	RecruitText:          "【紧急招募】%s %s\n时间：%s\n地点：%s\n还差 %d 人，您那个时间有空的话，回复“报名 %s”即可报名。",
 }

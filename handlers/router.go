@@ -92,6 +92,7 @@ type Handlers struct {
 	subscriptions store.SubscriptionService
 	confirmations store.SignupConfirmations
 	broadcasts    store.BroadcastQueries
+	photos        store.PhotoService
 }
 
 // Middleware wraps a handler, as a role check does.
@@ -150,7 +151,7 @@ func NewRouter(d Deps) *Router {
 		signups: d.Store, attendance: d.Store, lectures: d.Store, published: d.Store, changes: d.Store, outbox: d.Store, schedule: d.Store,
 		unrecognised: d.Store,
 		ids:          d.IDs, identity: d.Store, records: d.Store, certs: d.Store, issuer: d.Issuer, volunteerPrefix: d.VolunteerPrefix,
-		subscriptions: d.Store, confirmations: d.Store, broadcasts: d.Store,
+		subscriptions: d.Store, confirmations: d.Store, broadcasts: d.Store, photos: d.Store,
 		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}

@@ -46,6 +46,10 @@ type Jobs struct {
 	Sched    configs.Schedules
 	Loc      *time.Location
 	Log      *slog.Logger
+	// Media downloads evidence photos into DataDir (photo-downloads); nil
+	// leaves them pending.
+	Media   MediaDownloader
+	DataDir string
 }
 
 // All returns the jobs with their schedules.
@@ -59,6 +63,8 @@ func (j *Jobs) All() []Job {
 			Doc: "reminds signed-up volunteers before activities, and after them those not checked out and the envoy"},
 		{Name: JobWeeklyReport, Spec: j.Sched.WeeklyReport, Run: j.WeeklyReport,
 			Doc: "sends admins last week's activities, hours and envoy progress"},
+		{Name: JobPhotoDownloads, Spec: photoDownloadsSpec, Run: j.DownloadPhotos,
+			Doc: "downloads evidence photos sent after 活动签到 into the data directory, retrying failures"},
 		{Name: JobPruneUnrecognised, Spec: pruneUnrecognisedSpec, Run: j.PruneUnrecognised,
 			Doc: "forgets unrecognised messages not seen for 90 days"},
 		{Name: JobPruneReplies, Spec: pruneRepliesSpec, Run: j.PruneReplies,

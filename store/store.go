@@ -252,6 +252,7 @@ type Store interface {
 	SubscriptionService
 	SignupConfirmations
 	BroadcastQueries
+	PhotoService
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.

@@ -80,6 +80,7 @@ type FakeAPI struct {
 	tmpls    []TemplateMessage
 	subs     []SubscribeMessage
 	accepted map[recipientKey]bool // (template id, openid) a user accepted
+	media    map[string][]byte     // temporary media by MediaId
 	changed  chan struct{}
 }
 
@@ -89,7 +90,7 @@ func NewFakeAPI(tb testing.TB) *FakeAPI {
 	f := &FakeAPI{
 		valid: map[string]bool{}, failures: map[string][]failure{}, perUser: map[recipientKey]int{},
 		every: map[string]*everyN{}, delays: map[string]time.Duration{}, changed: make(chan struct{}),
-		accepted: map[recipientKey]bool{},
+		accepted: map[recipientKey]bool{}, media: map[string][]byte{},
 	}
 	f.server = httptest.NewServer(http.HandlerFunc(f.serve))
 	tb.Cleanup(f.server.Close)
@@ -187,6 +188,14 @@ func (f *FakeAPI) AcceptSubscription(openID, templateID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.accepted[recipientKey{templateID, openID}] = true
+}
+
+// AddMedia makes a temporary media file (a photo a user sent) available
+// under mediaID at /cgi-bin/media/get; an unknown MediaId answers 40007.
+func (f *FakeAPI) AddMedia(mediaID string, data []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.media[mediaID] = append([]byte(nil), data...)
 }
 
 // SubscribeMessages returns the subscription notices accepted so far.
@@ -324,6 +333,16 @@ func (f *FakeAPI) serveAPI(w http.ResponseWriter, r *http.Request, body []byte) 
 		f.serveTemplate(w, body)
 	case "/cgi-bin/message/subscribe/bizsend":
 		f.serveSubscribe(w, body)
+	case "/cgi-bin/media/get":
+		f.mu.Lock()
+		data, ok := f.media[r.URL.Query().Get("media_id")]
+		f.mu.Unlock()
+		if !ok {
+			writeJSON(w, map[string]any{"errcode": 40007, "errmsg": "invalid media_id"})
+			return
+		}
+		w.Header().Set("Content-Type", "image/jpeg")
+		_, _ = w.Write(data)
 	case "/cgi-bin/qrcode/create":
 		writeJSON(w, map[string]any{"ticket": "FAKE_TICKET", "expire_seconds": 2592000, "url": "http://weixin.qq.com/q/fake"})
 	default:

@@ -167,3 +167,49 @@ func runFreeVolunteerConformance(t *testing.T, open func(t *testing.T) store.Sto
 		}
 	})
 }
+
+func runPhotoConformance(t *testing.T, open func(t *testing.T) store.Store) {
+	t.Run("photos: kept once each, downloaded, retried, given up", func(t *testing.T) {
+		s := open(t)
+		ctx := t.Context()
+		envoy := mustEnvoy(t, s, "o-envoy")
+		a := mustActivity(t, s, newActivity(envoy.ID, base, 5))
+		for i, m := range []string{"m1", "m2", "m1", "m3"} {
+			_, added, err := s.AddActivityPhoto(ctx, a.Code, m, base.Add(time.Duration(i)*time.Second))
+			if err != nil || added != (i != 2) {
+				t.Fatalf("AddActivityPhoto(%s) = %v, %v", m, added, err)
+			}
+		}
+		due, err := s.DuePhotos(ctx, base.Add(time.Minute), 10)
+		if err != nil || len(due) != 3 || due[0].MediaID != "m1" || due[0].ActivityCode != a.Code || due[0].Status != store.PhotoPending {
+			t.Fatalf("DuePhotos = %+v, %v", due, err)
+		}
+		at := base.Add(time.Minute)
+		if err := s.PhotoStored(ctx, due[0].ID, "photos/"+a.Code+"/1.jpg", at); err != nil {
+			t.Fatalf("PhotoStored: %v", err)
+		}
+		if err := s.PhotoAttemptFailed(ctx, due[1].ID, "http 502", at.Add(time.Minute), at); err != nil {
+			t.Fatalf("PhotoAttemptFailed: %v", err)
+		}
+		if err := s.PhotoAttemptFailed(ctx, due[2].ID, "errcode 40007", time.Time{}, at); err != nil {
+			t.Fatalf("PhotoAttemptFailed (give up): %v", err)
+		}
+		if due, _ := s.DuePhotos(ctx, at, 10); len(due) != 0 {
+			t.Errorf("due before the retry: %+v", due)
+		}
+		if due, _ := s.DuePhotos(ctx, at.Add(time.Minute), 10); len(due) != 1 || due[0].MediaID != "m2" || due[0].Attempts != 1 || due[0].LastError != "http 502" {
+			t.Errorf("due at the retry: %+v", due)
+		}
+		ps, err := s.ListActivityPhotos(ctx, a.Code)
+		if err != nil || len(ps) != 3 {
+			t.Fatalf("ListActivityPhotos = %+v, %v", ps, err)
+		}
+		if ps[0].Status != store.PhotoStored || ps[0].Path != "photos/"+a.Code+"/1.jpg" || ps[0].StoredAt.IsZero() ||
+			ps[2].Status != store.PhotoFailed || ps[2].LastError != "errcode 40007" {
+			t.Errorf("photos = %+v %+v %+v", *ps[0], *ps[1], *ps[2])
+		}
+		if err := s.PhotoStored(ctx, 9999, "x", at); store.ErrorCode(err) != store.ENOTFOUND {
+			t.Errorf("PhotoStored of an unknown photo: %v, want %s", err, store.ENOTFOUND)
+		}
+	})
+}

@@ -73,6 +73,7 @@ func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("sign-up confirmations", func(t *testing.T) { runConfirmationConformance(t, open) })
 	t.Run("broadcast queries", func(t *testing.T) { runBroadcastQueryConformance(t, open) })
 	t.Run("free volunteers", func(t *testing.T) { runFreeVolunteerConformance(t, open) })
+	t.Run("activity photos", func(t *testing.T) { runPhotoConformance(t, open) })
 	t.Run("ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {
 			t.Fatalf("Ping: %v", err)
