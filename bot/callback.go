@@ -233,6 +233,9 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key, m := dedupKey(&mix), toMessage(&mix, c.cfg.MenuKeys)
+	if m.Event == EventSubscribePopup || m.Event == EventSubscribeChange {
+		m.Subscriptions = subscriptionChoices(raw)
+	}
 	reply, outcome := c.process(key, m, q.Get("nonce"), q.Get("timestamp"), start)
 	if outcome == "replayed_nonce" {
 		c.reject(w, r, http.StatusForbidden, outcome)

@@ -6,6 +6,7 @@ package bot
 
 import (
 	"context"
+	"encoding/xml"
 	"strconv"
 	"strings"
 	"time"
@@ -32,7 +33,19 @@ const (
 	EventScan        = "SCAN"
 	EventClick       = "CLICK"
 	EventLocation    = "LOCATION"
+	// EventSubscribePopup and EventSubscribeChange carry a user's choices
+	// for subscription notice templates (Message.Subscriptions): in the
+	// pop-up, and later in the settings.
+	EventSubscribePopup  = "subscribe_msg_popup_event"
+	EventSubscribeChange = "subscribe_msg_change_event"
 )
+
+// SubscriptionChoice is a user's choice for one subscription notice
+// template, from EventSubscribePopup or EventSubscribeChange.
+type SubscriptionChoice struct {
+	TemplateID string
+	Accepted   bool
+}
 
 // Message is one inbound WeChat message or event, already verified,
 // decrypted and deduplicated.
@@ -60,6 +73,8 @@ type Message struct {
 	PicURL      string
 	MediaID     string
 	MsgID       int64
+	// Subscriptions are the choices of a subscription event.
+	Subscriptions []SubscriptionChoice
 	// CreateTime is WeChat's timestamp of the message.
 	CreateTime time.Time
 }
@@ -154,11 +169,40 @@ func toMessage(mix *message.MixMessage, menuKeys map[string]string) *Message {
 // wantsNoReply reports events that are never answered: an unfollow (the
 // user can no longer read us) and WeChat's automatic location reports.
 func (m *Message) wantsNoReply() bool {
-	return m.Kind == KindEvent && (m.Event == EventUnsubscribe || m.Event == EventLocation)
+	return m.Kind == KindEvent && (m.Event == EventUnsubscribe || m.Event == EventLocation ||
+		m.Event == EventSubscribePopup || m.Event == EventSubscribeChange)
 }
 
 // validPosition rejects out-of-range coordinates and the (0,0) that a
 // missing or malformed field decodes to.
 func validPosition(lat, lng float64) bool {
 	return lat >= -90 && lat <= 90 && lng >= -180 && lng <= 180 && (lat != 0 || lng != 0)
+}
+
+// subscriptionEvent is what subscription events carry beyond the SDK's
+// MixMessage (which knows the pop-up's list but not the change event's).
+type subscriptionEvent struct {
+	Popup  []subscriptionItem `xml:"SubscribeMsgPopupEvent>List"`
+	Change []subscriptionItem `xml:"SubscribeMsgChangeEvent>List"`
+}
+
+type subscriptionItem struct {
+	TemplateID string `xml:"TemplateId"`
+	Status     string `xml:"SubscribeStatusString"`
+}
+
+// subscriptionChoices reads the choices of a subscription event from its
+// XML; accept is the one status that accepts.
+func subscriptionChoices(raw []byte) []SubscriptionChoice {
+	var ev subscriptionEvent
+	if err := xml.Unmarshal(raw, &ev); err != nil {
+		return nil
+	}
+	var out []SubscriptionChoice
+	for _, it := range append(ev.Popup, ev.Change...) {
+		if id := strings.TrimSpace(it.TemplateID); id != "" {
+			out = append(out, SubscriptionChoice{TemplateID: id, Accepted: strings.TrimSpace(it.Status) == "accept"})
+		}
+	}
+	return out
 }

@@ -181,6 +181,12 @@ func TestBadValueNamesKey(t *testing.T) {
 		{"duration without unit", nil, "wechat: {reply_deadline: 4.5}", "", `line 1: cannot unmarshal !!float ` + "`4.5`" + ` into time.Duration (write durations like "4.5s"`},
 		{"no publishing allowed", nil, "rules: {publish_per_day: 0}", "rules.publish_per_day", "at least 1, got 0"},
 		{"unknown key", nil, "wechat:\n  aes_kye: x\n", "wechat.aes_kye", "unknown key"},
+		{"template with first", nil, "notices: {templates: {lecture_notice: {id: T, fields: {first: text, thing1: title}}}}",
+			"notices.templates.lecture_notice.fields", "WeChat ignores first and remark"},
+		{"unknown channel", nil, "notices: {channels: [customer, sms]}", "notices.channels", `"sms"`},
+		{"empty channels for a kind", nil, "notices: {channels_by_kind: {weekly_report: []}}", "notices.channels_by_kind.weekly_report", "at least one"},
+		{"negative budget", nil, "notices: {customer_budget: -1}", "notices.customer_budget", "0 (none) or more"},
+		{"subscription without fields", nil, "notices: {subscriptions: {lecture_notice: {id: S}}}", "notices.subscriptions.lecture_notice.fields", "must map"},
 		{"unknown top-level key", nil, "adr: \":1\"\nfoo: 1\n", "adr", "also unknown: foo (line 2)"},
 	}
 	for _, tc := range tests {

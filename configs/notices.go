@@ -41,6 +41,38 @@ type Notices struct {
 	// customer-service window. A kind without a template ID cannot reach a
 	// user who has not written for CustomerWindow.
 	Templates map[string]Template `yaml:"templates"`
+	// Subscriptions maps a notice kind to the subscription notice
+	// (订阅通知, message/subscribe/bizsend) sent to users who accepted
+	// its template.
+	Subscriptions map[string]Subscription `yaml:"subscriptions"`
+	// Channels is the default ordered list of channels a notice tries
+	// (customer, subscribe, template); ChannelsByKind overrides it per
+	// kind. A channel the kind has no id for is skipped.
+	Channels       []string            `yaml:"channels"`
+	ChannelsByKind map[string][]string `yaml:"channels_by_kind"`
+	// CustomerBudget is how many customer-service messages one user gets
+	// between two of their own messages; past it, the next channel is
+	// used. 0 means no budget of our own (WeChat's limit, 45047, still
+	// falls back).
+	CustomerBudget int `yaml:"customer_budget"`
+}
+
+// Channel names in notices.channels.
+const (
+	ChannelCustomer  = "customer"
+	ChannelSubscribe = "subscribe"
+	ChannelTemplate  = "template"
+)
+
+// Subscription is a subscription notice template from the WeChat console
+// (订阅通知 → 我的模板).
+type Subscription struct {
+	ID string `yaml:"id"`
+	// Fields maps the template's keys (thing1, time2, ...) to the
+	// notice's fields; each value is cut to its key's limit.
+	Fields map[string]string `yaml:"fields"`
+	// Page, when set, opens on tapping the notice (a web page URL).
+	Page string `yaml:"page"`
 }
 
 // Template is a template message from the WeChat console (模板消息).
@@ -70,6 +102,11 @@ type Schedules struct {
 	// LectureHorizon: recurring lectures are expanded into sessions this
 	// far ahead.
 	LectureHorizon time.Duration `yaml:"lecture_horizon"`
+	// ReminderMergeWindow: an activity reminder is not written when the
+	// next, later one comes due within this long: a volunteer who signs
+	// up just before the 2-h reminder gets it alone instead of the 24-h
+	// and the 2-h reminder minutes apart. 0 turns it off.
+	ReminderMergeWindow time.Duration `yaml:"reminder_merge_window"`
 	// JobLease: a run whose replica died is taken over after this long.
 	JobLease time.Duration `yaml:"job_lease"`
 }
@@ -114,10 +151,8 @@ func (c *Config) validateNotices() error {
 	if _, err := time.Parse("15:04", n.QuotaReset); err != nil {
 		return c.keyErr("notices.quota_reset", "must be a time of day like 00:00, got %q", n.QuotaReset)
 	}
-	for kind, t := range n.Templates {
-		if t.ID != "" && len(t.Fields) == 0 {
-			return c.keyErr("notices.templates."+kind+".fields", "must map the template's keys to notice fields")
-		}
+	if err := c.validateChannels(); err != nil {
+		return err
 	}
 	s := c.Schedules
 	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
@@ -144,6 +179,8 @@ func (c *Config) validateNotices() error {
 		return c.keyErr("schedules.checkout_reminder_after", "must be positive, got %s", s.CheckoutReminderAfter)
 	case s.LectureHorizon < 24*time.Hour:
 		return c.keyErr("schedules.lecture_horizon", "must be at least 24h, got %s", s.LectureHorizon)
+	case s.ReminderMergeWindow < 0:
+		return c.keyErr("schedules.reminder_merge_window", "must be 0 (off) or positive, got %s", s.ReminderMergeWindow)
 	case s.JobLease < time.Minute:
 		return c.keyErr("schedules.job_lease", "must be at least 1m, got %s", s.JobLease)
 	}
@@ -156,5 +193,94 @@ func (n Notices) Template(kind string) (Template, bool) {
 	return t, ok && strings.TrimSpace(t.ID) != ""
 }
 
+// Subscription returns the kind's subscription notice, and whether one is
+// configured.
+func (n Notices) Subscription(kind string) (Subscription, bool) {
+	t, ok := n.Subscriptions[kind]
+	return t, ok && strings.TrimSpace(t.ID) != ""
+}
+
+// ChannelsFor is the ordered list of channels a notice of kind tries.
+func (n Notices) ChannelsFor(kind string) []string {
+	if cs, ok := n.ChannelsByKind[kind]; ok {
+		return cs
+	}
+	if len(n.Channels) == 0 {
+		return []string{ChannelCustomer, ChannelSubscribe, ChannelTemplate}
+	}
+	return n.Channels
+}
+
+// retiredTemplateKeys are the template keys WeChat ignores since May 2023.
+var retiredTemplateKeys = []string{"first", "remark"}
+
+// validateChannels checks the channel lists, templates and subscriptions.
+func (c *Config) validateChannels() error {
+	n := c.Notices
+	check := func(key string, cs []string) error {
+		for _, ch := range cs {
+			if ch != ChannelCustomer && ch != ChannelSubscribe && ch != ChannelTemplate {
+				return c.keyErr(key, "lists %q; channels are customer, subscribe and template", ch)
+			}
+		}
+		return nil
+	}
+	if err := check("notices.channels", n.Channels); err != nil {
+		return err
+	}
+	for kind, cs := range n.ChannelsByKind {
+		if len(cs) == 0 {
+			return c.keyErr("notices.channels_by_kind."+kind, "must list at least one channel")
+		}
+		if err := check("notices.channels_by_kind."+kind, cs); err != nil {
+			return err
+		}
+	}
+	if n.CustomerBudget < 0 {
+		return c.keyErr("notices.customer_budget", "must be 0 (none) or more, got %d", n.CustomerBudget)
+	}
+	for kind, t := range n.Templates {
+		if t.ID != "" && len(t.Fields) == 0 {
+			return c.keyErr("notices.templates."+kind+".fields", "must map the template's keys to notice fields")
+		}
+		for _, k := range retiredTemplateKeys {
+			if _, ok := t.Fields[k]; ok {
+				return c.keyErr("notices.templates."+kind+".fields", "has %q: WeChat ignores first and remark since May 2023; map keyword fields (thing1, time2, ...) only", k)
+			}
+		}
+	}
+	for kind, s := range n.Subscriptions {
+		if s.ID != "" && len(s.Fields) == 0 {
+			return c.keyErr("notices.subscriptions."+kind+".fields", "must map the template's keys to notice fields")
+		}
+	}
+	return nil
+}
+
 // String describes a template for logs.
 func (t Template) String() string { return fmt.Sprintf("template %s", t.ID) }
+
+// ExpectedChannel is the channel a notice of kind would go by, as the
+// dispatcher chooses, to a person who wrote within the customer-service
+// window (inWindow, budget left) or not and who accepted the kind's
+// subscription template (subscribed) or not; "" when no channel could
+// carry it. Previews use it; the dispatcher decides at send time.
+func (n Notices) ExpectedChannel(kind string, inWindow, subscribed bool) string {
+	for _, ch := range n.ChannelsFor(kind) {
+		switch ch {
+		case ChannelCustomer:
+			if inWindow {
+				return ch
+			}
+		case ChannelSubscribe:
+			if _, ok := n.Subscription(kind); ok && subscribed {
+				return ch
+			}
+		case ChannelTemplate:
+			if _, ok := n.Template(kind); ok {
+				return ch
+			}
+		}
+	}
+	return ""
+}

@@ -218,9 +218,20 @@ func (h *Handlers) Image(ctx context.Context, req *Request) (bot.Reply, error) {
 	if code == "" || req.Msg.MediaID == "" {
 		return bot.Reply{Text: Text.Image}, nil
 	}
-	if _, err := h.activities.MarkActivityHeld(ctx, code, req.Now, req.Msg.MediaID); err != nil {
+	// Several photos may follow within the window: each is kept, and
+	// downloaded from WeChat by the photo-downloads job (WeChat deletes the
+	// MediaId after 3 days).
+	if _, _, err := h.photos.AddActivityPhoto(ctx, code, req.Msg.MediaID, req.Now); err != nil {
 		return bot.Reply{}, fmt.Errorf("keep photo: %w", err)
 	}
-	h.clearFollowUp(ctx, "photo", req.Msg.OpenID)
-	return bot.Reply{Text: fmt.Sprintf(Text.HeldPhotoSaved, code)}, nil
+	ps, err := h.photos.ListActivityPhotos(ctx, code)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list photos: %w", err)
+	}
+	if len(ps) == 1 { // the first photo is also the activity's own evidence, as before
+		if _, err := h.activities.MarkActivityHeld(ctx, code, req.Now, req.Msg.MediaID); err != nil {
+			return bot.Reply{}, fmt.Errorf("keep photo: %w", err)
+		}
+	}
+	return bot.Reply{Text: fmt.Sprintf(ReachText.PhotoSaved, code, len(ps))}, nil
 }

@@ -56,20 +56,73 @@ func (h *Handlers) Checkout(ctx context.Context, req *Request) (bot.Reply, error
 	if att.ConfirmedMinutes >= 0 {
 		return bot.Reply{Text: fmt.Sprintf(Text.CheckoutConfirmed, a.Code, store.FormatHours(att.ConfirmedMinutes))}, nil
 	}
+	minutes, reply, err := h.checkOut(ctx, req, a, h.recentPosition(req))
+	if err != nil || reply.Text != "" {
+		return reply, err
+	}
+	return bot.Reply{Text: fmt.Sprintf(Text.CheckoutDone, store.FormatHours(minutes))}, nil
+}
+
+// checkOut records the sender's check-out of a now (at most checkoutGrace
+// after its end) at pos, with the same radius flag as a check-in, and
+// returns the service minutes; reply is set when there was no check-in.
+func (h *Handlers) checkOut(ctx context.Context, req *Request, a *store.Activity, pos *store.Position) (int, bot.Reply, error) {
+	att, err := h.findAttendance(ctx, a.Code, req.User.ID)
+	if err != nil {
+		return 0, bot.Reply{}, err
+	}
+	if att == nil {
+		return 0, bot.Reply{Text: fmt.Sprintf(Text.CheckoutNotIn, a.Code)}, nil
+	}
 	out := req.Now
 	if limit := a.EndsAt.Add(checkoutGrace); out.After(limit) {
 		out = limit
 	}
-	pos := h.recentPosition(req)
 	far, _ := h.farAway(a, pos)
+	far = far || att.FarAway
 	minutes := store.ServiceMinutes(att.CheckInAt, out, a.StartsAt, a.EndsAt, h.hoursRule())
 	if _, err := h.attendance.CheckOut(ctx, a.Code, req.User.ID, out, pos, far, minutes); err != nil {
 		if store.ErrorCode(err) == store.ENOTFOUND {
-			return bot.Reply{Text: fmt.Sprintf(Text.CheckoutNotIn, a.Code)}, nil
+			return 0, bot.Reply{Text: fmt.Sprintf(Text.CheckoutNotIn, a.Code)}, nil
 		}
-		return bot.Reply{}, fmt.Errorf("check out: %w", err)
+		return 0, bot.Reply{}, fmt.Errorf("check out: %w", err)
 	}
-	return bot.Reply{Text: fmt.Sprintf(Text.CheckoutDone, store.FormatHours(minutes))}, nil
+	return minutes, bot.Reply{}, nil
+}
+
+// middle is the instant halfway through a: from then on a second scan or a
+// location checks out instead of answering that the sender checked in.
+func middle(a *store.Activity) time.Time {
+	return a.StartsAt.Add(a.EndsAt.Sub(a.StartsAt) / 2)
+}
+
+// secondScan answers a scan of a's QR code or a location from someone who
+// checked in already: after the activity's middle it checks them out (and
+// says how), before it says when it will. ok is false when they have not
+// checked in, and the check-in goes on as usual.
+func (h *Handlers) secondScan(ctx context.Context, req *Request, a *store.Activity, pos *store.Position) (bot.Reply, bool, error) {
+	att, err := h.findAttendance(ctx, a.Code, req.User.ID)
+	if err != nil || att == nil {
+		return bot.Reply{}, false, err
+	}
+	switch {
+	case !att.CheckOutAt.IsZero():
+		return bot.Reply{Text: fmt.Sprintf(ReachText.CheckedOutAlready, clock(att.CheckOutAt, h.loc), a.Code,
+			store.FormatHours(max(att.ComputedMinutes, 0)))}, true, nil
+	case att.ConfirmedMinutes >= 0:
+		return bot.Reply{Text: fmt.Sprintf(Text.CheckoutConfirmed, a.Code, store.FormatHours(att.ConfirmedMinutes))}, true, nil
+	case req.Now.Before(middle(a)):
+		return bot.Reply{Text: fmt.Sprintf(ReachText.CheckinAgainLater, clock(att.CheckInAt, h.loc), a.Code, clock(middle(a), h.loc))}, true, nil
+	}
+	minutes, reply, err := h.checkOut(ctx, req, a, pos)
+	if err != nil || reply.Text != "" {
+		return reply, true, err
+	}
+	how := ReachText.CheckoutByScan
+	if req.Msg.Kind == bot.KindLocation {
+		how = ReachText.CheckoutByLocation
+	}
+	return bot.Reply{Text: fmt.Sprintf(how, a.Code, a.Title, store.FormatHours(minutes))}, true, nil
 }
 
 // Scan handles a scanned check-in QR code (scene checkin:A13).
@@ -78,7 +131,22 @@ func (h *Handlers) Scan(ctx context.Context, req *Request) (bot.Reply, error) {
 	if !ok || code == "" {
 		return bot.Reply{Text: Text.ScanUnknown}, nil
 	}
-	return h.checkin(ctx, req, code, h.recentPosition(req))
+	return h.checkinOrOut(ctx, req, code, h.recentPosition(req))
+}
+
+// checkinOrOut is a check-in by scan or location: the second one, after
+// the activity's middle, checks out.
+func (h *Handlers) checkinOrOut(ctx context.Context, req *Request, code string, pos *store.Position) (bot.Reply, error) {
+	a, reply, err := h.openActivity(ctx, code)
+	if a == nil {
+		return reply, err
+	}
+	if !req.Now.Before(a.StartsAt) && !req.Now.After(a.EndsAt.Add(checkoutGrace)) && req.User != nil {
+		if reply, ok, err := h.secondScan(ctx, req, a, pos); ok || err != nil {
+			return reply, err
+		}
+	}
+	return h.checkin(ctx, req, a.Code, pos)
 }
 
 // Location handles a location message: it sets the venue of an activity
@@ -104,13 +172,19 @@ func (h *Handlers) Location(ctx context.Context, req *Request) (bot.Reply, error
 		return bot.Reply{Text: fmt.Sprintf(Text.VenueSet, code, label, h.rules.VenueRadiusM)}, nil
 	}
 	code, reply, err := h.currentActivity(ctx, req, false)
+	if code == "" && err == nil && reply.Text == Text.CheckinWhich {
+		// After the end, a location may still check out.
+		if later, _, lerr := h.currentActivity(ctx, req, true); lerr == nil && later != "" {
+			code = later
+		}
+	}
 	if code == "" {
 		if err == nil && reply.Text == Text.CheckinWhich {
 			reply.Text = Text.LocationNoActivity
 		}
 		return reply, err
 	}
-	return h.checkin(ctx, req, code, pos)
+	return h.checkinOrOut(ctx, req, code, pos)
 }
 
 func (h *Handlers) checkin(ctx context.Context, req *Request, code string, pos *store.Position) (bot.Reply, error) {

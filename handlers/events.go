@@ -15,13 +15,21 @@ func (h *Handlers) Followed(ctx context.Context, req *Request) (bot.Reply, error
 	if err := h.users.SetFollowing(ctx, req.Msg.OpenID, true, req.Now); err != nil {
 		return bot.Reply{}, err
 	}
-	if req.Msg.Scene != "" {
-		return h.Scan(ctx, req)
-	}
+	welcome := Text.Welcome
 	if req.User.Registered() {
-		return bot.Reply{Text: Text.WelcomeBack}, nil
+		welcome = Text.WelcomeBack
 	}
-	return bot.Reply{Text: Text.Welcome}, nil
+	if req.Msg.Scene != "" {
+		// Arrived by scanning a check-in code: the welcome, then the
+		// check-in's answer.
+		reply, err := h.Scan(ctx, req)
+		if err != nil {
+			return reply, err
+		}
+		reply.Text = welcome + "\n\n" + reply.Text
+		return reply, nil
+	}
+	return bot.Reply{Text: welcome}, nil
 }
 
 // Unfollowed stops every notice: the flag is checked before any send, and

@@ -176,7 +176,7 @@ var Text = Catalogue{
 	PublishedNoQR:           "签到二维码暂时无法生成，请志愿者回复“签到 %s”签到。\n（10分钟内发送活动地点的位置，可开启签到位置核验）",
 	DefaultDuration:         "（未写结束时间，按2小时计）",
 	VenueSet:                "已设置活动 %s 的签到位置：%s（%d米内）。",
-	HeldRecorded:            "已记录活动 %s 开展。10分钟内可发送一张现场照片作为凭证。",
+	HeldRecorded:            "已记录活动 %s 开展。10分钟内可发送现场照片（可多张）作为凭证。",
 	HeldPhotoSaved:          "已保存活动 %s 的现场照片。",
 
 	CheckinWhich:       "请告诉我活动编号，例如：签到 A12",

@@ -94,6 +94,11 @@ type Handlers struct {
 	requests     store.HelpRequestService
 	points       store.PointsService
 	requestRules configs.Requests
+	// Issue 13: who accepted which subscription notice template.
+	subscriptions store.SubscriptionService
+	confirmations store.SignupConfirmations
+	broadcasts    store.BroadcastQueries
+	photos        store.PhotoService
 }
 
 // Middleware wraps a handler, as a role check does.
@@ -156,6 +161,7 @@ func NewRouter(d Deps) *Router {
 		unrecognised: d.Store,
 		ids:          d.IDs, identity: d.Store, records: d.Store, certs: d.Store, issuer: d.Issuer, volunteerPrefix: d.VolunteerPrefix,
 		requests: d.Store, points: d.Store, requestRules: d.Requests,
+		subscriptions: d.Store, confirmations: d.Store, broadcasts: d.Store, photos: d.Store,
 		cache: d.Cache, qr: d.QR, campaign: d.Campaign, rules: d.Rules, loc: d.Location, adminURL: strings.TrimRight(d.AdminURL, "/"), log: log,
 	}
 	r := &Router{h: h, users: d.Store, log: log, now: d.Now, routes: map[string]route{}}
@@ -209,10 +215,16 @@ func NewRouter(d Deps) *Router {
 	r.HandleReadOnly(intent.MyPoints, registeredUsers(h.MyPoints))
 	r.Handle(intent.LeaderboardPublic, registeredUsers(h.LeaderboardPublic))
 	r.Handle(intent.LeaderboardPrivate, registeredUsers(h.LeaderboardPrivate))
+	r.Handle(intent.ConfirmAttendance, h.ConfirmAttendance)
+	r.Handle(intent.Broadcast, envoysOrAdmins(h.Broadcast))
+	r.Handle(intent.ConfirmBroadcast, envoysOrAdmins(h.ConfirmBroadcast))
+	r.Handle(intent.UrgentRecruit, envoysOrAdmins(h.UrgentRecruit))
 
 	r.Handle(eventKey(bot.EventSubscribe), h.Followed)
 	r.HandlePassive(eventKey(bot.EventUnsubscribe), h.Unfollowed)
 	r.HandlePassive(eventKey(bot.EventLocation), h.ReportedLocation)
+	r.HandlePassive(eventKey(bot.EventSubscribePopup), h.SubscriptionChoices)
+	r.HandlePassive(eventKey(bot.EventSubscribeChange), h.SubscriptionChoices)
 	r.Handle(eventKey(bot.EventScan), h.Scan)
 	r.Handle(eventKey(bot.EventClick), h.MenuUnknown) // a click with a known key is routed as its text
 	r.Handle(kindKey(bot.KindLocation), h.Location)

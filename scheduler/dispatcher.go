@@ -19,13 +19,6 @@ const (
 	// ReasonUnfollowed: the recipient unfollowed the account or deleted
 	// their data (注销), or WeChat answered 43004 (user unsubscribed).
 	ReasonUnfollowed = "unfollowed"
-	// ReasonNoTemplate: the recipient has not written for CustomerWindow
-	// (or WeChat answered 45015, window closed) and the notice's kind has
-	// no template message configured.
-	ReasonNoTemplate = "no_template_outside_48h"
-	// ReasonCustomerLimit: WeChat answered 45047 (too many customer-service
-	// messages without a reply) and the kind has no template message.
-	ReasonCustomerLimit = "customer_limit_no_template"
 	// ReasonTooLate: the notice's moment passed before it could be sent
 	// (its not_after field, e.g. a reminder held up by a quota pause until
 	// after the lecture began).
@@ -75,6 +68,7 @@ const (
 type Sender interface {
 	SendText(ctx context.Context, openID, text string) error
 	SendTemplate(ctx context.Context, openID, templateID, url string, data map[string]string) error
+	SendSubscribe(ctx context.Context, openID, templateID, page string, data map[string]string) error
 }
 
 // DrainStats counts what happened to the notices of one or more drains.
@@ -122,6 +116,9 @@ type Dispatcher struct {
 	// batches records many outcomes in one transaction; nil when the
 	// outbox cannot, and then each is recorded by CompleteNotice.
 	batches store.OutboxBatches
+	// subs tells who accepted a subscription template; nil when the
+	// outbox cannot, and then no subscription notice is sent.
+	subs store.SubscriptionService
 	// pace hands out the slots of the shared send rate.
 	pace *pacer
 	// pauseMu guards pausedTill, the end of the quota pause (45009) as
@@ -149,6 +146,7 @@ func NewDispatcher(outbox store.OutboxService, cache store.Cache, api Sender, cf
 		d.flushEvery = defaultFlushInterval
 	}
 	d.batches, _ = outbox.(store.OutboxBatches)
+	d.subs, _ = outbox.(store.SubscriptionService)
 	d.pace = newPacer(cache, cfg.RatePerSecond, cfg.Batch, func() time.Time { return d.wall() }, d.log)
 	return d
 }
@@ -187,6 +185,105 @@ func (d *Dispatcher) DrainOnce(ctx context.Context) (DrainStats, error) {
 type claimedNotice struct {
 	n         *store.Notice
 	claimedAt time.Time
+	// merged are the other notices to n's recipient in the same claim,
+	// sent with n as one customer-service message (see work).
+	merged []*store.Notice
+}
+
+// all is n and the notices merged with it.
+func (c claimedNotice) all() []*store.Notice {
+	return append([]*store.Notice{c.n}, c.merged...)
+}
+
+// byRecipient groups a claim's notices by recipient, in claim order: the
+// first notice to a person leads, the others to them are merged with it.
+func byRecipient(ns []*store.Notice, claimedAt time.Time) []claimedNotice {
+	cs := make([]claimedNotice, 0, len(ns))
+	lead := make(map[string]int, len(ns))
+	for _, n := range ns {
+		if i, ok := lead[n.OpenID]; ok {
+			cs[i].merged = append(cs[i].merged, n)
+			continue
+		}
+		lead[n.OpenID] = len(cs)
+		cs = append(cs, claimedNotice{n: n, claimedAt: claimedAt})
+	}
+	return cs
+}
+
+// work attempts the delivery of a claimed notice and passes its outcome
+// to the recorder, each attempt holding one of the unrecorded places.
+// Notices to one person claimed together go as one customer-service
+// message when that is the channel the first of them takes (the others'
+// outcome is the same, their reason WhyMerged); otherwise each goes on its
+// own, by its own channel.
+func (d *Dispatcher) work(ctx context.Context, c claimedNotice, results chan<- attempted, unrecorded chan struct{}) {
+	var (
+		merged []*store.Notice
+		now    = d.now()
+	)
+	for _, m := range c.merged {
+		if limit, err := time.Parse(time.RFC3339, m.Fields[FieldNotAfter]); err == nil && now.After(limit) {
+			results <- attempted{n: m, o: undeliverable("", ReasonTooLate)}
+			continue
+		}
+		merged = append(merged, m)
+	}
+	text := c.n.Text
+	if len(merged) > 0 {
+		text = mergeTexts(append([]*store.Notice{c.n}, merged...))
+	}
+	o, ok := d.attemptPlaced(ctx, c.n, text, c.claimedAt, results, unrecorded)
+	switch {
+	case !ok && ctx.Err() != nil: // stopping: hand them back with their lead
+		for _, m := range merged {
+			results <- attempted{n: m, o: d.retryNow("released: dispatcher stopped")}
+		}
+		return
+	case !ok || len(merged) == 0: // left alone with their lead (its lease is ending), or none
+		return
+	}
+	if o.Channel == store.ChannelCustomer && o.Status != store.NoticeUndeliverable {
+		for _, m := range merged {
+			mo := o
+			if mo.Status == store.NoticeSent {
+				mo.Error = WhyMerged
+			}
+			results <- attempted{n: m, o: mo}
+		}
+		return
+	}
+	for _, m := range merged {
+		d.attemptPlaced(ctx, m, m.Text, c.claimedAt, results, unrecorded)
+	}
+}
+
+// attemptPlaced takes an unrecorded place, attempts n with text and passes
+// the outcome on; when ctx has ended it hands n back instead. ok is false
+// when n was left alone (its lease is nearly over) or handed back.
+func (d *Dispatcher) attemptPlaced(ctx context.Context, n *store.Notice, text string, claimedAt time.Time,
+	results chan<- attempted, unrecorded chan struct{}) (store.NoticeOutcome, bool) {
+	placed := false
+	select {
+	case unrecorded <- struct{}{}:
+		placed = true
+	case <-ctx.Done():
+	}
+	if ctx.Err() != nil {
+		// Shutting down: hand it back at once rather than leave it leased.
+		if placed {
+			<-unrecorded
+		}
+		results <- attempted{n: n, o: d.retryNow("released: dispatcher stopped")}
+		return store.NoticeOutcome{}, false
+	}
+	o, ok := d.attempt(ctx, n, text, claimedAt)
+	if !ok {
+		<-unrecorded
+		return o, false
+	}
+	results <- attempted{n: n, o: o, placed: true}
+	return o, true
 }
 
 // attempted is the outcome of a notice, waiting to be recorded. placed
@@ -249,27 +346,7 @@ func (d *Dispatcher) run(ctx context.Context, maxBatches int) (DrainStats, error
 	for range d.parallel {
 		senders.Go(func() {
 			for c := range work {
-				placed := false
-				select {
-				case unrecorded <- struct{}{}:
-					placed = true
-				case <-ctx.Done():
-				}
-				if ctx.Err() != nil {
-					// Shutting down: hand it back at once rather than
-					// leave it leased.
-					if placed {
-						<-unrecorded
-					}
-					results <- attempted{n: c.n, o: d.retryNow("released: dispatcher stopped")}
-					continue
-				}
-				o, ok := d.attempt(ctx, c.n, c.claimedAt)
-				if !ok {
-					<-unrecorded
-					continue
-				}
-				results <- attempted{n: c.n, o: o, placed: true}
+				d.work(ctx, c, results, unrecorded)
 			}
 		})
 	}
@@ -298,14 +375,17 @@ func (d *Dispatcher) run(ctx context.Context, maxBatches int) (DrainStats, error
 			break
 		}
 		claimed += len(ns)
-		for i, n := range ns {
+		cs := byRecipient(ns, claimedAt)
+		for i, c := range cs {
 			select {
-			case work <- claimedNotice{n: n, claimedAt: claimedAt}:
+			case work <- c:
 				continue
 			case <-ctx.Done():
 			}
-			for _, n := range ns[i:] { // stopped: hand the rest back
-				results <- attempted{n: n, o: d.retryNow("released: dispatcher stopped")}
+			for _, c := range cs[i:] { // stopped: hand the rest back
+				for _, n := range c.all() {
+					results <- attempted{n: n, o: d.retryNow("released: dispatcher stopped")}
+				}
 			}
 			break
 		}
@@ -536,7 +616,10 @@ func (d *Dispatcher) retryNow(why string) store.NoticeOutcome {
 // attempt decides and performs the delivery of n. ok is false when the
 // notice must be left alone: its lease is nearly over, so another replica
 // may take it over and a send now could be a double send.
-func (d *Dispatcher) attempt(ctx context.Context, n *store.Notice, claimedAt time.Time) (o store.NoticeOutcome, ok bool) {
+//
+// text is the customer-service text to send: n's own, or that of the
+// notices merged with it (mergeTexts).
+func (d *Dispatcher) attempt(ctx context.Context, n *store.Notice, text string, claimedAt time.Time) (o store.NoticeOutcome, ok bool) {
 	if until, paused := d.knownPause(); paused {
 		return store.NoticeOutcome{Status: store.NoticePending, Error: "paused: daily quota (45009)", NextAttemptAt: until}, true
 	}
@@ -550,38 +633,7 @@ func (d *Dispatcher) attempt(ctx context.Context, n *store.Notice, claimedAt tim
 	if limit, err := time.Parse(time.RFC3339, n.Fields[FieldNotAfter]); err == nil && now.After(limit) {
 		return undeliverable("", ReasonTooLate), true
 	}
-	tpl, hasTemplate := d.cfg.Template(n.Kind)
-	if !n.LastInteractionAt.IsZero() && now.Sub(n.LastInteractionAt) < d.cfg.CustomerWindow {
-		err := d.send(ctx, n, claimedAt, func(ctx context.Context) error { return d.api.SendText(ctx, n.OpenID, n.Text) })
-		switch code := errCode(err); {
-		case errors.Is(err, errLeaseEnding):
-			return o, false
-		case err == nil:
-			return store.NoticeOutcome{Status: store.NoticeSent, Channel: store.ChannelCustomer}, true
-		case code == errWindowClosed || code == errCustomerLimit:
-			reason := ReasonNoTemplate
-			if code == errCustomerLimit {
-				reason = ReasonCustomerLimit
-			}
-			if !hasTemplate {
-				return undeliverable(store.ChannelCustomer, reason), true
-			}
-			d.log.Info("customer-service message refused; sending the template", slog.Int64("notice", n.ID), slog.Int64("errcode", code))
-		default:
-			return d.failure(ctx, n, store.ChannelCustomer, err), true
-		}
-	} else if !hasTemplate {
-		return undeliverable("", ReasonNoTemplate), true
-	}
-	data := templateData(tpl, n)
-	err := d.send(ctx, n, claimedAt, func(ctx context.Context) error { return d.api.SendTemplate(ctx, n.OpenID, tpl.ID, tpl.URL, data) })
-	if errors.Is(err, errLeaseEnding) {
-		return o, false
-	}
-	if err == nil {
-		return store.NoticeOutcome{Status: store.NoticeSent, Channel: store.ChannelTemplate}, true
-	}
-	return d.failure(ctx, n, store.ChannelTemplate, err), true
+	return d.deliver(ctx, n, text, claimedAt)
 }
 
 // failure turns a send error into the notice's outcome.
@@ -734,21 +786,6 @@ func nextReset(now time.Time, hhmm string, loc *time.Location) time.Time {
 		reset = time.Date(local.Year(), local.Month(), local.Day()+1, tod.Hour(), tod.Minute(), 0, 0, loc)
 	}
 	return reset
-}
-
-// templateData fills the template's keys from the notice: each key takes
-// the notice field it is mapped to, where "text" is the notice's text
-// unless a field of that name exists. Unknown fields are empty.
-func templateData(tpl configs.Template, n *store.Notice) map[string]string {
-	data := make(map[string]string, len(tpl.Fields))
-	for key, field := range tpl.Fields {
-		v, ok := n.Fields[field]
-		if !ok && field == "text" {
-			v = n.Text
-		}
-		data[key] = v
-	}
-	return data
 }
 
 func undeliverable(channel, reason string) store.NoticeOutcome {

@@ -47,7 +47,7 @@ func TestChannelChoice(t *testing.T) {
 		{"template when the user never wrote", fakeUser{following: true},
 			"lecture_notice", store.NoticeSent, store.ChannelTemplate, "", 0, 1},
 		{"undeliverable without a template outside 48 h", fakeUser{following: true, lastSeen: t0.Add(-72 * time.Hour)},
-			"deadline_reminder", store.NoticeUndeliverable, "", ReasonNoTemplate, 0, 0},
+			"deadline_reminder", store.NoticeUndeliverable, "", WhyOutsideWindow + "," + WhyNoSubscription + "," + WhyNoTemplate, 0, 0},
 		{"customer-service without a template inside 48 h", fakeUser{following: true, lastSeen: t0.Add(-47 * time.Hour)},
 			"deadline_reminder", store.NoticeSent, store.ChannelCustomer, "", 1, 0},
 		{"undeliverable when unfollowed", fakeUser{following: false, lastSeen: t0.Add(-time.Hour)},
@@ -72,7 +72,7 @@ func TestChannelChoice(t *testing.T) {
 				t.Fatalf("%d template messages, want %d", len(tmpls), tc.wantTmpls)
 			}
 			if len(tmpls) == 1 {
-				want := map[string]string{"first": "法律知识讲座 o-1", "keyword1": "法律知识讲座", "keyword2": "12月5日 09:30", "keyword3": ""}
+				want := map[string]string{"thing1": "法律知识讲座", "time2": "12月5日 09:30", "thing3": ""}
 				if m := tmpls[0]; m.ToUser != "o-1" || m.TemplateID != "TPL-LECTURE" || m.URL != "https://example.org/l/L3" || !maps.Equal(m.Data, want) {
 					t.Errorf("template message = %+v, want data %v", m, want)
 				}
@@ -99,8 +99,10 @@ func TestCustomerErrors(t *testing.T) {
 	}{
 		{"45015 falls back to the template", 45015, "lecture_notice", store.NoticeSent, store.ChannelTemplate, "", 1},
 		{"45047 falls back to the template", 45047, "lecture_notice", store.NoticeSent, store.ChannelTemplate, "", 1},
-		{"45015 without a template is undeliverable", 45015, "deadline_reminder", store.NoticeUndeliverable, store.ChannelCustomer, ReasonNoTemplate, 0},
-		{"45047 without a template is undeliverable", 45047, "deadline_reminder", store.NoticeUndeliverable, store.ChannelCustomer, ReasonCustomerLimit, 0},
+		{"45015 without a template is undeliverable", 45015, "deadline_reminder", store.NoticeUndeliverable, store.ChannelCustomer,
+			WhyWindowClosed + "," + WhyNoSubscription + "," + WhyNoTemplate, 0},
+		{"45047 without a template is undeliverable", 45047, "deadline_reminder", store.NoticeUndeliverable, store.ChannelCustomer,
+			WhyCustomerLimit + "," + WhyNoSubscription + "," + WhyNoTemplate, 0},
 		{"43004 is undeliverable, no fallback", 43004, "lecture_notice", store.NoticeUndeliverable, store.ChannelCustomer, ReasonUnfollowed, 0},
 		{"another errcode fails", 40003, "lecture_notice", store.NoticeFailed, store.ChannelCustomer, "", 0},
 	} {
@@ -445,8 +447,8 @@ func newHarness(t *testing.T, mod func(*configs.Notices)) *harness {
 		CustomerWindow: 48 * time.Hour, QuotaReset: "00:00",
 		Templates: map[string]configs.Template{
 			"lecture_notice": {ID: "TPL-LECTURE", URL: "https://example.org/l/L3",
-				Fields: map[string]string{"first": "text", "keyword1": "title", "keyword2": "time", "keyword3": "place"}},
-			"deadline_reminder": {Fields: map[string]string{"first": "text"}}, // no ID: no template
+				Fields: map[string]string{"thing1": "title", "time2": "time", "thing3": "place"}},
+			"deadline_reminder": {Fields: map[string]string{"thing1": "text"}}, // no ID: no template
 		},
 	}
 	if mod != nil {
@@ -540,9 +542,35 @@ type fakeOutbox struct {
 	keys     map[string]bool
 	users    map[string]fakeUser
 	attempts []fakeAttempt
+	accepted map[[2]string]bool // (openid, subscription template id)
 }
 
 var _ store.OutboxService = (*fakeOutbox)(nil)
+
+// accept records that openID accepted the subscription template.
+func (o *fakeOutbox) accept(openID, templateID string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.accepted == nil {
+		o.accepted = map[[2]string]bool{}
+	}
+	o.accepted[[2]string{openID, templateID}] = true
+}
+
+func (o *fakeOutbox) RecordSubscriptionChoices(_ context.Context, openID string, cs []store.SubscriptionChoice, _ time.Time) error {
+	for _, c := range cs {
+		if c.Accepted {
+			o.accept(openID, c.TemplateID)
+		}
+	}
+	return nil
+}
+
+func (o *fakeOutbox) SubscriptionAccepted(_ context.Context, openID, templateID string) (bool, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.accepted[[2]string{openID, templateID}], nil
+}
 
 func newFakeOutbox() *fakeOutbox {
 	return &fakeOutbox{keys: map[string]bool{}, users: map[string]fakeUser{}}
@@ -622,6 +650,12 @@ func (o *fakeOutbox) ClaimNotices(_ context.Context, replica string, at time.Tim
 		n.Fields = maps.Clone(r.n.Fields)
 		u := o.users[n.OpenID]
 		n.Following, n.Anonymised, n.LastInteractionAt = u.following, u.anonymised, u.lastSeen
+		for _, s := range o.rows { // the budget as the store counts it
+			if s.n.OpenID == n.OpenID && s.n.Status == store.NoticeSent && s.n.Channel == store.ChannelCustomer &&
+				s.n.LastError != store.NoticeMerged && !u.lastSeen.IsZero() && !s.n.SentAt.Before(u.lastSeen) {
+				n.CustomerSent++
+			}
+		}
 		out = append(out, &n)
 	}
 	return out, nil

@@ -47,6 +47,10 @@ type Jobs struct {
 	Requests configs.Requests // help requests' escalation (issue 15)
 	Loc      *time.Location
 	Log      *slog.Logger
+	// Media downloads evidence photos into DataDir (photo-downloads); nil
+	// leaves them pending.
+	Media   MediaDownloader
+	DataDir string
 }
 
 // All returns the jobs with their schedules.
@@ -62,6 +66,8 @@ func (j *Jobs) All() []Job {
 			Doc: "sends admins last week's activities, hours and envoy progress"},
 		{Name: JobRequestEscalation, Spec: j.Requests.EscalationSchedule, Run: j.RequestEscalation,
 			Doc: "sends help requests nobody took in time to the community's envoys, then to the admins"},
+		{Name: JobPhotoDownloads, Spec: photoDownloadsSpec, Run: j.DownloadPhotos,
+			Doc: "downloads evidence photos sent after 活动签到 into the data directory, retrying failures"},
 		{Name: JobPruneUnrecognised, Spec: pruneUnrecognisedSpec, Run: j.PruneUnrecognised,
 			Doc: "forgets unrecognised messages not seen for 90 days"},
 		{Name: JobPruneReplies, Spec: pruneRepliesSpec, Run: j.PruneReplies,
@@ -100,6 +106,21 @@ func dueOffset(start, now time.Time, offsets []time.Duration) (time.Duration, bo
 		}
 	}
 	return best, ok
+}
+
+// nextDueWithin reports whether a reminder later than offset (a smaller
+// offset) comes due within window of now: the reminder at offset is then
+// left to it, so that one person does not get two alike minutes apart.
+func nextDueWithin(start, now time.Time, offset time.Duration, offsets []time.Duration, window time.Duration) bool {
+	if window <= 0 {
+		return false
+	}
+	for _, o := range offsets {
+		if o < offset && start.Add(-o).Sub(now) <= window {
+			return true
+		}
+	}
+	return false
 }
 
 func maxOffset(offsets []time.Duration) time.Duration {
@@ -192,7 +213,7 @@ func (j *Jobs) ActivityReminders(ctx context.Context, now time.Time) error {
 	}
 	for _, a := range upcoming {
 		offset, ok := dueOffset(a.StartsAt, now, j.Sched.ActivityOffsets)
-		if !ok {
+		if !ok || nextDueWithin(a.StartsAt, now, offset, j.Sched.ActivityOffsets, j.Sched.ReminderMergeWindow) {
 			continue
 		}
 		signups, err := j.Store.ListActivitySignups(ctx, a.Code)
@@ -210,7 +231,7 @@ func (j *Jobs) ActivityReminders(ctx context.Context, now time.Time) error {
 				Subject: a.Code,
 				OpenID:  s.OpenID,
 				Text: fmt.Sprintf(notice.ActivityReminder, a.Code, a.Title, at, a.Place,
-					int(j.Rules.CheckinOpensBefore.Minutes()), a.Code, a.Code),
+					a.Code, a.Code, int(j.Rules.CheckinOpensBefore.Minutes()), a.Code),
 				Fields: map[string]string{"title": a.Title, "time": at, "place": a.Place, "code": a.Code,
 					FieldNotAfter: a.StartsAt.Format(time.RFC3339)},
 			})

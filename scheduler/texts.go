@@ -10,7 +10,7 @@ var notice = struct {
 }{
 	Lecture:            "【讲座提醒】%s\n时间：%s\n地点：%s（%s）\n欢迎参加！不想再收到提醒可回复“退订讲座”。",
 	LectureCancelled:   "【讲座取消】%s（%s）已取消，之前通知的场次不再举行，给您带来不便敬请谅解。",
-	ActivityReminder:   "【活动提醒】您报名的活动 %s %s\n时间：%s\n地点：%s\n开始前%d分钟起可回复“签到 %s”签到。不能参加请回复“取消报名 %s”。",
+	ActivityReminder:   "【活动提醒】您报名的活动 %s %s\n时间：%s\n地点：%s\n能参加请回复“确认参加 %s”；不能参加请回复“取消报名 %s”让出名额。开始前%d分钟起可回复“签到 %s”签到。",
 	CheckoutReminder:   "【签退提醒】活动 %s %s 已结束，您还没有签退。请回复“签退 %s”，使者确认后计入志愿时长。",
 	Unconfirmed:        "【待确认时长】活动 %s %s 已结束，%d人已签退待确认。回复“确认时长 %s”确认。",
 	UnconfirmedPending: "\n未签退：%s",

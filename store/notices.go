@@ -16,8 +16,9 @@ const (
 
 // Channels a notice goes out by.
 const (
-	ChannelCustomer = "customer" // customer-service message, within 48 h of the user's last interaction
-	ChannelTemplate = "template" // template message, any time, when the kind has a template
+	ChannelCustomer  = "customer"  // customer-service message, within 48 h of the user's last interaction
+	ChannelTemplate  = "template"  // template message, any time, when the kind has a template
+	ChannelSubscribe = "subscribe" // subscription notice (订阅通知), to users who accepted its template
 )
 
 // NewNotice is a notice to write to the outbox. Key makes it unique: the
@@ -56,7 +57,15 @@ type Notice struct {
 	Following         bool
 	Anonymised        bool
 	LastInteractionAt time.Time
+	// CustomerSent is how many customer-service messages went to the
+	// recipient since LastInteractionAt (their budget, issue 13).
+	CustomerSent int
 }
+
+// NoticeMerged is the error (the reason) of a notice sent as part of
+// another notice's customer-service message to the same person: it does
+// not count against the recipient's customer-service budget.
+const NoticeMerged = "merged"
 
 // NoticeOutcome is the result of one delivery attempt.
 type NoticeOutcome struct {

@@ -252,6 +252,10 @@ type Store interface {
 	CertificateService
 	HelpRequestService
 	PointsService
+	SubscriptionService
+	SignupConfirmations
+	BroadcastQueries
+	PhotoService
 	// Ping reports whether the backend is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.

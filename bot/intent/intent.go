@@ -68,7 +68,12 @@ const (
 	// 积分榜显示姓名 / 积分榜匿名: named on the community's leaderboard or not.
 	LeaderboardPublic  = "leaderboard_public"
 	LeaderboardPrivate = "leaderboard_private"
-	Unknown            = "unknown"
+	// Issue 13: a seated volunteer confirms they will come (确认参加 A12).
+	ConfirmAttendance = "confirm_attendance"
+	Broadcast         = "broadcast"         // 群发 [社区] 内容: an envoy or admin notifies a community's volunteers
+	ConfirmBroadcast  = "confirm_broadcast" // 确认群发: sends the broadcast previewed
+	UrgentRecruit     = "urgent_recruit"    // 紧急招募 A12: free volunteers asked to sign up
+	Unknown           = "unknown"
 )
 
 // All lists every intent name, so that callers (router, tests, fuzzing) can
@@ -81,7 +86,8 @@ var All = []string{
 	CancelActivity, ModifyActivity, More, AdminLogin, RealName, ConsentRealName,
 	MyCertificate, RecordTraining, RecordAward, RecordEvaluation, Makeup,
 	ApproveMakeup, RejectMakeup, RequestHelp, RequestFor, TakeRequest,
-	AssignRequest, RateRequest, MyPoints, LeaderboardPublic, LeaderboardPrivate, Unknown,
+	AssignRequest, RateRequest, MyPoints, LeaderboardPublic, LeaderboardPrivate,
+	ConfirmAttendance, Broadcast, ConfirmBroadcast, UrgentRecruit, Unknown,
 }
 
 // wholeMessages are intents that only a whole message (less politeness
@@ -228,6 +234,10 @@ var commands = []command{
 	{keywords: publishLectureKeywords, parse: parsePublishLecture},
 	{anywhere: true, keywords: []string{"活动签到", "活动开始", "开始活动", "活动已开始"}, suffixes: []string{"活动签到", "活动开始"}, parse: withActivity(ActivityCheckin)},
 	{anywhere: true, keywords: []string{"确认时长", "确认工时", "时长确认", "工时确认", "确认服务时长"}, suffixes: []string{"确认时长", "确认工时"}, parse: withRequestOr(ConfirmHours)},
+	{anywhere: true, keywords: []string{"确认参加", "确定参加", "确认出席", "确认能来"}, suffixes: []string{"确认参加"}, parse: withActivity(ConfirmAttendance)},
+	{keywords: []string{"确认群发", "确定群发"}, parse: bare(ConfirmBroadcast)},
+	{keywords: []string{"群发", "群发通知"}, parse: parseBroadcast},
+	{anywhere: true, keywords: []string{"紧急招募", "急招", "紧急招人"}, suffixes: []string{"紧急招募"}, parse: withActivity(UrgentRecruit)},
 	{keywords: []string{"确认"}, parse: parseConfirmSplit},
 	{keywords: brandKeywords, parse: parseBrand},
 	{keywords: importKeywords, parse: parseImport},

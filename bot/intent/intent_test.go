@@ -138,6 +138,12 @@ func TestParse(t *testing.T) {
 		{"the next page", "更多。", Result{Intent: More}},
 		{"the next page politely", "请 下一页", Result{Intent: More}},
 		{"dashboard link", "登录后台", Result{Intent: AdminLogin}},
+		{"attendance confirmed", "确认参加 A12", Result{Intent: ConfirmAttendance, Activity: "A12"}},
+		{"attendance confirmed glued", "确认参加a12", Result{Intent: ConfirmAttendance, Activity: "A12"}},
+		{"broadcast to the own community", "群发 周六上午义诊，欢迎参加", Result{Intent: Broadcast, Description: "周六上午义诊,欢迎参加"}},
+		{"broadcast naming a community", "群发 北关社区 周六义诊", Result{Intent: Broadcast, Community: "北关社区", Description: "周六义诊"}},
+		{"broadcast confirmed", "确认群发", Result{Intent: ConfirmBroadcast}},
+		{"urgent recruitment", "紧急招募 A12", Result{Intent: UrgentRecruit, Activity: "A12"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,8 +156,8 @@ func TestParse(t *testing.T) {
 }
 
 func TestAllHoldsEveryIntentOnce(t *testing.T) {
-	if len(All) != 47 {
-		t.Errorf("len(All) = %d, want 47", len(All))
+	if len(All) != 51 {
+		t.Errorf("len(All) = %d, want 51", len(All))
 	}
 	seen := map[string]bool{}
 	for _, name := range All {

@@ -11,9 +11,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // Call is one request the fake API received.
@@ -37,6 +39,15 @@ type TemplateMessage struct {
 	ToUser     string
 	TemplateID string
 	URL        string
+	Data       map[string]string
+}
+
+// SubscribeMessage is a subscription notice (订阅通知, bizsend) the fake
+// API accepted, with its data flattened to key → value.
+type SubscribeMessage struct {
+	ToUser     string
+	TemplateID string
+	Page       string
 	Data       map[string]string
 }
 
@@ -67,6 +78,9 @@ type FakeAPI struct {
 	delays   map[string]time.Duration
 	texts    []CustomerText
 	tmpls    []TemplateMessage
+	subs     []SubscribeMessage
+	accepted map[recipientKey]bool // (template id, openid) a user accepted
+	media    map[string][]byte     // temporary media by MediaId
 	changed  chan struct{}
 }
 
@@ -76,6 +90,7 @@ func NewFakeAPI(tb testing.TB) *FakeAPI {
 	f := &FakeAPI{
 		valid: map[string]bool{}, failures: map[string][]failure{}, perUser: map[recipientKey]int{},
 		every: map[string]*everyN{}, delays: map[string]time.Duration{}, changed: make(chan struct{}),
+		accepted: map[recipientKey]bool{}, media: map[string][]byte{},
 	}
 	f.server = httptest.NewServer(http.HandlerFunc(f.serve))
 	tb.Cleanup(f.server.Close)
@@ -164,6 +179,30 @@ func (f *FakeAPI) TemplateMessages() []TemplateMessage {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]TemplateMessage(nil), f.tmpls...)
+}
+
+// AcceptSubscription records that openID accepted the subscription
+// template (as its subscribe_msg_popup_event says): bizsend with it to
+// them is then accepted; before, WeChat answers 43101.
+func (f *FakeAPI) AcceptSubscription(openID, templateID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.accepted[recipientKey{templateID, openID}] = true
+}
+
+// AddMedia makes a temporary media file (a photo a user sent) available
+// under mediaID at /cgi-bin/media/get; an unknown MediaId answers 40007.
+func (f *FakeAPI) AddMedia(mediaID string, data []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.media[mediaID] = append([]byte(nil), data...)
+}
+
+// SubscribeMessages returns the subscription notices accepted so far.
+func (f *FakeAPI) SubscribeMessages() []SubscribeMessage {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]SubscribeMessage(nil), f.subs...)
 }
 
 // WaitTemplateMessages waits until at least n template messages arrived
@@ -292,6 +331,18 @@ func (f *FakeAPI) serveAPI(w http.ResponseWriter, r *http.Request, body []byte) 
 		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
 	case "/cgi-bin/message/template/send":
 		f.serveTemplate(w, body)
+	case "/cgi-bin/message/subscribe/bizsend":
+		f.serveSubscribe(w, body)
+	case "/cgi-bin/media/get":
+		f.mu.Lock()
+		data, ok := f.media[r.URL.Query().Get("media_id")]
+		f.mu.Unlock()
+		if !ok {
+			writeJSON(w, map[string]any{"errcode": 40007, "errmsg": "invalid media_id"})
+			return
+		}
+		w.Header().Set("Content-Type", "image/jpeg")
+		_, _ = w.Write(data)
 	case "/cgi-bin/qrcode/create":
 		writeJSON(w, map[string]any{"ticket": "FAKE_TICKET", "expire_seconds": 2592000, "url": "http://weixin.qq.com/q/fake"})
 	default:
@@ -320,12 +371,85 @@ func (f *FakeAPI) serveTemplate(w http.ResponseWriter, body []byte) {
 	for k, v := range msg.Data {
 		tm.Data[k] = v.Value
 	}
+	if errmsg := checkFields(tm.Data, true); errmsg != "" {
+		writeJSON(w, map[string]any{"errcode": 47003, "errmsg": "argument invalid! " + errmsg})
+		return
+	}
 	f.mu.Lock()
 	f.tmpls = append(f.tmpls, tm)
 	seq := len(f.tmpls)
 	f.notify()
 	f.mu.Unlock()
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": 1000000 + seq})
+}
+
+func (f *FakeAPI) serveSubscribe(w http.ResponseWriter, body []byte) {
+	var msg struct {
+		ToUser     string `json:"touser"`
+		TemplateID string `json:"template_id"`
+		Page       string `json:"page"`
+		Data       map[string]struct {
+			Value string `json:"value"`
+		} `json:"data"`
+	}
+	switch err := json.Unmarshal(body, &msg); {
+	case err != nil || msg.ToUser == "":
+		writeJSON(w, map[string]any{"errcode": 40003, "errmsg": "invalid openid"})
+		return
+	case msg.TemplateID == "":
+		writeJSON(w, map[string]any{"errcode": 40037, "errmsg": "invalid template_id"})
+		return
+	}
+	sm := SubscribeMessage{ToUser: msg.ToUser, TemplateID: msg.TemplateID, Page: msg.Page, Data: make(map[string]string, len(msg.Data))}
+	for k, v := range msg.Data {
+		sm.Data[k] = v.Value
+	}
+	if errmsg := checkFields(sm.Data, false); errmsg != "" {
+		writeJSON(w, map[string]any{"errcode": 47003, "errmsg": "argument invalid! " + errmsg})
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.accepted[recipientKey{msg.TemplateID, msg.ToUser}] {
+		writeJSON(w, map[string]any{"errcode": 43101, "errmsg": "user refuse to accept the msg"})
+		return
+	}
+	f.subs = append(f.subs, sm)
+	f.notify()
+	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
+}
+
+// FieldLimit is the longest value, in characters, WeChat accepts for a
+// template or subscription key of this name: the type is the key without
+// its number (thing1 → thing). Unknown types take the keyword limit, 20.
+func FieldLimit(key string) int {
+	switch strings.TrimRight(key, "0123456789") {
+	case "phrase", "symbol":
+		return 5
+	case "name":
+		return 10
+	case "character_string", "number", "letter", "car_number":
+		return 32
+	default:
+		return 20
+	}
+}
+
+// checkFields enforces WeChat's current rules on data: no line breaks, no
+// value beyond its key's limit, and for template messages no first or
+// remark (ignored since May 2023), so that a regression fails a test.
+func checkFields(data map[string]string, template bool) string {
+	for k, v := range data {
+		switch {
+		case template && (k == "first" || k == "remark"):
+			return fmt.Sprintf("data.%s is no longer supported", k)
+		case strings.ContainsAny(v, "\r\n"):
+			return fmt.Sprintf("data.%s.value has a line break", k)
+		case utf8.RuneCountInString(v) > FieldLimit(k):
+			return fmt.Sprintf("data.%s.value is %d characters, limit %d", k, utf8.RuneCountInString(v), FieldLimit(k))
+		}
+	}
+	return ""
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -138,7 +138,7 @@ func TestSendBy(t *testing.T) {
 	if wxapi.IsTemporary(err) {
 		t.Errorf("ErrLate counts as a temporary failure of a call; no call was made")
 	}
-	err = c.SendTemplate(wxapi.WithSendBy(ctx, time.Now().Add(-time.Millisecond)), "o-1", "tpl", "", map[string]string{"first": "late"})
+	err = c.SendTemplate(wxapi.WithSendBy(ctx, time.Now().Add(-time.Millisecond)), "o-1", "tpl", "", map[string]string{"thing1": "late"})
 	if !errors.Is(err, wxapi.ErrLate) {
 		t.Errorf("template after its send-by time = %v, want ErrLate", err)
 	}

@@ -26,7 +26,7 @@ func TestSendTemplate(t *testing.T) {
 	t.Run("delivers the data as key and value", func(t *testing.T) {
 		api := wechattest.NewFakeAPI(t)
 		c := newTemplateClient(api)
-		data := map[string]string{"first": "法律知识讲座明天开始", "keyword1": "法律知识讲座", "keyword2": "12月5日 09:30"}
+		data := map[string]string{"thing1": "法律知识讲座", "time2": "12月5日 09:30"}
 		if err := c.SendTemplate(ctx, "o-1", "TPL-1", "https://example.org/l/L3", data); err != nil {
 			t.Fatal(err)
 		}
@@ -42,11 +42,11 @@ func TestSendTemplate(t *testing.T) {
 	t.Run("refreshes and retries once on 40001", func(t *testing.T) {
 		api := wechattest.NewFakeAPI(t)
 		c := newTemplateClient(api)
-		if err := c.SendTemplate(ctx, "o-2", "TPL-1", "", map[string]string{"first": "一"}); err != nil {
+		if err := c.SendTemplate(ctx, "o-2", "TPL-1", "", map[string]string{"thing1": "一"}); err != nil {
 			t.Fatal(err)
 		}
 		api.ExpireTokens()
-		if err := c.SendTemplate(ctx, "o-2", "TPL-1", "", map[string]string{"first": "二"}); err != nil {
+		if err := c.SendTemplate(ctx, "o-2", "TPL-1", "", map[string]string{"thing1": "二"}); err != nil {
 			t.Fatalf("send after the token expired: %v", err)
 		}
 		if n := len(api.Calls("/cgi-bin/token")); n != 2 {
@@ -128,5 +128,51 @@ func TestIsTemporary(t *testing.T) {
 	})
 	if wxapi.IsTemporary(nil) {
 		t.Error("IsTemporary(nil) = true")
+	}
+}
+
+func TestCurrentFormatRules(t *testing.T) {
+	ctx := context.Background()
+	api := wechattest.NewFakeAPI(t)
+	c := wxapi.New(wxapi.Config{AppID: "wxtest0000000012", Secret: "secret", APIBase: api.URL(), Timeout: 3 * time.Second},
+		memory.New(), slog.New(slog.DiscardHandler))
+	for _, tc := range []struct {
+		name string
+		send func() error
+		code int64
+	}{
+		{"template with first is refused", func() error {
+			return c.SendTemplate(ctx, "o-1", "TPL", "", map[string]string{"first": "x", "thing1": "y"})
+		}, 47003},
+		{"template value over 20 characters is refused", func() error {
+			return c.SendTemplate(ctx, "o-1", "TPL", "", map[string]string{"thing1": "一二三四五六七八九十一二三四五六七八九十一"})
+		}, 47003},
+		{"template value with a line break is refused", func() error {
+			return c.SendTemplate(ctx, "o-1", "TPL", "", map[string]string{"thing1": "一\n二"})
+		}, 47003},
+		{"subscription notice without acceptance is refused", func() error {
+			return c.SendSubscribe(ctx, "o-1", "SUB", "", map[string]string{"thing1": "义诊"})
+		}, 43101},
+		{"subscription notice after acceptance goes", func() error {
+			api.AcceptSubscription("o-1", "SUB")
+			return c.SendSubscribe(ctx, "o-1", "SUB", "https://example.org", map[string]string{"thing1": "义诊"})
+		}, 0},
+		{"subscription phrase over 5 characters is refused", func() error {
+			return c.SendSubscribe(ctx, "o-1", "SUB", "", map[string]string{"phrase1": "一二三四五六"})
+		}, 47003},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.send()
+			var apiErr *wxapi.APIError
+			switch {
+			case tc.code == 0 && err != nil:
+				t.Fatalf("err = %v, want none", err)
+			case tc.code != 0 && (!errors.As(err, &apiErr) || apiErr.Code != tc.code):
+				t.Fatalf("err = %v, want errcode %d", err, tc.code)
+			}
+		})
+	}
+	if got := api.SubscribeMessages(); len(got) != 1 || got[0].Page != "https://example.org" || got[0].Data["thing1"] != "义诊" {
+		t.Errorf("subscription notices = %+v", got)
 	}
 }

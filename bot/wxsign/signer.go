@@ -70,6 +70,12 @@ func (s Signer) EventXML(openID, event, key string, createTime int64, extra stri
 		s.account(), openID, createTime, event, key, extra)
 }
 
+// ImageXML is a photo from openID, kept by WeChat under mediaID.
+func (s Signer) ImageXML(openID, mediaID string, msgID int64) string {
+	return fmt.Sprintf(`<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName><CreateTime>%d</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.qpic.cn/fake/%s]]></PicUrl><MediaId><![CDATA[%s]]></MediaId><MsgId>%d</MsgId></xml>`,
+		s.account(), openID, s.now().Unix(), mediaID, mediaID, msgID)
+}
+
 // LocationXML is a location message from openID.
 func (s Signer) LocationXML(openID string, lat, lng float64, label string, msgID int64) string {
 	return fmt.Sprintf(`<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName><CreateTime>%d</CreateTime><MsgType><![CDATA[location]]></MsgType><Location_X>%f</Location_X><Location_Y>%f</Location_Y><Scale>15</Scale><Label><![CDATA[%s]]></Label><MsgId>%d</MsgId></xml>`,

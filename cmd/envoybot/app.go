@@ -218,7 +218,8 @@ func (a *app) devInvite(ctx context.Context, role, name string) (string, error) 
 
 // jobsFor returns the scheduled jobs by name, on the app's store.
 func (a *app) jobsFor() map[string]scheduler.Job {
-	js := &scheduler.Jobs{Store: a.store, Campaign: a.cfg.Campaign, Rules: a.cfg.Rules, Sched: a.cfg.Schedules, Requests: a.cfg.Requests, Loc: a.cfg.Location(), Log: a.log}
+	js := &scheduler.Jobs{Store: a.store, Campaign: a.cfg.Campaign, Rules: a.cfg.Rules, Sched: a.cfg.Schedules, Requests: a.cfg.Requests, Loc: a.cfg.Location(), Log: a.log,
+		Media: a.api, DataDir: a.cfg.DataDir}
 	out := map[string]scheduler.Job{}
 	for _, j := range js.All() {
 		out[j.Name] = j

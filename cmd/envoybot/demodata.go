@@ -436,7 +436,7 @@ func (l *demoLoader) notices(ctx context.Context) error {
 				case i%6 == 5:
 					return store.NoticeOutcome{Status: store.NoticeSent, Channel: store.ChannelTemplate}
 				case i == 4 && d%2 == 0:
-					return store.NoticeOutcome{Status: store.NoticeUndeliverable, Channel: store.ChannelCustomer, Error: scheduler.ReasonNoTemplate}
+					return store.NoticeOutcome{Status: store.NoticeUndeliverable, Channel: store.ChannelCustomer, Error: scheduler.WhyOutsideWindow + "," + scheduler.WhyNoSubscription + "," + scheduler.WhyNoTemplate}
 				case i == 3 && d%9 == 0:
 					return store.NoticeOutcome{Status: store.NoticeUndeliverable, Channel: store.ChannelCustomer, Error: scheduler.ReasonUnfollowed}
 				case i == 2 && d%12 == 0:

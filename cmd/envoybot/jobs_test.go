@@ -147,7 +147,7 @@ func TestNoticeChannels(t *testing.T) {
   templates:
     activity_reminder:
       id: TPL_ACTIVITY
-      fields: {first: text, keyword1: title, keyword2: time, keyword3: place}
+      fields: {thing1: title, time2: time, thing3: place}
 `), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -171,8 +171,8 @@ func TestNoticeChannels(t *testing.T) {
 				t.Errorf("the volunteer who wrote 1 h ago got customer-service texts %q, want one reminder", got)
 			}
 			tpl := api.TemplateMessages()
-			if len(tpl) != 1 || tpl[0].ToUser != "o-old" || tpl[0].TemplateID != "TPL_ACTIVITY" || tpl[0].Data["keyword1"] != "义诊" {
-				t.Errorf("template messages = %+v, want one TPL_ACTIVITY to o-old with keyword1 义诊", tpl)
+			if len(tpl) != 1 || tpl[0].ToUser != "o-old" || tpl[0].TemplateID != "TPL_ACTIVITY" || tpl[0].Data["thing1"] != "义诊" {
+				t.Errorf("template messages = %+v, want one TPL_ACTIVITY to o-old with thing1 义诊", tpl)
 			}
 			ns, err := r.app.store.ListNotices(context.Background(), "lecture_notice", 10)
 			if err != nil {

@@ -83,6 +83,13 @@ func (s countingSender) SendTemplate(ctx context.Context, openID, templateID, ur
 	return err
 }
 
+// SendSubscribe sends a subscription notice.
+func (s countingSender) SendSubscribe(ctx context.Context, openID, templateID, page string, data map[string]string) error {
+	err := s.Sender.SendSubscribe(ctx, openID, templateID, page, data)
+	s.m.sends.WithLabelValues(store.ChannelSubscribe, sendOutcome(err)).Inc()
+	return err
+}
+
 // sendOutcome labels a send's result: WeChat's errcode when it gave one,
 // else whether the error is worth retrying.
 func sendOutcome(err error) string {

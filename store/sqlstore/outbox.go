@@ -30,7 +30,8 @@ const analyzeAfter = 10000
 // follow, or another row source o with noticeRecipient.
 const noticeColumns = `o.id, o.dedup_key, o.kind, o.subject, o.recipient_openid, o.payload, o.status,
 	o.attempts, o.next_attempt_at, o.channel, o.last_error, o.created_at, o.sent_at,
-	COALESCE(u.following, FALSE), u.anonymised_at, u.last_interaction_at`
+	COALESCE(u.following, FALSE), u.anonymised_at, u.last_interaction_at,
+	CASE WHEN u.customer_sent_since = u.last_interaction_at THEN u.customer_sent ELSE 0 END`
 
 // noticeRecipient joins the recipient of the outbox rows o.
 const noticeRecipient = ` LEFT JOIN users u ON u.openid = o.recipient_openid`
@@ -260,6 +261,13 @@ func (db *DB) CompleteNotice(ctx context.Context, id int64, replica string, o st
 			INSERT INTO outbox_attempts (outbox_id, at, channel, ok, error, status)
 			VALUES ($1, $2, $3, $4, $5, $6)`,
 			id, at, o.Channel, o.Status == store.NoticeSent, o.Error, o.Status)
+		if err != nil || o.Status != store.NoticeSent || o.Channel != store.ChannelCustomer || o.Error == store.NoticeMerged {
+			return err
+		}
+		_, err = tx.exec(ctx, `
+			UPDATE users AS u SET `+countCustomerSent+`
+			FROM (SELECT recipient_openid, 1 AS n FROM outbox WHERE id = $1) AS c
+			WHERE u.openid = c.recipient_openid AND u.last_interaction_at IS NOT NULL`, id)
 		return err
 	})
 	return db.wrapError("complete notice", err)
@@ -297,11 +305,33 @@ const completeNoticesPG = `
 			sent_at = COALESCE(i.sent_at, o.sent_at), next_attempt_at = COALESCE(i.next_attempt_at, o.next_attempt_at),
 			claimed_by = '', claimed_until = NULL, updated_at = $7
 		FROM i WHERE o.id = i.id AND o.status = 'sending' AND o.claimed_by = $8
-		RETURNING o.id, i.status, i.channel, i.error),
+		RETURNING o.id, o.recipient_openid, i.status, i.channel, i.error),
 	attempts AS (
 		INSERT INTO outbox_attempts (outbox_id, at, channel, ok, error, status)
-		SELECT id, $7, channel, status = 'sent', error, status FROM done ORDER BY id)
+		SELECT id, $7, channel, status = 'sent', error, status FROM done ORDER BY id),
+	budget AS (
+		UPDATE users u SET ` + countCustomerSent + `
+		FROM (SELECT recipient_openid, COUNT(*) AS n FROM done
+			WHERE status = 'sent' AND channel = 'customer' AND error <> 'merged'
+			GROUP BY recipient_openid) c
+		WHERE u.openid = c.recipient_openid AND u.last_interaction_at IS NOT NULL)
 	SELECT id FROM done`
+
+// countCustomerSent adds c.n customer-service messages to a user's
+// budget count, which starts again at their latest interaction.
+const countCustomerSent = `customer_sent = CASE WHEN u.customer_sent_since = u.last_interaction_at
+			THEN u.customer_sent + c.n ELSE c.n END,
+		customer_sent_since = u.last_interaction_at`
+
+// countCustomerSentSQLite counts the customer-service messages among the
+// notices of a list ($1, a JSON array of ids) just recorded.
+const countCustomerSentSQLite = `
+	UPDATE users AS u SET ` + countCustomerSent + `
+	FROM (SELECT recipient_openid, COUNT(*) AS n FROM outbox
+		WHERE id IN (SELECT value FROM json_each($1))
+			AND status = 'sent' AND channel = 'customer' AND last_error <> 'merged'
+		GROUP BY recipient_openid) AS c
+	WHERE u.openid = c.recipient_openid AND u.last_interaction_at IS NOT NULL`
 
 // completeSQLite records the notices of a list ($7, a JSON array of
 // ids) that share one outcome, and insertAttemptsSQLite their attempts
@@ -421,6 +451,11 @@ func completeNoticesSQLite(ctx context.Context, tx conn, replica string, outcome
 			return nil, err
 		}
 		done = append(done, held...)
+		if g.o.Status == store.NoticeSent && g.o.Channel == store.ChannelCustomer && g.o.Error != store.NoticeMerged {
+			if _, err := tx.exec(ctx, countCustomerSentSQLite, string(list)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return done, nil
 }
@@ -557,7 +592,7 @@ func scanNotice(row rowScanner) (*store.Notice, error) {
 	err := row.Scan(&n.ID, &n.Key, &n.Kind, &n.Subject, &n.OpenID, &payload, &n.Status,
 		&n.Attempts, timeColumn{&n.NextAttemptAt}, &n.Channel, &n.LastError,
 		timeColumn{&n.CreatedAt}, timeColumn{&n.SentAt},
-		&n.Following, timeColumn{&anonymisedAt}, timeColumn{&n.LastInteractionAt})
+		&n.Following, timeColumn{&anonymisedAt}, timeColumn{&n.LastInteractionAt}, &n.CustomerSent)
 	if err != nil {
 		return nil, err
 	}

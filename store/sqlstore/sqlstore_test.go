@@ -53,8 +53,8 @@ func TestOpenSQLite(t *testing.T) {
 		if _, err := os.Stat(path); err != nil {
 			t.Fatalf("database file: %v", err)
 		}
-		if v, err := db.Version(t.Context()); err != nil || v != 18 {
-			t.Fatalf("Version = %d, %v; want 18", v, err)
+		if v, err := db.Version(t.Context()); err != nil || v != 24 {
+			t.Fatalf("Version = %d, %v; want 24", v, err)
 		}
 	})
 
@@ -65,8 +65,8 @@ func TestOpenSQLite(t *testing.T) {
 			if err != nil {
 				t.Fatalf("OpenSQLite: %v", err)
 			}
-			if v, err := db.Version(t.Context()); err != nil || v != 18 {
-				t.Fatalf("Version = %d, %v; want 18", v, err)
+			if v, err := db.Version(t.Context()); err != nil || v != 24 {
+				t.Fatalf("Version = %d, %v; want 24", v, err)
 			}
 			db.Close()
 		}
@@ -99,8 +99,8 @@ func TestOpenPostgres(t *testing.T) {
 			defer dbs[i].Close()
 		}
 		for i, db := range dbs {
-			if v, err := db.Version(t.Context()); err != nil || v != 18 {
-				t.Fatalf("Version on replica %d = %d, %v; want 18", i, v, err)
+			if v, err := db.Version(t.Context()); err != nil || v != 24 {
+				t.Fatalf("Version on replica %d = %d, %v; want 24", i, v, err)
 			}
 		}
 		if _, err := dbs[1].TouchUser(t.Context(), "o-1", time.Now()); err != nil {

@@ -72,6 +72,12 @@ func RunStoreConformance(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("help requests (issue 15)", func(t *testing.T) { runRequestConformance(t, open) })
 	t.Run("points (issue 15)", func(t *testing.T) { runPointsConformance(t, open) })
 	t.Run("request records (issue 15)", func(t *testing.T) { runRequestRecordsConformance(t, open) })
+	t.Run("subscription choices", func(t *testing.T) { runSubscriptionConformance(t, open) })
+	t.Run("customer-service budget", func(t *testing.T) { runBudgetConformance(t, open) })
+	t.Run("sign-up confirmations", func(t *testing.T) { runConfirmationConformance(t, open) })
+	t.Run("broadcast queries", func(t *testing.T) { runBroadcastQueryConformance(t, open) })
+	t.Run("free volunteers", func(t *testing.T) { runFreeVolunteerConformance(t, open) })
+	t.Run("activity photos", func(t *testing.T) { runPhotoConformance(t, open) })
 	t.Run("ping", func(t *testing.T) {
 		if err := open(t).Ping(t.Context()); err != nil {
 			t.Fatalf("Ping: %v", err)

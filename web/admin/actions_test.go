@@ -131,7 +131,7 @@ func TestActions(t *testing.T) {
 				if m == nil {
 					t.Fatalf("no broadcast id on the form:\n%s", page.Body)
 				}
-				return url.Values{"broadcast": {m[1]}, "community": {"古槐社区"}, "text": {"本周六上午社区义诊，欢迎参加。"}}
+				return url.Values{"broadcast": {m[1]}, "community": {"古槐社区"}, "audience": {"subscribers"}, "text": {"本周六上午社区义诊，欢迎参加。"}}
 			}
 			f := form()
 			r := b.post("/admin/broadcast", "/admin/broadcast", f)
@@ -158,6 +158,76 @@ func TestActions(t *testing.T) {
 			if r := b.post("/admin/broadcast", "/admin/broadcast", form()); !strings.Contains(r.Body, "已加入发件箱：3 条") {
 				t.Fatalf("a new broadcast is sent again:\n%s", r.Body)
 			}
+			t.Run("to the community's volunteers: the preview counts exactly who is sent", func(t *testing.T) {
+				before, err := s.ListNotices(ctx, broadcastKind, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f := form()
+				f.Set("audience", "volunteers")
+				f.Set("action", "preview")
+				r := b.post("/admin/broadcast", "/admin/broadcast", f)
+				m := regexp.MustCompile(`将送达 <b>(\d+)</b> 人：客服消息 (\d+) 人`).FindStringSubmatch(r.Body)
+				if m == nil {
+					t.Fatalf("no preview:\n%s", r.Body)
+				}
+				want, err := s.ListCommunityVolunteers(ctx, "古槐社区")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m[1] != strconv.Itoa(len(want)) || len(want) == 0 {
+					t.Fatalf("preview %s recipients, want the %d volunteers of 古槐社区", m[1], len(want))
+				}
+				if ns, _ := s.ListNotices(ctx, broadcastKind, 100); len(ns) != len(before) {
+					t.Fatalf("a preview enqueued notices: %d in the outbox, want the %d of before", len(ns), len(before))
+				}
+				f.Set("action", "send")
+				r = b.post("/admin/broadcast", "/admin/broadcast", f)
+				if !strings.Contains(r.Body, "已加入发件箱："+m[1]+" 条（注册志愿者 "+m[1]+" 人）") {
+					t.Fatalf("send after the preview:\n%s", r.Body)
+				}
+				ns, err := s.ListNotices(ctx, broadcastKind, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sent := map[string]bool{}
+				for _, n := range ns {
+					if n.Subject == f.Get("broadcast") {
+						sent[n.OpenID] = true
+					}
+				}
+				for _, u := range want {
+					if !sent[u.OpenID] {
+						t.Errorf("volunteer %s of 古槐社区 not sent the broadcast", u.OpenID)
+					}
+				}
+				if len(sent) != len(want) {
+					t.Errorf("broadcast sent to %d, preview said %d", len(sent), len(want))
+				}
+			})
+			t.Run("to a team, to an activity line's volunteers", func(t *testing.T) {
+				if _, _, err := s.JoinTeam(ctx, "T1", mustUserID(t, s, "o-v1"), testNow); err != nil {
+					t.Fatal(err)
+				}
+				for _, tc := range []struct {
+					set  map[string]string
+					want string
+				}{
+					{map[string]string{"audience": "team", "team": "t1", "community": ""}, "将送达 <b>1</b> 人"},
+					{map[string]string{"audience": "line", "line": "关爱困难群体"}, "将送达 <b>3</b> 人"},
+					{map[string]string{"audience": "team", "team": ""}, "请填写队伍编号"},
+					{map[string]string{"audience": "line", "line": ""}, "请选择活动线"},
+				} {
+					f := form()
+					f.Set("action", "preview")
+					for k, v := range tc.set {
+						f.Set(k, v)
+					}
+					if r := b.post("/admin/broadcast", "/admin/broadcast", f); !strings.Contains(r.Body, tc.want) {
+						t.Errorf("preview %v lacks %q:\n%.1500s", tc.set, tc.want, r.Body)
+					}
+				}
+			})
 			page := b.do("GET", "/admin/outbox", nil).Body
 			if !strings.Contains(page, "<td>群发通知</td>") || !strings.Contains(page, ">待发送</td>") || strings.Contains(page, ">broadcast<") {
 				t.Errorf("the outbox page does not name kinds and statuses in Chinese:\n%.2000s", page)
@@ -236,4 +306,14 @@ func TestPages(t *testing.T) {
 			}
 		})
 	})
+}
+
+// mustUserID is the id of the user with openID.
+func mustUserID(t *testing.T, s store.Store, openID string) int64 {
+	t.Helper()
+	u, err := s.FindUserByOpenID(t.Context(), openID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
 }

@@ -119,6 +119,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /admin/unrecognised", s.authed(s.unrecognisedPage))
 	mux.Handle("POST /admin/unrecognised/delete", s.authed(s.deleteUnrecognised))
 	mux.Handle("GET /admin/export/unrecognised.jsonl", s.authed(s.exportUnrecognised))
+	mux.Handle("GET /admin/photos/{activity}/{id}", s.authed(s.photo))
 	// Anything else under /admin/ still needs a session before it can learn
 	// that the page does not exist.
 	mux.Handle("/admin/", s.authed(func(w http.ResponseWriter, r *http.Request, _ *session) {

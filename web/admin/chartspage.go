@@ -138,7 +138,7 @@ func noticeChart(counts map[string]int) chart {
 	sort.Strings(reasons)
 	for _, k := range reasons {
 		reason := strings.TrimPrefix(k, store.NoticeUndeliverable+":")
-		items = append(items, hbar{Label: "无法送达：" + reasonText(reason), Value: float64(counts[k]), ValueText: strconv.Itoa(counts[k]), Fill: palette[6]})
+		items = append(items, hbar{Label: "无法送达：" + reasonsText(reason), Value: float64(counts[k]), ValueText: strconv.Itoa(counts[k]), Fill: palette[6]})
 	}
 	return horizontalBars("chart-notices", "通知送达情况", "发件箱中各状态的通知条数；无法送达的按原因细分。", "通知（条）", "状态", items)
 }
@@ -155,6 +155,26 @@ func reasonText(reason string) string {
 		return "客服消息超限且无模板"
 	case "too_late":
 		return "已过时效"
+	case "in_window":
+		return "48小时内互动过"
+	case "outside_48h":
+		return "超过48小时未互动"
+	case "window_closed_45015":
+		return "客服窗口已关闭"
+	case "budget_used":
+		return "客服消息已用完本轮额度"
+	case "customer_limit_45047":
+		return "客服消息超过微信限额"
+	case "no_subscription":
+		return "未配置订阅通知"
+	case "not_subscribed":
+		return "未接受订阅通知"
+	case "subscription_refused_43101":
+		return "订阅通知被拒收"
+	case "no_template":
+		return "未配置模板消息"
+	case "merged":
+		return "已与同一人的其他通知合并发送"
 	case "lecture_cancelled":
 		return "讲座已取消"
 	case "activity_cancelled":

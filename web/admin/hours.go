@@ -23,6 +23,8 @@ type hoursView struct {
 	Attendance []*store.Attendance
 	LocalTime  func(time.Time) string
 	Reason     string
+	// Photos are the evidence photos sent after 活动签到 (the album).
+	Photos []*store.ActivityPhoto
 }
 
 // hoursForm shows an activity's attendance for confirming hours.
@@ -51,6 +53,10 @@ func (s *server) showHours(w http.ResponseWriter, r *http.Request, ss *session, 
 		default:
 			v.Activity = a
 			if v.Attendance, err = s.st.ListAttendance(r.Context(), a.Code); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			if v.Photos, err = s.st.ListActivityPhotos(r.Context(), a.Code); err != nil {
 				s.fail(w, r, err)
 				return
 			}

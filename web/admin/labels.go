@@ -1,6 +1,10 @@
 package admin
 
-import "envoybot/store"
+import (
+	"strings"
+
+	"envoybot/store"
+)
 
 // kindLabels name the outbox's notice kinds in Chinese.
 var kindLabels = map[string]string{
@@ -50,6 +54,8 @@ func channelText(channel string) string {
 		return "客服消息"
 	case store.ChannelTemplate:
 		return "模板消息"
+	case store.ChannelSubscribe:
+		return "订阅通知"
 	case "":
 		return "—"
 	}
@@ -59,8 +65,21 @@ func channelText(channel string) string {
 // errorText shows an undeliverable notice's reason in Chinese and any
 // other error as written.
 func errorText(status, lastError string) string {
-	if status == store.NoticeUndeliverable {
-		return reasonText(lastError)
+	if status == store.NoticeUndeliverable || status == store.NoticeSent {
+		return reasonsText(lastError)
 	}
 	return lastError
+}
+
+// reasonsText shows the reasons of a channel choice (comma-separated, see
+// scheduler's Why constants) in Chinese.
+func reasonsText(reasons string) string {
+	if reasons == "" {
+		return reasonText("")
+	}
+	parts := strings.Split(reasons, ",")
+	for i, p := range parts {
+		parts[i] = reasonText(p)
+	}
+	return strings.Join(parts, "；")
 }
