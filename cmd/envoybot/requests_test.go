@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,14 +33,14 @@ func waitText(t *testing.T, api *wechattest.FakeAPI, openID, sub string) string 
 	}
 }
 
-// waitTemplate waits until openID received the template message id whose
-// first field holds sub.
+// waitTemplate waits until openID received the template message id with
+// a keyword field holding sub (the current format: no "first" field).
 func waitTemplate(t *testing.T, api *wechattest.FakeAPI, openID, id, sub string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		for _, m := range api.TemplateMessages() {
-			if m.ToUser == openID && m.TemplateID == id && strings.Contains(m.Data["first"], sub) {
+			if m.ToUser == openID && m.TemplateID == id && slices.ContainsFunc(slices.Collect(maps.Values(m.Data)), func(v string) bool { return strings.Contains(v, sub) }) {
 				t.Logf("fake WeChat API> template %s to %s: %v", id, openID, m.Data)
 				return
 			}
@@ -68,7 +70,7 @@ func TestRequestsStory(t *testing.T) {
   templates:
     request_done:
       id: TPL_REQUEST_DONE
-      fields: {first: text, keyword1: title, keyword2: community}
+      fields: {character_string1: code, thing2: title, thing3: community}
 requests:
   points:
     per_hour: 1
@@ -116,7 +118,7 @@ requests:
 			tr.say("志愿者", "o-v1", "签到 R1", "已签到求助 R1")
 			clk.Set(time.Date(2026, 12, 5, 11, 10, 0, 0, cst))
 			tr.say("志愿者", "o-v1", "签退 R1", "服务时长2小时")
-			waitTemplate(t, api, "o-res", "TPL_REQUEST_DONE", "评价 R1 5")
+			waitTemplate(t, api, "o-res", "TPL_REQUEST_DONE", "R1")
 			waitText(t, api, "o-envoy", "确认时长 R1")
 			tr.say("使者", "o-envoy", "确认时长 R1", "已确认求助 R1：张三服务2小时")
 			waitText(t, api, "o-v1", "计入“关爱困难群体”")
