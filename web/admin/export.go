@@ -159,8 +159,19 @@ func (s *server) exportAttendance(w http.ResponseWriter, r *http.Request, _ *ses
 		s.fail(w, r, err)
 		return
 	}
+	photos, err := s.st.ListActivityPhotos(r.Context(), a.Code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ev := xlsx.Evidence{Album: strings.TrimSuffix(s.cfg.Admin.PublicURL, "/") + "/admin/hours?activity=" + a.Code}
+	for _, p := range photos {
+		if p.Status == store.PhotoStored {
+			ev.Photos++
+		}
+	}
 	now := s.now()
 	s.sendWorkbook(w, r, "签到表-"+a.Code+".xlsx", func(out io.Writer) error {
-		return xlsx.ActivityAttendance(out, s.cfg.Campaign.Name, a, records, now, s.loc)
+		return xlsx.ActivityAttendance(out, s.cfg.Campaign.Name, a, records, ev, now, s.loc)
 	})
 }

@@ -10,11 +10,19 @@ import (
 	"envoybot/store"
 )
 
+// Evidence is what the sheet says of an activity's evidence photos (sent
+// after 活动签到): how many are kept and where the album is.
+type Evidence struct {
+	Photos int
+	Album  string // the album's address on the dashboard
+}
+
 // ActivityAttendance writes one activity's 签到表: every volunteer with
 // check-in, check-out and confirmed hours (blank until confirmed), and a
 // blank column to sign on paper. records are store.ActivityRecords: seated
-// volunteers who never checked in come last with empty times.
-func ActivityAttendance(w io.Writer, campaignName string, a *store.Activity, records []store.ServiceRecord, now time.Time, loc *time.Location) error {
+// volunteers who never checked in come last with empty times. The heading
+// links the evidence photos' album when there are any.
+func ActivityAttendance(w io.Writer, campaignName string, a *store.Activity, records []store.ServiceRecord, ev Evidence, now time.Time, loc *time.Location) error {
 	if a == nil {
 		return errors.New("xlsx: attendance: no activity")
 	}
@@ -28,7 +36,11 @@ func ActivityAttendance(w io.Writer, campaignName string, a *store.Activity, rec
 	if err != nil {
 		return err
 	}
-	s.heading(titleLine(campaignName, "活动签到表 "+a.Code, now, loc), activityInfo(a, records, loc))
+	info := activityInfo(a, records, loc)
+	if ev.Photos > 0 {
+		info += fmt.Sprintf("｜证据照片 %d 张：%s", ev.Photos, ev.Album)
+	}
+	s.heading(titleLine(campaignName, "活动签到表 "+a.Code, now, loc), info)
 	for i, r := range records {
 		name, phone := volunteer(r)
 		if r.Companions > 0 {

@@ -330,7 +330,8 @@ func TestActivityAttendance(t *testing.T) {
 	records[1].ConfirmedMinutes = -1 // not confirmed yet
 	records = append(records, store.ServiceRecord{VolunteerName: "赵六", VolunteerPhone: "13700002222", ConfirmedMinutes: -1})
 	var buf bytes.Buffer
-	if err := xlsx.ActivityAttendance(&buf, campaignName, a, records, at("2026-12-05 17:00"), shanghai); err != nil {
+	ev := xlsx.Evidence{Photos: 3, Album: "https://envoy.example.gov.cn/admin/hours?activity=A12"}
+	if err := xlsx.ActivityAttendance(&buf, campaignName, a, records, ev, at("2026-12-05 17:00"), shanghai); err != nil {
 		t.Fatal(err)
 	}
 	f := open(t, &buf)
@@ -340,7 +341,7 @@ func TestActivityAttendance(t *testing.T) {
 		t.Errorf("title = %q, want the activity code", title)
 	}
 	info := cell(t, f, sheet, "A2")
-	for _, want := range []string{"A12 敬老院包饺子", "关爱困难群体·文体活动", "2026-12-05 14:00–16:00", "古槐社区敬老院", "王芳", "名单 4 人，签到 3 人"} {
+	for _, want := range []string{"A12 敬老院包饺子", "关爱困难群体·文体活动", "2026-12-05 14:00–16:00", "古槐社区敬老院", "王芳", "名单 4 人，签到 3 人", "证据照片 3 张：https://envoy.example.gov.cn/admin/hours?activity=A12"} {
 		if !strings.Contains(info, want) {
 			t.Errorf("info = %q, want %q in it", info, want)
 		}
@@ -370,7 +371,7 @@ func TestActivityAttendance(t *testing.T) {
 }
 
 func TestActivityAttendanceNeedsActivity(t *testing.T) {
-	if err := xlsx.ActivityAttendance(&bytes.Buffer{}, campaignName, nil, nil, time.Now(), shanghai); err == nil {
+	if err := xlsx.ActivityAttendance(&bytes.Buffer{}, campaignName, nil, nil, xlsx.Evidence{}, time.Now(), shanghai); err == nil {
 		t.Error("no error without an activity")
 	}
 }
@@ -479,7 +480,7 @@ func TestActivityAttendanceCompanions(t *testing.T) {
 		{VolunteerName: "李四", VolunteerPhone: "13900001111", ConfirmedMinutes: -1},
 	}
 	var buf bytes.Buffer
-	if err := xlsx.ActivityAttendance(&buf, campaignName, a, records, at("2026-12-05 17:00"), shanghai); err != nil {
+	if err := xlsx.ActivityAttendance(&buf, campaignName, a, records, xlsx.Evidence{}, at("2026-12-05 17:00"), shanghai); err != nil {
 		t.Fatal(err)
 	}
 	f := open(t, &buf)
