@@ -4,11 +4,12 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"regexp"
 	"strings"
+	"time"
 
 	"envoybot/bot"
+	"envoybot/configs"
 	"envoybot/store"
 )
 
@@ -224,11 +225,7 @@ func (h *Handlers) Progress(ctx context.Context, req *Request) (bot.Reply, error
 			mark = "✓"
 		}
 		why := unmetReason(p, t.Key)
-		deadline := t.Deadline.In(h.loc).AddDate(0, 0, 1) // inclusive
-		left := "已过截止日"
-		if d := deadline.Sub(req.Now).Hours() / 24; d > 0 {
-			left = fmt.Sprintf("剩%d天", int(math.Ceil(d)))
-		}
+		left := daysLeftText(req.Now.In(h.loc), t.Deadline)
 		lines = append(lines, fmt.Sprintf(Text.ProgressTarget, mark, t.Name, t.Deadline.String(), left))
 		if known && !met && why != "" {
 			lines = append(lines, fmt.Sprintf(RulesText.ProgressWhy, why))
@@ -250,4 +247,19 @@ func (h *Handlers) Progress(ctx context.Context, req *Request) (bot.Reply, error
 		lines = append(lines, fmt.Sprintf("品牌：%s（%s）", b.Name, b.Community))
 	}
 	return bot.Reply{Text: h.page(ctx, req.Msg.OpenID, fmt.Sprintf(Text.ProgressHeader, who, phase), lines)}, nil
+}
+
+// daysLeftText says how far a target's deadline is, in calendar days as the
+// dashboard counts them: 剩4天 on the 1st for a deadline on the 5th, 今天截止
+// on the day itself, 已过截止日 after it.
+func daysLeftText(now time.Time, deadline configs.Date) string {
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	days := int(deadline.In(time.UTC).Sub(today).Hours() / 24)
+	switch {
+	case days > 0:
+		return fmt.Sprintf("剩%d天", days)
+	case days == 0:
+		return "今天截止"
+	}
+	return "已过截止日"
 }
