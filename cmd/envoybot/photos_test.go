@@ -125,15 +125,7 @@ func TestPhotoAlbumInBrowser(t *testing.T) {
 	jobsRun(t, env, "photo-downloads", clk.Now().Add(time.Minute))
 	jobsRun(t, env, "photo-downloads", clk.Now().Add(10*time.Minute))
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("no-first-run", true),
-		chromedp.WindowSize(1280, 900), chromedp.UserDataDir(t.TempDir()))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	defer cancelCtx()
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	ctx, _ := headlessChromium(t, chrome, 1280, 90*time.Second)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(r.url+"/admin/login"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), "wangke"),
