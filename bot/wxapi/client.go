@@ -1,14 +1,21 @@
-// Package wxapi calls the WeChat Official Account API through the
-// silenceper/wechat SDK: an HTTP client with timeouts, an API base that tests
-// point at a fake server, and an access token shared by all replicas through
-// the cache, refreshed under a lock and once more when WeChat says it expired.
+// Package wxapi calls the WeChat Official Account API with the
+// silenceper/wechat SDK's message and answer types: an HTTP client with
+// timeouts, an API base that tests point at a fake server, and an access
+// token shared by all replicas through the cache, refreshed under a lock and
+// once more when WeChat says it expired.
+//
+// The SDK's own HTTP helpers use a process-wide client and URI rewriter;
+// each Client here has its own, so two clients in one process (tests,
+// several accounts) never send through each other's.
 package wxapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -17,15 +24,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/silenceper/wechat/v2/officialaccount"
-	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 
 	"envoybot/store"
 )
 
-// apiHost is the SDK's base URL, rewritten to Config.APIBase when set.
+// apiHost is WeChat's API, replaced by Config.APIBase when set.
 const apiHost = "https://api.weixin.qq.com"
 
 // Config names the account and how to reach its API.
@@ -33,7 +38,7 @@ type Config struct {
 	AppID  string
 	Secret string
 	// APIBase replaces https://api.weixin.qq.com when set (a fake server in
-	// tests). The SDK keeps it process-wide.
+	// tests).
 	APIBase string
 	Timeout time.Duration
 }
@@ -43,7 +48,8 @@ type Client struct {
 	cfg   Config
 	cache store.Cache
 	log   *slog.Logger
-	oa    *officialaccount.OfficialAccount
+	http  *http.Client
+	base  string // apiHost or Config.APIBase
 
 	// keptMu guards the token this client last read (see tokenKeep).
 	keptMu    sync.Mutex
@@ -67,32 +73,69 @@ var transport = sync.OnceValue(func() *http.Transport {
 	return t
 })
 
-// New returns a client. The SDK's HTTP client and URI rewriting are package
-// globals of the SDK, so the last New in a process sets them.
+// New returns a client.
 func New(cfg Config, cache store.Cache, log *slog.Logger) *Client {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
 	}
-	util.DefaultHTTPClient = &http.Client{Timeout: cfg.Timeout, Transport: transport()}
-	if base := strings.TrimRight(cfg.APIBase, "/"); base != "" {
-		util.SetURIModifier(func(uri string) string {
-			return strings.Replace(uri, apiHost, base, 1)
-		})
-	} else {
-		util.SetURIModifier(nil)
+	base := strings.TrimRight(cfg.APIBase, "/")
+	if base == "" {
+		base = apiHost
 	}
-	c := &Client{cfg: cfg, cache: cache, log: log.With(slog.String("component", "wxapi"))}
-	c.oa = officialaccount.NewOfficialAccount(&oaconfig.Config{
-		AppID:     cfg.AppID,
-		AppSecret: cfg.Secret,
-		Cache:     sdkCache{cache},
-	})
-	c.oa.SetAccessTokenHandle(c)
-	return c
+	return &Client{cfg: cfg, cache: cache, log: log.With(slog.String("component", "wxapi")),
+		http: &http.Client{Timeout: cfg.Timeout, Transport: transport()}, base: base}
 }
 
-// OfficialAccount is the SDK's API object, using this client's token.
-func (c *Client) OfficialAccount() *officialaccount.OfficialAccount { return c.oa }
+// get fetches api (a path and query) and returns the answer's body.
+func (c *Client) get(ctx context.Context, api string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+api, nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.do(req)
+}
+
+// post posts obj as JSON to api (a path and query), as WeChat reads it:
+// UTF-8, with <, > and & as they are, and returns the answer's body.
+func (c *Client) post(ctx context.Context, api string, obj any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(obj); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+api, &buf)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json;charset=utf-8")
+	return c.do(req)
+}
+
+// StatusError is an answer other than HTTP 200.
+type StatusError struct {
+	Method, Path string
+	Status       int
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("%s %s: HTTP status %d", e.Method, e.Path, e.Status)
+}
+
+// maxAnswer bounds an answer's body: a photo (10 MB at most) or JSON.
+const maxAnswer = 32 << 20
+
+func (c *Client) do(req *http.Request) ([]byte, error) {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, &StatusError{Method: req.Method, Path: req.URL.Path, Status: resp.StatusCode}
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+}
 
 // APIError is an errcode answered by WeChat.
 type APIError struct {
@@ -154,7 +197,7 @@ func (c *Client) postJSON(ctx context.Context, api string, body, out any) error 
 		if late(ctx) {
 			return ErrLate
 		}
-		resp, err := util.PostJSONContext(ctx, apiHost+api+"?access_token="+token, body)
+		resp, err := c.post(ctx, api+"?access_token="+token, body)
 		if err != nil {
 			return fmt.Errorf("wxapi: %s: %w", api, redactError(err))
 		}

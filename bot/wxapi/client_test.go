@@ -196,3 +196,49 @@ func TestTokenKeptInProcess(t *testing.T) {
 		}
 	})
 }
+
+// Two clients in one process, each with its own API, send at the same time
+// and each reaches only its own: the SDK's process-wide HTTP client and URI
+// rewriter are not used, so the client made last does not take the first's
+// calls (and -race sees no write to them while the other sends).
+func TestClientsInOneProcessKeepTheirOwnAPI(t *testing.T) {
+	ctx := context.Background()
+	apiA, apiB := wechattest.NewFakeAPI(t), wechattest.NewFakeAPI(t)
+	a := newClient(apiA, storetest.OpenMemoryCache(t))
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- a.SendText(ctx, "o-a", "甲")
+		}()
+	}
+	b := newClient(apiB, storetest.OpenMemoryCache(t)) // made while a sends
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- b.SendText(ctx, "o-b", "乙")
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, api := range map[string]*wechattest.FakeAPI{"A": apiA, "B": apiB} {
+		want := map[string]string{"A": "o-a", "B": "o-b"}[name]
+		texts := api.CustomerTexts()
+		if len(texts) != 20 {
+			t.Errorf("API %s got %d texts, want 20", name, len(texts))
+		}
+		for _, m := range texts {
+			if m.ToUser != want {
+				t.Errorf("API %s got a text to %s", name, m.ToUser)
+			}
+		}
+	}
+}

@@ -21,7 +21,7 @@ func (c *Client) DownloadMedia(ctx context.Context, mediaID string) ([]byte, err
 		if err != nil {
 			return nil, err
 		}
-		body, err := util.HTTPGetContext(ctx, apiHost+api+"?access_token="+token+"&media_id="+url.QueryEscape(mediaID))
+		body, err := c.get(ctx, api+"?access_token="+token+"&media_id="+url.QueryEscape(mediaID))
 		if err != nil {
 			return nil, fmt.Errorf("wxapi: %s: %w", api, redactError(err))
 		}

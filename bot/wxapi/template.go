@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
-	"regexp"
-	"strconv"
+	"net/http"
 )
 
 // templateValue is one key of a template message's data.
@@ -36,11 +35,6 @@ func (c *Client) SendTemplate(ctx context.Context, openID, templateID, url strin
 // ErrSystemBusy is WeChat's errcode -1, "system busy, try again later".
 const ErrSystemBusy = -1
 
-// httpStatusInError finds the HTTP status in the SDK's error for a non-200
-// answer ("http get error : uri=... , statusCode=502"); the SDK gives no
-// typed error, so TestIsTemporary pins the format.
-var httpStatusInError = regexp.MustCompile(`statusCode=(\d{3})\b`)
-
 // IsTemporary reports whether err from a call to WeChat is worth retrying
 // later: a network error or timeout, an HTTP 5xx or 429 answer, or
 // errcode -1 (system busy). Every other errcode is WeChat's final word on
@@ -57,9 +51,9 @@ func IsTemporary(err error) bool {
 	if errors.As(err, &netErr) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return true
 	}
-	if m := httpStatusInError.FindStringSubmatch(err.Error()); m != nil {
-		status, _ := strconv.Atoi(m[1])
-		return status >= 500 || status == 429
+	var statusErr *StatusError
+	if errors.As(err, &statusErr) {
+		return statusErr.Status >= 500 || statusErr.Status == http.StatusTooManyRequests
 	}
 	return false
 }

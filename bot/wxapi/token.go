@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,11 +34,6 @@ const (
 
 func (c *Client) tokenKey() string     { return "wx:token:" + c.cfg.AppID }
 func (c *Client) tokenLockKey() string { return "wx:token-lock:" + c.cfg.AppID }
-
-// GetAccessToken implements the SDK's credential.AccessTokenHandle.
-func (c *Client) GetAccessToken() (string, error) {
-	return c.GetAccessTokenContext(context.Background())
-}
 
 // GetAccessTokenContext returns the shared access token, fetching a new one
 // when none is cached. Only the replica holding the refresh lock fetches;
@@ -139,9 +135,15 @@ func (c *Client) fetch(ctx context.Context) (credential.ResAccessToken, error) {
 	if c.cfg.AppID == "" || c.cfg.Secret == "" {
 		return credential.ResAccessToken{}, errors.New("wxapi: no AppID/AppSecret configured (ENVOYBOT_WECHAT_APPID, ENVOYBOT_WECHAT_SECRET)")
 	}
-	u := apiHost + "/cgi-bin/token?grant_type=client_credential&appid=" + url.QueryEscape(c.cfg.AppID) +
-		"&secret=" + url.QueryEscape(c.cfg.Secret)
-	res, err := credential.GetTokenFromServerContext(ctx, u)
+	var res credential.ResAccessToken
+	body, err := c.get(ctx, "/cgi-bin/token?grant_type=client_credential&appid="+url.QueryEscape(c.cfg.AppID)+
+		"&secret="+url.QueryEscape(c.cfg.Secret))
+	if err == nil {
+		err = json.Unmarshal(body, &res)
+	}
+	if err == nil && res.ErrCode != 0 {
+		err = fmt.Errorf("errcode=%d errmsg=%s", res.ErrCode, res.ErrMsg)
+	}
 	if err != nil {
 		return res, fmt.Errorf("wxapi: fetch access token: %w", redactSecret(err, c.cfg.Secret))
 	}

@@ -154,10 +154,8 @@ requests:
 			}
 
 			// R3 nobody takes: the envoy is told after 2 h, the admins after
-			// 6 h, once each, by `envoybot jobs run request-escalation`. The
-			// server stops first: the WeChat SDK keeps its HTTP client and
-			// API base in package globals, which a second app in this test
-			// process would set while the server's dispatcher sends.
+			// 6 h, once each, by `envoybot jobs run request-escalation`, run
+			// after the server stopped, as from cron on a quiet night.
 			filed, err := r.app.store.FindHelpRequest(ctx, "R3")
 			if err != nil {
 				t.Fatal(err)
