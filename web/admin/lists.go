@@ -34,13 +34,7 @@ func (s *server) activitiesPage(w http.ResponseWriter, r *http.Request, ss *sess
 		Flagged: q.Get("flagged") != "", LocalTime: s.localTime, StatusText: activityStatusText}
 	f := store.ActivityFilter{Category: v.Category, Community: v.Community, Flagged: v.Flagged, Limit: listLimit}
 	var bad []string
-	if f.From, bad = s.parseDay(v.From, "开始日期", bad); !f.From.IsZero() {
-		v.From = f.From.Format("2006-01-02")
-	}
-	if f.To, bad = s.parseDay(v.To, "结束日期", bad); !f.To.IsZero() {
-		v.To = f.To.Format("2006-01-02")
-		f.To = f.To.AddDate(0, 0, 1) // the end date is inclusive
-	}
+	f.From, f.To, bad = s.parseDays(&v.From, &v.To, bad)
 	ctx := r.Context()
 	var err error
 	if v.Communities, err = s.communityNames(ctx); err != nil {
@@ -68,6 +62,21 @@ func (s *server) parseDay(v, what string, bad []string) (time.Time, []string) {
 		return time.Time{}, append(bad, what+"应写成 2026-12-05")
 	}
 	return t, bad
+}
+
+// parseDays reads a from..to filter of days, the end day included: it
+// returns the bounds to query (end is the day after the end day) and
+// writes each good day back as YYYY-MM-DD; a bad one is named in bad and
+// ignored.
+func (s *server) parseDays(from, to *string, bad []string) (start, end time.Time, _ []string) {
+	if start, bad = s.parseDay(*from, "开始日期", bad); !start.IsZero() {
+		*from = start.Format("2006-01-02")
+	}
+	if end, bad = s.parseDay(*to, "结束日期", bad); !end.IsZero() {
+		*to = end.Format("2006-01-02")
+		end = end.AddDate(0, 0, 1)
+	}
+	return start, end, bad
 }
 
 // lectureView is a lecture with its sessions.

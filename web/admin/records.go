@@ -281,14 +281,13 @@ func (s *server) certificatePDF(w http.ResponseWriter, r *http.Request, _ *sessi
 // parsePeriod reads from/to (YYYY-MM-DD, inclusive) of an export: [from,
 // to) with to the day after, defaults the campaign's start and now.
 func (s *server) parsePeriod(r *http.Request) (from, end time.Time, bad []string) {
-	from, bad = s.parseDay(r.URL.Query().Get("from"), "开始日期", bad)
-	to, bad := s.parseDay(r.URL.Query().Get("to"), "结束日期", bad)
+	fromDay, toDay := r.URL.Query().Get("from"), r.URL.Query().Get("to")
+	from, end, bad = s.parseDays(&fromDay, &toDay, nil)
 	if from.IsZero() {
 		from = s.cfg.Campaign.Start.In(s.loc)
 	}
-	end = s.now()
-	if !to.IsZero() {
-		end = to.AddDate(0, 0, 1)
+	if end.IsZero() {
+		end = s.now()
 	}
 	if len(bad) == 0 && !end.After(from) {
 		bad = append(bad, "结束日期不能早于开始日期")

@@ -71,13 +71,7 @@ func (s *server) requestsPage(w http.ResponseWriter, r *http.Request, ss *sessio
 		v.Status = ""
 	}
 	f := store.HelpRequestFilter{Community: v.Community, Status: v.Status}
-	if f.From, bad = s.parseDay(v.From, "开始日期", bad); !f.From.IsZero() {
-		v.From = f.From.Format("2006-01-02")
-	}
-	if f.To, bad = s.parseDay(v.To, "结束日期", bad); !f.To.IsZero() {
-		v.To = f.To.Format("2006-01-02")
-		f.To = f.To.AddDate(0, 0, 1) // the end date is inclusive
-	}
+	f.From, f.To, bad = s.parseDays(&v.From, &v.To, bad)
 	ctx := r.Context()
 	var err error
 	if v.Communities, err = s.communityNames(ctx); err != nil {

@@ -28,12 +28,13 @@ type unrecognisedView struct {
 // unrecognisedFilter reads the period filter (last seen from..to, dates
 // inclusive); bad dates are named in bad and ignored.
 func (s *server) unrecognisedFilter(q url.Values) (f store.UnrecognisedFilter, from, to string, bad []string) {
-	if f.From, bad = s.parseDay(q.Get("from"), "开始日期", bad); !f.From.IsZero() {
-		from = f.From.Format("2006-01-02")
+	from, to = q.Get("from"), q.Get("to")
+	f.From, f.To, bad = s.parseDays(&from, &to, bad)
+	if f.From.IsZero() {
+		from = ""
 	}
-	if f.To, bad = s.parseDay(q.Get("to"), "结束日期", bad); !f.To.IsZero() {
-		to = f.To.Format("2006-01-02")
-		f.To = f.To.AddDate(0, 0, 1) // the end date is inclusive
+	if f.To.IsZero() {
+		to = ""
 	}
 	return f, from, to, bad
 }
