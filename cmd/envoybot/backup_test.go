@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"envoybot/bot/wxsign"
 	"envoybot/configs"
 )
 
@@ -26,14 +23,7 @@ func serveDataDir(t *testing.T, dir string) *running {
 	if _, err := cfg.UseDemoCampaign(); err != nil {
 		t.Fatal(err)
 	}
-	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a.handler)
-	r := &running{app: a, url: srv.URL, cfg: cfg,
-		signer: wxsign.Signer{Token: configs.DevToken, AppID: configs.DevAppID, AESKey: configs.DevAESKey, Now: time.Now}}
-	t.Cleanup(func() { srv.Close(); r.stop(t) })
+	r := serveDev(t, cfg, time.Now)
 	return r
 }
 

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"envoybot/bot/wxsign"
 	"envoybot/configs"
 	"envoybot/store"
 )
@@ -36,19 +33,12 @@ func TestBrowserRequests(t *testing.T) {
 	}
 	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, cst)}
 	cfg := loadConfig(t, map[string]string{"ENVOYBOT_DATA_DIR": t.TempDir(), "ENVOYBOT_CONFIG": campaignNow(t)})
-	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clk.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a.handler)
-	r := &running{app: a, url: srv.URL, cfg: cfg,
-		signer: wxsign.Signer{Token: configs.DevToken, AppID: configs.DevAppID, AESKey: configs.DevAESKey, Now: clk.Now}}
-	t.Cleanup(func() { srv.Close(); r.stop(t) })
+	r := serveDev(t, cfg, clk.Now)
 	seedRequests(t, r, clk)
 
 	ctx, do := headlessChromium(t, chrome, 1280, 120*time.Second)
 	do("log in",
-		chromedp.Navigate(srv.URL+"/admin/login"),
+		chromedp.Navigate(r.url+"/admin/login"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), configs.DevAdminName),
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), configs.DevAdminPassword),
 		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
@@ -78,7 +68,7 @@ func TestBrowserRequests(t *testing.T) {
 	}
 	t.Logf("screenshot %s (%d bytes)", path, len(png))
 	do("filter: untaken in 运河社区",
-		chromedp.Navigate(srv.URL+"/admin/requests?status=open&community=运河社区"),
+		chromedp.Navigate(r.url+"/admin/requests?status=open&community=运河社区"),
 		chromedp.WaitVisible(chromedp.CSS(`#requests`)))
 	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#requests tr[data-code]").length`))
 	if err != nil || rows != 1 {

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -21,7 +19,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
-	"envoybot/bot/wxsign"
 	"envoybot/configs"
 	"envoybot/store"
 	"envoybot/web/xlsx"
@@ -53,14 +50,7 @@ func TestBrowser(t *testing.T) {
 	// admin / envoybotdev, the simulator on.
 	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, cst)}
 	cfg := loadConfig(t, map[string]string{"ENVOYBOT_DATA_DIR": t.TempDir(), "ENVOYBOT_CONFIG": campaignNow(t)})
-	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clk.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a.handler)
-	r := &running{app: a, url: srv.URL, cfg: cfg,
-		signer: wxsign.Signer{Token: configs.DevToken, AppID: configs.DevAppID, AESKey: configs.DevAESKey, Now: clk.Now}}
-	t.Cleanup(func() { srv.Close(); r.stop(t) })
+	r := serveDev(t, cfg, clk.Now)
 	seedStory(t, r, clk)
 
 	ctx, do := headlessChromium(t, chrome, 1280, 120*time.Second)
@@ -93,7 +83,7 @@ func TestBrowser(t *testing.T) {
 		t.Logf("screenshot %s (%d bytes)", path, len(png))
 	}
 	t.Run("refused without a session", func(t *testing.T) {
-		do("open /admin/", chromedp.Navigate(srv.URL+"/admin/"))
+		do("open /admin/", chromedp.Navigate(r.url+"/admin/"))
 		at, err := chromedp.Run(ctx, chromedp.Location())
 		if err != nil {
 			t.Fatal(err)
@@ -122,7 +112,7 @@ func TestBrowser(t *testing.T) {
 		shot("progress.png")
 	})
 	t.Run("charts render with data", func(t *testing.T) {
-		do("charts", chromedp.Navigate(srv.URL+"/admin/charts"), chromedp.WaitVisible(chromedp.CSS(`svg`)))
+		do("charts", chromedp.Navigate(r.url+"/admin/charts"), chromedp.WaitVisible(chromedp.CSS(`svg`)))
 		bars, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg rect").length`))
 		if err != nil || bars < 4 {
 			t.Errorf("%d bars on the charts page", bars)
@@ -131,19 +121,19 @@ func TestBrowser(t *testing.T) {
 	})
 
 	// The browser's session, for the download and the forged POST.
-	got, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{srv.URL + "/admin/"}})
+	got, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{r.url + "/admin/"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	jar, _ := cookiejar.New(nil)
-	base, _ := url.Parse(srv.URL + "/admin/")
+	base, _ := url.Parse(r.url + "/admin/")
 	for _, c := range got.Cookies {
 		jar.SetCookies(base, []*http.Cookie{{Name: c.Name, Value: c.Value, Path: c.Path}})
 	}
 	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
 
 	t.Run("download the service records and open them", func(t *testing.T) {
-		resp, err := client.Get(srv.URL + "/admin/export/records.xlsx?from=2026-12-01&to=2026-12-31")
+		resp, err := client.Get(r.url + "/admin/export/records.xlsx?from=2026-12-01&to=2026-12-31")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +170,7 @@ func TestBrowser(t *testing.T) {
 	})
 	t.Run("confirm hours with the CSRF token; without it 403", func(t *testing.T) {
 		do("correct hours",
-			chromedp.Navigate(srv.URL+"/admin/hours?activity=A1"),
+			chromedp.Navigate(r.url+"/admin/hours?activity=A1"),
 			chromedp.WaitVisible(chromedp.CSS(`input[name="reason"]`)),
 			chromedp.SetValue(chromedp.CSS(`input[name="minutes"]`), "90"),
 			chromedp.SendKeys(chromedp.CSS(`input[name="reason"]`), "提前离开，按实际时间更正"),
@@ -190,7 +180,7 @@ func TestBrowser(t *testing.T) {
 		if err != nil || !strings.Contains(flash, "已保存") {
 			t.Errorf("flash = %q", flash)
 		}
-		resp, err := client.PostForm(srv.URL+"/admin/hours", url.Values{"activity": {"A1"}, "attendance": {"1"}, "minutes": {"600"}, "reason": {"伪造"}})
+		resp, err := client.PostForm(r.url+"/admin/hours", url.Values{"activity": {"A1"}, "attendance": {"1"}, "minutes": {"600"}, "reason": {"伪造"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,7 +190,7 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 	t.Run("issue 14: the volunteers page shows the ID masked", func(t *testing.T) {
-		do("volunteers", chromedp.Navigate(srv.URL+"/admin/volunteers"), chromedp.WaitVisible(chromedp.CSS(`table`)))
+		do("volunteers", chromedp.Navigate(r.url+"/admin/volunteers"), chromedp.WaitVisible(chromedp.CSS(`table`)))
 		body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
 		if err != nil {
 			t.Fatal(err)
@@ -212,7 +202,7 @@ func TestBrowser(t *testing.T) {
 	})
 	t.Run("issue 14: a make-up request approved on the dashboard shows in the hours audit", func(t *testing.T) {
 		do("open 补录申请 from the menu",
-			chromedp.Navigate(srv.URL+"/admin/"),
+			chromedp.Navigate(r.url+"/admin/"),
 			chromedp.WaitVisible(chromedp.CSS(`nav`)),
 			chromedp.Click(chromedp.Search(`//nav/a[.="补录申请"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`#makeups tr[data-code="B1"]`)))
@@ -228,11 +218,11 @@ func TestBrowser(t *testing.T) {
 		if err != nil || !strings.Contains(flash, "已同意补录") {
 			t.Errorf("flash = %q, %v", flash, err)
 		}
-		wang, err := a.store.FindUserByOpenID(context.Background(), "o-v3")
+		wang, err := r.app.store.FindUserByOpenID(context.Background(), "o-v3")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if hours, err := a.store.UserHours(context.Background(), wang.ID); err != nil || len(hours) != 1 || hours[0].Minutes != 120 {
+		if hours, err := r.app.store.UserHours(context.Background(), wang.ID); err != nil || len(hours) != 1 || hours[0].Minutes != 120 {
 			t.Errorf("王五's hours after the approval = %+v, %v", hours, err)
 		}
 		do("open 时长审计 from the menu",
@@ -252,14 +242,14 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("the newest audit row is not the approval: %q", lines)
 		}
 		shot("audit.png")
-		do("filter by activity", chromedp.Navigate(srv.URL+"/admin/audit?activity=A2"), chromedp.WaitVisible(chromedp.CSS(`#audit`)))
+		do("filter by activity", chromedp.Navigate(r.url+"/admin/audit?activity=A2"), chromedp.WaitVisible(chromedp.CSS(`#audit`)))
 		if none, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#audit tbody`))); !strings.Contains(none, "没有符合条件的记录") {
 			t.Errorf("A2's audit = %q, want none", none)
 		}
 	})
 	t.Run("issue 14: a certificate issued and revoked on the dashboard, verified in the browser", func(t *testing.T) {
 		do("issue",
-			chromedp.Navigate(srv.URL+"/admin/certificates"),
+			chromedp.Navigate(r.url+"/admin/certificates"),
 			chromedp.WaitVisible(chromedp.CSS(`input[name="phone"]`)),
 			chromedp.SendKeys(chromedp.CSS(`input[name="phone"]`), "13800000001"),
 			chromedp.Submit(chromedp.CSS(`input[name="phone"]`)),
@@ -274,7 +264,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("the certificate's row = %q", row)
 		}
 		shot("certificates.png")
-		resp, err := client.Get(srv.URL + "/admin/certificates/" + number + ".pdf")
+		resp, err := client.Get(r.url + "/admin/certificates/" + number + ".pdf")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -283,19 +273,19 @@ func TestBrowser(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(pdf, []byte("%PDF")) {
 			t.Errorf("the dashboard's PDF = %d, %.20q", resp.StatusCode, pdf)
 		}
-		do("verify", chromedp.Navigate(srv.URL+"/verify/"+number), chromedp.WaitVisible(chromedp.CSS(`.verdict`)))
+		do("verify", chromedp.Navigate(r.url+"/verify/"+number), chromedp.WaitVisible(chromedp.CSS(`.verdict`)))
 		page, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
 		if !strings.Contains(page, "本证明真实有效") || !strings.Contains(page, "张*") || strings.Contains(page, "3708") {
 			t.Errorf("/verify shows:\n%s", page)
 		}
 		shot("verify.png")
 		do("revoke",
-			chromedp.Navigate(srv.URL+"/admin/certificates"),
+			chromedp.Navigate(r.url+"/admin/certificates"),
 			chromedp.WaitVisible(chromedp.CSS(`#certificates tr[data-number="`+number+`"] input[name="reason"]`)),
 			chromedp.SendKeys(chromedp.CSS(`#certificates tr[data-number="`+number+`"] input[name="reason"]`), "时长有误，已作废重开"),
 			chromedp.Submit(chromedp.CSS(`#certificates tr[data-number="`+number+`"] input[name="reason"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`.flash`)))
-		do("verify again", chromedp.Navigate(srv.URL+"/verify/"+number), chromedp.WaitVisible(chromedp.CSS(`.verdict`)))
+		do("verify again", chromedp.Navigate(r.url+"/verify/"+number), chromedp.WaitVisible(chromedp.CSS(`.verdict`)))
 		page, _ = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
 		if !strings.Contains(page, "本证明已作废") || !strings.Contains(page, "时长有误，已作废重开") {
 			t.Errorf("/verify of the revoked certificate shows:\n%s", page)
@@ -303,7 +293,7 @@ func TestBrowser(t *testing.T) {
 		shot("verify-revoked.png")
 	})
 	t.Run("issue 14: the national system's batch file has the ID whole", func(t *testing.T) {
-		resp, err := client.Get(srv.URL + "/admin/export/national.xlsx?from=2026-12-01&to=2026-12-31")
+		resp, err := client.Get(r.url + "/admin/export/national.xlsx?from=2026-12-01&to=2026-12-31")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -331,7 +321,7 @@ func TestBrowser(t *testing.T) {
 	})
 	t.Run("register and sign up in the chat simulator", func(t *testing.T) {
 		do("chat",
-			chromedp.Navigate(srv.URL+"/dev/chat"),
+			chromedp.Navigate(r.url+"/dev/chat"),
 			chromedp.WaitVisible(chromedp.ID("new-name")),
 			chromedp.SendKeys(chromedp.ID("new-name"), "小刘"),
 			chromedp.SendKeys(chromedp.ID("new-phone"), "13900001234"),
@@ -350,7 +340,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.SendKeys(chromedp.ID("text"), "谢谢张三帮忙 有事打我13900005678\r"),
 			chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"bubble")][contains(., "没看懂")]`)))
 		do("open 未识别消息 from the menu",
-			chromedp.Navigate(srv.URL+"/admin/"),
+			chromedp.Navigate(r.url+"/admin/"),
 			chromedp.WaitVisible(chromedp.CSS(`nav`)),
 			chromedp.Click(chromedp.Search(`//nav/a[.="未识别消息"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`#unrecognised`)))
@@ -373,11 +363,11 @@ func TestBrowser(t *testing.T) {
 			t.Fatal("no requests were recorded")
 		}
 		for _, u := range requested {
-			if !strings.HasPrefix(u, srv.URL) && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "about:") {
+			if !strings.HasPrefix(u, r.url) && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "about:") {
 				t.Errorf("the browser requested %s", u)
 			}
 		}
-		t.Logf("%d requests, all to %s", len(requested), srv.URL)
+		t.Logf("%d requests, all to %s", len(requested), r.url)
 	})
 }
 

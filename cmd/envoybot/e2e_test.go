@@ -62,6 +62,21 @@ type running struct {
 	cfg        *configs.Config
 }
 
+// serveDev serves cfg, configured with the development token, as the bot
+// does, with now as its clock (and the signer's), until the test ends.
+func serveDev(t *testing.T, cfg *configs.Config, now func() time.Time) *running {
+	t.Helper()
+	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.handler)
+	r := &running{app: a, url: srv.URL, cfg: cfg,
+		signer: wxsign.Signer{Token: configs.DevToken, AppID: configs.DevAppID, AESKey: configs.DevAESKey, Now: now}}
+	t.Cleanup(func() { srv.Close(); r.stop(t) })
+	return r
+}
+
 func loadConfig(t *testing.T, env map[string]string) *configs.Config {
 	t.Helper()
 	cfg, err := configs.Load(func(k string) string { return env[k] })
@@ -301,14 +316,7 @@ func TestDevelopmentDefaultsServePlainAndSafeMode(t *testing.T) {
 	if !cfg.UsingDevToken() {
 		t.Fatal("no configuration should mean the development token")
 	}
-	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a.handler)
-	r := &running{app: a, url: srv.URL, cfg: cfg,
-		signer: wxsign.Signer{Token: configs.DevToken, AppID: configs.DevAppID, AESKey: configs.DevAESKey}}
-	t.Cleanup(func() { srv.Close(); r.stop(t) })
+	r := serveDev(t, cfg, time.Now)
 	for _, safe := range []bool{false, true} {
 		if got := r.say(t, "o-dev", "帮助", safe); !strings.Contains(got, "注册") {
 			t.Errorf("safe=%v: help = %q", safe, got)
